@@ -1,0 +1,12 @@
+# Script mode helper of embed_files(): writes OUTPUT from FILES.
+set(out "#include <string_view>\n#include <utility>\n#include <vector>\n\nnamespace ${NAMESPACE} {\n\n")
+string(APPEND out "const std::vector<std::pair<std::string_view, std::string_view>>& ${FUNCTION}() {\n")
+string(APPEND out "  static const std::vector<std::pair<std::string_view, std::string_view>> files = {\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND out "    {\"${name}\", R\"sb_embed(${text})sb_embed\"},\n")
+endforeach()
+string(APPEND out "  };\n  return files;\n}\n\n}  // namespace ${NAMESPACE}\n")
+file(WRITE ${OUTPUT}.tmp "${out}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

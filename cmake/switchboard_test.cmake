@@ -1,0 +1,15 @@
+# switchboard_test(NAME SOURCES a.cpp ... LIBS lib ... [LABELS l ...])
+# One Boost.Test executable (its main is generated), registered with CTest.
+function(switchboard_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  set(main ${CMAKE_CURRENT_BINARY_DIR}/${name}_main.cpp)
+  file(GENERATE OUTPUT ${main} CONTENT
+    "#define BOOST_TEST_MODULE ${name}\n#include <boost/test/unit_test.hpp>\n")
+  add_executable(${name} ${main} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} Boost::unit_test_framework)
+  target_compile_definitions(${name} PRIVATE BOOST_TEST_DYN_LINK)
+  add_test(NAME ${name} COMMAND ${name} --log_level=message)
+  if(T_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
+  endif()
+endfunction()

@@ -1,0 +1,97 @@
+#include "eventstore/event_store.hpp"
+
+#include <pqxx/pqxx>
+
+#include "eventstore/connection_pool.hpp"
+#include "eventstore/group_commit_appender.hpp"
+#include "eventstore/reader.hpp"
+
+namespace switchboard::eventstore {
+
+const char* to_string(AppendStatus status) {
+  switch (status) {
+    case AppendStatus::ok:
+      return "ok";
+    case AppendStatus::duplicate:
+      return "duplicate";
+    case AppendStatus::conflict:
+      return "conflict";
+    case AppendStatus::idempotency_mismatch:
+      return "idempotency_mismatch";
+    case AppendStatus::duplicate_event_id:
+      return "duplicate_event_id";
+    case AppendStatus::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+EventStore::EventStore(StoreOptions options)
+    : options_(std::move(options)),
+      readers_(std::make_unique<ConnectionPool>(options_.database_url, options_.readers)),
+      appender_(std::make_unique<GroupCommitAppender>(options_.database_url, options_.flushers,
+                                                      options_.max_batch)) {}
+
+EventStore::~EventStore() = default;
+
+void EventStore::append(AppendRequest request, std::function<void(AppendResult)> done) {
+  appender_->submit(std::move(request), std::move(done));
+}
+
+std::future<AppendResult> EventStore::append_async(AppendRequest request) {
+  auto promise = std::make_shared<std::promise<AppendResult>>();
+  auto future = promise->get_future();
+  append(std::move(request), [promise](AppendResult r) { promise->set_value(std::move(r)); });
+  return future;
+}
+
+AppendResult EventStore::append(AppendRequest request) {
+  return append_async(std::move(request)).get();
+}
+
+std::vector<RecordedEvent> EventStore::read_stream(const std::string& stream_id,
+                                                   std::int64_t from_version,
+                                                   std::size_t max_count) {
+  return readers_->with_connection([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return eventstore::read_stream(tx, stream_id, from_version, max_count);
+  });
+}
+
+std::vector<RecordedEvent> EventStore::read_all(const Position& after, std::size_t max_count,
+                                                const std::vector<std::string>& types) {
+  return readers_->with_connection([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return eventstore::read_all(tx, after, max_count, types);
+  });
+}
+
+Position EventStore::head() {
+  return readers_->with_connection([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return eventstore::head(tx);
+  });
+}
+
+std::optional<EventStore::IdempotencyRecord> EventStore::find_idempotency_key(
+    const std::string& key) {
+  return readers_->with_connection([&](pqxx::connection& c) -> std::optional<IdempotencyRecord> {
+    pqxx::read_transaction tx(c);
+    const auto rows = tx.exec_params(
+        "SELECT request_hash, stream_version, first_position, last_position"
+        " FROM idempotency_keys WHERE key = $1 AND stream_version IS NOT NULL",
+        key);
+    if (rows.empty()) return std::nullopt;
+    IdempotencyRecord r;
+    r.request_hash = rows[0][0].c_str();
+    r.result.status = AppendStatus::duplicate;
+    r.result.stream_version = rows[0][1].as<std::int64_t>();
+    r.result.first_position = rows[0][2].as<std::int64_t>();
+    r.result.last_position = rows[0][3].as<std::int64_t>();
+    return r;
+  });
+}
+
+StoreStats EventStore::stats() const { return appender_->stats(); }
+
+}  // namespace switchboard::eventstore

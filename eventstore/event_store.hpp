@@ -1,0 +1,79 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eventstore/types.hpp"
+
+namespace switchboard::eventstore {
+
+class ConnectionPool;
+class GroupCommitAppender;
+
+struct StoreOptions {
+  std::string database_url;
+  // Connections that flush append batches in parallel; each batch is one transaction.
+  int flushers = 4;
+  // Requests in one batch at the most (distinct streams).
+  int max_batch = 512;
+  // Connections kept for reads.
+  int readers = 4;
+};
+
+struct StoreStats {
+  std::uint64_t appends = 0;  // append requests answered ok or duplicate
+  std::uint64_t events_appended = 0;
+  std::uint64_t conflicts = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t batches = 0;  // transactions committed by the flushers
+};
+
+class EventStore {
+ public:
+  explicit EventStore(StoreOptions options);
+  ~EventStore();
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Concurrent appends share transactions (group commit). The callback runs on a flusher
+  // thread: keep it short.
+  void append(AppendRequest request, std::function<void(AppendResult)> done);
+  std::future<AppendResult> append_async(AppendRequest request);
+  AppendResult append(AppendRequest request);
+
+  // Events of one stream with version >= from_version, in version order.
+  std::vector<RecordedEvent> read_stream(const std::string& stream_id,
+                                         std::int64_t from_version = 1,
+                                         std::size_t max_count = 10'000);
+
+  // Events after `after` in the global order, only those whose transactions are older than every
+  // transaction still running. `types` empty means every type.
+  std::vector<RecordedEvent> read_all(const Position& after, std::size_t max_count,
+                                      const std::vector<std::string>& types = {});
+
+  // What an idempotency key was used for, if it was; lets a retried command answer with its
+  // original result before deciding anything.
+  struct IdempotencyRecord {
+    std::string request_hash;
+    AppendResult result;
+  };
+  std::optional<IdempotencyRecord> find_idempotency_key(const std::string& key);
+
+  // The position of the newest event a reader may see now.
+  Position head();
+
+  StoreStats stats() const;
+  const StoreOptions& options() const { return options_; }
+
+ private:
+  StoreOptions options_;
+  std::unique_ptr<ConnectionPool> readers_;
+  std::unique_ptr<GroupCommitAppender> appender_;
+};
+
+}  // namespace switchboard::eventstore
