@@ -1,0 +1,66 @@
+#include "commands/command_context.hpp"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <array>
+#include <random>
+
+namespace switchboard::commands {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  std::string out;
+  out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string new_uuid() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    thread_local std::mt19937_64 fallback{std::random_device{}()};
+    for (auto& x : b) x = static_cast<unsigned char>(fallback());
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  const auto h = hex(b.data(), b.size());
+  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) +
+         '-' + h.substr(20);
+}
+
+std::string metadata_json(const CommandContext& c) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  const auto field = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  field("tenant", c.tenant);
+  field("actor", c.actor);
+  field("correlation_id", c.correlation_id);
+  field("causation_id", c.causation_id);
+  field("command_id", c.command_id);
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string fingerprint(std::string_view canonical_command) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(canonical_command.data()),
+         canonical_command.size(), digest);
+  return hex(digest, 16);
+}
+
+}  // namespace switchboard::commands

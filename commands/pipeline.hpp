@@ -1,0 +1,168 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "commands/aggregate_cache.hpp"
+#include "commands/command_context.hpp"
+#include "domain/decision.hpp"
+#include "eventstore/event_store.hpp"
+
+namespace switchboard::commands {
+
+struct CommandOutcome {
+  enum class Status {
+    accepted,   // events recorded (or none were needed)
+    duplicate,  // a retry of a command already recorded: nothing new was written
+    rejected,   // the aggregate refused: see rejection
+    busy,       // still conflicting after every retry
+    failed,     // the store could not record it: see error
+  };
+  Status status = Status::failed;
+  domain::Rejection rejection;
+  std::string error;
+  std::int64_t stream_version = 0;
+  std::int64_t last_position = 0;
+  std::vector<domain::NewEvent> events;  // what was recorded by this call
+
+  bool ok() const { return status == Status::accepted || status == Status::duplicate; }
+};
+
+// validate (the caller) -> load -> decide -> append with the expected version -> on conflict
+// read the newer events and decide again, a bounded number of times.
+template <domain::Aggregate A>
+class Pipeline {
+ public:
+  using State = typename A::State;
+  using Decide = std::function<domain::Decision(const State&)>;
+
+  explicit Pipeline(eventstore::EventStore& store, std::size_t cache_capacity = 100'000,
+                    int max_attempts = 8)
+      : store_(store), cache_(cache_capacity), max_attempts_(max_attempts) {}
+
+  static std::string stream_id(std::string_view id) {
+    return std::string(A::category) + "-" + std::string(id);
+  }
+
+  // `canonical_command` identifies the command for idempotency: same key, other text = refused.
+  CommandOutcome execute(std::string_view id, const CommandContext& context,
+                         std::string_view canonical_command, const Decide& decide) {
+    const auto stream = stream_id(id);
+    CommandOutcome outcome;
+    if (context.idempotency_key) {
+      if (auto seen = store_.find_idempotency_key(scoped_key(context))) {
+        if (seen->request_hash != fingerprint(canonical_command)) return key_reused();
+        outcome.status = CommandOutcome::Status::duplicate;
+        outcome.stream_version = seen->result.stream_version;
+        outcome.last_position = seen->result.last_position;
+        return outcome;
+      }
+    }
+    auto entry = load(stream);
+    for (int attempt = 0; attempt < max_attempts_; ++attempt) {
+      auto decision = decide(entry.state);
+      if (auto* r = std::get_if<domain::Rejection>(&decision)) {
+        outcome.status = CommandOutcome::Status::rejected;
+        outcome.rejection = std::move(*r);
+        return outcome;
+      }
+      auto& events = std::get<std::vector<domain::NewEvent>>(decision);
+      if (events.empty()) {
+        outcome.status = CommandOutcome::Status::accepted;
+        outcome.stream_version = entry.version;
+        return outcome;
+      }
+      auto result = store_.append(request(stream, entry.version, context, canonical_command,
+                                          events));
+      switch (result.status) {
+        case eventstore::AppendStatus::ok:
+          for (const auto& e : events) A::apply(entry.state, e.type, e.data);
+          entry.version = result.stream_version;
+          cache_.put(stream, entry);
+          outcome.status = CommandOutcome::Status::accepted;
+          outcome.stream_version = result.stream_version;
+          outcome.last_position = result.last_position;
+          outcome.events = std::move(events);
+          return outcome;
+        case eventstore::AppendStatus::duplicate:
+          outcome.status = CommandOutcome::Status::duplicate;
+          outcome.stream_version = result.stream_version;
+          outcome.last_position = result.last_position;
+          return outcome;
+        case eventstore::AppendStatus::conflict:
+          entry = catch_up(stream, std::move(entry));
+          continue;
+        case eventstore::AppendStatus::idempotency_mismatch:
+          return key_reused();
+        case eventstore::AppendStatus::duplicate_event_id:
+        case eventstore::AppendStatus::failed:
+          outcome.status = CommandOutcome::Status::failed;
+          outcome.error = result.error.empty() ? eventstore::to_string(result.status)
+                                               : result.error;
+          return outcome;
+      }
+    }
+    outcome.status = CommandOutcome::Status::busy;
+    return outcome;
+  }
+
+  // Current state for reads that must see the aggregate itself (rare: reads use projections).
+  typename AggregateCache<State>::Entry load(const std::string& stream) {
+    if (auto cached = cache_.get(stream)) return catch_up(stream, std::move(*cached));
+    return catch_up(stream, {});
+  }
+
+ private:
+  static std::string scoped_key(const CommandContext& context) {
+    return context.tenant + ":" + *context.idempotency_key;
+  }
+
+  static CommandOutcome key_reused() {
+    CommandOutcome outcome;
+    outcome.status = CommandOutcome::Status::rejected;
+    outcome.rejection = {domain::Rejection::Kind::conflict,
+                         "this Idempotency-Key was already used for a different request",
+                         "Idempotency-Key"};
+    return outcome;
+  }
+
+  typename AggregateCache<State>::Entry catch_up(const std::string& stream,
+                                                 typename AggregateCache<State>::Entry entry) {
+    for (;;) {
+      auto events = store_.read_stream(stream, entry.version + 1);
+      for (const auto& e : events) {
+        A::apply(entry.state, e.type, e.data);
+        entry.version = e.stream_version;
+      }
+      if (events.size() < 10'000) break;
+    }
+    cache_.put(stream, entry);
+    return entry;
+  }
+
+  eventstore::AppendRequest request(const std::string& stream, std::int64_t version,
+                                    const CommandContext& context,
+                                    std::string_view canonical_command,
+                                    const std::vector<domain::NewEvent>& events) {
+    eventstore::AppendRequest r;
+    r.stream_id = stream;
+    r.category = std::string(A::category);
+    r.expected = version == 0 ? eventstore::ExpectedVersion::no_stream()
+                              : eventstore::ExpectedVersion::exact(version);
+    const auto metadata = metadata_json(context);
+    for (const auto& e : events) r.events.push_back({new_uuid(), e.type, e.data, metadata});
+    if (context.idempotency_key) {
+      r.idempotency_key = scoped_key(context);
+      r.request_hash = fingerprint(canonical_command);
+    }
+    return r;
+  }
+
+  eventstore::EventStore& store_;
+  AggregateCache<State> cache_;
+  int max_attempts_;
+};
+
+}  // namespace switchboard::commands

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace switchboard::domain {
+
+// An event an aggregate decided to record: its type and JSON data.
+struct NewEvent {
+  std::string type;
+  std::string data;
+};
+
+// Why an aggregate refused a command. `field` names the input at fault, when there is one.
+struct Rejection {
+  enum class Kind { invalid, not_found, conflict, forbidden };
+  Kind kind = Kind::invalid;
+  std::string message;
+  std::string field;
+};
+
+// decide() returns the events to record (possibly none: the command changes nothing) or a
+// rejection.
+using Decision = std::variant<std::vector<NewEvent>, Rejection>;
+
+inline Decision reject(Rejection::Kind kind, std::string message, std::string field = {}) {
+  return Rejection{kind, std::move(message), std::move(field)};
+}
+
+// An aggregate type A provides:
+//   using State = ...;                       default-constructed for a new stream
+//   static constexpr std::string_view category;  stream ids are "<category>-<id>"
+//   static void apply(State&, std::string_view type, std::string_view data);
+// and free decide functions per command: Decision decide(const State&, const Command&).
+template <class A>
+concept Aggregate = requires(typename A::State& s, std::string_view v) {
+  { A::category } -> std::convertible_to<std::string_view>;
+  A::apply(s, v, v);
+};
+
+}  // namespace switchboard::domain

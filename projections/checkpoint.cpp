@@ -1,0 +1,45 @@
+#include "projections/checkpoint.hpp"
+
+#include <pqxx/pqxx>
+
+namespace switchboard::projections {
+
+Checkpoint load_checkpoint(pqxx::transaction_base& tx, const std::string& name) {
+  tx.exec_params(
+      "INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", name);
+  const auto rows = tx.exec_params(
+      "SELECT epoch, tx_id::text, global_position, events_applied FROM projection_checkpoints "
+      "WHERE name = $1",
+      name);
+  Checkpoint cp;
+  cp.position.epoch = rows[0][0].as<std::int32_t>();
+  cp.position.tx_id = rows[0][1].as<std::uint64_t>();
+  cp.position.global_position = rows[0][2].as<std::int64_t>();
+  cp.events_applied = rows[0][3].as<std::uint64_t>();
+  return cp;
+}
+
+bool advance_checkpoint(pqxx::transaction_base& tx, const std::string& name,
+                        const Checkpoint& from, const Checkpoint& to) {
+  const auto r = tx.exec_params(
+      "UPDATE projection_checkpoints SET epoch = $2, tx_id = $3::text::xid8, global_position = $4,"
+      " events_applied = $5, updated_at = now()"
+      " WHERE name = $1 AND epoch = $6 AND tx_id = $7::text::xid8 AND global_position = $8",
+      name, to.position.epoch, std::to_string(to.position.tx_id), to.position.global_position,
+      static_cast<std::int64_t>(to.events_applied), from.position.epoch,
+      std::to_string(from.position.tx_id), from.position.global_position);
+  return r.affected_rows() == 1;
+}
+
+void store_checkpoint(pqxx::transaction_base& tx, const std::string& name, const Checkpoint& cp) {
+  tx.exec_params(
+      "INSERT INTO projection_checkpoints (name, epoch, tx_id, global_position, events_applied)"
+      " VALUES ($1, $2, $3::text::xid8, $4, $5)"
+      " ON CONFLICT (name) DO UPDATE SET epoch = excluded.epoch, tx_id = excluded.tx_id,"
+      " global_position = excluded.global_position, events_applied = excluded.events_applied,"
+      " updated_at = now()",
+      name, cp.position.epoch, std::to_string(cp.position.tx_id), cp.position.global_position,
+      static_cast<std::int64_t>(cp.events_applied));
+}
+
+}  // namespace switchboard::projections

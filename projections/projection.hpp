@@ -1,0 +1,30 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "eventstore/types.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace switchboard::projections {
+
+// A read model built from the event log. The runner hands it batches in the global order and
+// moves its checkpoint in the same transaction, so each event takes effect exactly once.
+// Table names are unqualified: a rebuild points the search_path at a shadow schema and the same
+// code fills the shadow tables.
+class Projection {
+ public:
+  virtual ~Projection() = default;
+
+  virtual std::string name() const = 0;
+  // The tables this projection owns (created by a migration); rebuild and verify copy these.
+  virtual std::vector<std::string> tables() const = 0;
+  virtual void apply(pqxx::transaction_base& tx,
+                     std::span<const eventstore::RecordedEvent> events) = 0;
+};
+
+}  // namespace switchboard::projections

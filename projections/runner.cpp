@@ -1,0 +1,158 @@
+#include "projections/runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+
+#include "eventstore/notifier.hpp"
+#include "projections/checkpoint.hpp"
+
+namespace switchboard::projections {
+
+struct ProjectionRunner::Worker {
+  std::shared_ptr<Projection> projection;
+  std::thread thread;
+  std::mutex mutex;
+  std::string last_error;
+  std::unique_ptr<eventstore::Notifier> notifier;
+};
+
+ProjectionRunner::ProjectionRunner(eventstore::EventStore& store,
+                                   std::vector<std::shared_ptr<Projection>> list,
+                                   RunnerOptions options)
+    : store_(store), options_(std::move(options)) {
+  for (auto& p : list) {
+    auto w = std::make_unique<Worker>();
+    w->projection = std::move(p);
+    workers_.push_back(std::move(w));
+  }
+}
+
+ProjectionRunner::~ProjectionRunner() { stop(); }
+
+void ProjectionRunner::start() {
+  if (running_.exchange(true)) return;
+  for (auto& w : workers_) {
+    w->notifier = std::make_unique<eventstore::Notifier>(options_.database_url);
+    w->thread = std::thread([this, &w = *w] { run(w); });
+  }
+}
+
+void ProjectionRunner::stop() {
+  if (!running_.exchange(false)) return;
+  for (auto& w : workers_) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+void ProjectionRunner::run(Worker& w) {
+  const auto name = w.projection->name();
+  std::unique_ptr<pqxx::connection> connection;
+  std::chrono::milliseconds backoff{100};
+  while (running_) {
+    try {
+      if (!connection) connection = std::make_unique<pqxx::connection>(options_.database_url);
+      Checkpoint from;
+      {
+        pqxx::work tx(*connection);
+        from = load_checkpoint(tx, name);
+        tx.commit();
+      }
+      // Keep applying until the log is drained, then sleep until woken (or the poll interval).
+      while (running_) {
+        auto events = store_.read_all(from.position, options_.batch_size);
+        if (events.empty()) {
+          w.notifier->wait_for(options_.poll_interval);
+          continue;
+        }
+        Checkpoint to{events.back().position, from.events_applied + events.size()};
+        pqxx::work tx(*connection);
+        w.projection->apply(tx, events);
+        if (!advance_checkpoint(tx, name, from, to)) {
+          // Moved under us (a rebuild swapped the tables): drop this batch, start from theirs.
+          tx.abort();
+          break;
+        }
+        tx.commit();
+        from = to;
+        backoff = std::chrono::milliseconds{100};
+        std::lock_guard lock(w.mutex);
+        w.last_error.clear();
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("projection {}: {}", name, e.what());
+      {
+        std::lock_guard lock(w.mutex);
+        w.last_error = e.what();
+      }
+      if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) connection.reset();
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds{5000});
+    }
+  }
+}
+
+std::vector<ProjectionStatus> projection_status(const std::string& database_url,
+                                                const std::vector<std::string>& names) {
+  pqxx::connection c(database_url);
+  pqxx::read_transaction tx(c);
+  std::vector<ProjectionStatus> out;
+  for (const auto& name : names) {
+    ProjectionStatus s;
+    s.name = name;
+    const auto rows = tx.exec_params(
+        "SELECT cp.epoch, cp.tx_id::text, cp.global_position, cp.events_applied,"
+        "  (SELECT count(*) FROM (SELECT 1 FROM events e"
+        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, cp.global_position)"
+        "       AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) LIMIT 10000000) b),"
+        "  coalesce(extract(epoch FROM now() - (SELECT min(e.recorded_at) FROM events e"
+        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, cp.global_position)"
+        "       AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()))), 0)"
+        " FROM (SELECT $1::text AS name) n"
+        " LEFT JOIN projection_checkpoints cp ON cp.name = n.name",
+        name);
+    if (!rows.empty() && !rows[0][0].is_null()) {
+      s.checkpoint = {rows[0][0].as<std::int32_t>(), rows[0][1].as<std::uint64_t>(),
+                      rows[0][2].as<std::int64_t>()};
+      s.events_applied = rows[0][3].as<std::uint64_t>();
+      s.events_behind = rows[0][4].as<std::int64_t>();
+      s.seconds_behind = rows[0][5].as<double>();
+    } else {
+      const auto all = tx.exec(
+          "SELECT count(*), coalesce(extract(epoch FROM now() - min(recorded_at)), 0) FROM events");
+      s.events_behind = all[0][0].as<std::int64_t>();
+      s.seconds_behind = all[0][1].as<double>();
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<ProjectionStatus> ProjectionRunner::status() {
+  std::vector<std::string> names;
+  for (auto& w : workers_) names.push_back(w->projection->name());
+  auto out = projection_status(options_.database_url, names);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::lock_guard lock(workers_[i]->mutex);
+    out[i].last_error = workers_[i]->last_error;
+  }
+  return out;
+}
+
+bool ProjectionRunner::wait_caught_up(std::chrono::milliseconds timeout) {
+  const auto target = store_.head();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<std::string> names;
+  for (auto& w : workers_) names.push_back(w->projection->name());
+  while (std::chrono::steady_clock::now() < deadline) {
+    bool all = true;
+    for (const auto& s : projection_status(options_.database_url, names)) {
+      if (s.checkpoint < target) all = false;
+    }
+    if (all) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+}  // namespace switchboard::projections

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "eventstore/event_store.hpp"
+#include "projections/projection.hpp"
+
+namespace switchboard::projections {
+
+struct RunnerOptions {
+  std::string database_url;
+  std::size_t batch_size = 1000;
+  // How long a runner sleeps without a wake-up before it polls the log anyway.
+  std::chrono::milliseconds poll_interval{1000};
+};
+
+struct ProjectionStatus {
+  std::string name;
+  eventstore::Position checkpoint;
+  std::uint64_t events_applied = 0;
+  std::int64_t events_behind = 0;  // events a reader may see that are past the checkpoint
+  double seconds_behind = 0;       // age of the oldest of those
+  std::string last_error;
+};
+
+// Keeps every projection caught up with the log: one thread and one connection each.
+class ProjectionRunner {
+ public:
+  ProjectionRunner(eventstore::EventStore& store, std::vector<std::shared_ptr<Projection>> list,
+                   RunnerOptions options);
+  ~ProjectionRunner();
+
+  void start();
+  void stop();
+
+  // Checkpoints and lag as the database has them (each call queries it).
+  std::vector<ProjectionStatus> status();
+
+  // Blocks until every projection's checkpoint has reached the store's head as seen when called.
+  bool wait_caught_up(std::chrono::milliseconds timeout);
+
+ private:
+  struct Worker;
+  void run(Worker& worker);
+
+  eventstore::EventStore& store_;
+  RunnerOptions options_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<bool> running_{false};
+};
+
+// Status of the named projections from any connection (the admin CLI has no runner).
+std::vector<ProjectionStatus> projection_status(const std::string& database_url,
+                                                const std::vector<std::string>& names);
+
+}  // namespace switchboard::projections
