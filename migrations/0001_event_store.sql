@@ -40,7 +40,6 @@ CREATE TABLE events (
   UNIQUE (stream_id, stream_version)
 );
 CREATE INDEX events_global_order ON events (epoch, tx_id, global_position);
-CREATE INDEX events_recorded_at ON events (recorded_at);
 CREATE INDEX events_tenant ON events ((metadata ->> 'tenant'), recorded_at);
 CREATE INDEX events_correlation ON events ((metadata ->> 'correlation_id'));
 
@@ -81,11 +80,16 @@ RETURNS TABLE (idx integer, status text, stream_version bigint, first_position b
 LANGUAGE plpgsql AS $$
 DECLARE
   current_epoch integer;
+  names text[];
   settled integer[] := '{}';
   claimed text[];
   accepted integer[];
+  found record;
 BEGIN
-  IF (SELECT count(*) <> count(DISTINCT r ->> 's') FROM jsonb_array_elements(batch) r) THEN
+  -- Lookups below are written as LATERAL index probes: the planner cannot estimate the size of
+  -- a jsonb array and would otherwise hash-join whole tables.
+  SELECT array_agg(r ->> 's' ORDER BY r ->> 's') INTO names FROM jsonb_array_elements(batch) r;
+  IF cardinality(names) <> (SELECT count(DISTINCT n) FROM unnest(names) n) THEN
     RAISE EXCEPTION 'append_batch: a batch holds at most one request per stream';
   END IF;
   IF EXISTS (SELECT 1 FROM jsonb_array_elements(batch) r
@@ -95,54 +99,55 @@ BEGIN
   SELECT epoch INTO current_epoch FROM store_epoch;
 
   -- Idempotency keys: claim new ones; a key already taken answers with its stored result.
-  WITH reqs AS (
-    SELECT r ->> 'k' AS k, r ->> 'h' AS h, r ->> 's' AS s
-    FROM jsonb_array_elements(batch) r WHERE r ->> 'k' IS NOT NULL
-  ), ins AS (
+  WITH ins AS (
     INSERT INTO idempotency_keys (key, request_hash, stream_id)
-    SELECT k, h, s FROM reqs ORDER BY k ON CONFLICT (key) DO NOTHING RETURNING key
+    SELECT r ->> 'k', r ->> 'h', r ->> 's' FROM jsonb_array_elements(batch) r
+    WHERE r ->> 'k' IS NOT NULL ORDER BY r ->> 'k'
+    ON CONFLICT (key) DO NOTHING RETURNING key
   )
   SELECT coalesce(array_agg(key), '{}') INTO claimed FROM ins;
 
-  RETURN QUERY
-  SELECT r.i::integer,
-         CASE WHEN ik.request_hash = r.v ->> 'h' THEN 'duplicate' ELSE 'idempotency_mismatch' END,
-         ik.stream_version, ik.first_position, ik.last_position
-  FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
-  JOIN idempotency_keys ik ON ik.key = r.v ->> 'k'
-  WHERE NOT (ik.key = ANY (claimed));
-  SELECT coalesce(array_agg(r.i::integer), '{}') INTO settled
-  FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
-  WHERE r.v ->> 'k' IS NOT NULL AND NOT (r.v ->> 'k' = ANY (claimed));
+  FOR found IN
+    SELECT r.i::integer AS i, ik.request_hash = r.v ->> 'h' AS same, ik.stream_version,
+           ik.first_position, ik.last_position
+    FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
+    CROSS JOIN LATERAL (SELECT * FROM idempotency_keys x WHERE x.key = r.v ->> 'k') ik
+    WHERE r.v ->> 'k' IS NOT NULL AND NOT (r.v ->> 'k' = ANY (claimed))
+  LOOP
+    settled := settled || found.i;
+    idx := found.i;
+    status := CASE WHEN found.same THEN 'duplicate' ELSE 'idempotency_mismatch' END;
+    stream_version := found.stream_version;
+    first_position := found.first_position;
+    last_position := found.last_position;
+    RETURN NEXT;
+  END LOOP;
 
   -- Lock every stream of the batch in one order, so concurrent batches cannot deadlock.
-  PERFORM 1 FROM streams
-  WHERE stream_id IN (SELECT r ->> 's' FROM jsonb_array_elements(batch) r)
-  ORDER BY stream_id FOR UPDATE;
+  PERFORM 1 FROM streams WHERE stream_id = ANY (names) ORDER BY stream_id FOR UPDATE;
 
   -- Event ids already recorded: a retry after an unknown outcome gets the original result.
-  RETURN QUERY
-  WITH wanted AS (
-    SELECT r.i::integer AS i, r.v ->> 's' AS s, (e ->> 'id')::uuid AS id
-    FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i),
-         jsonb_array_elements(r.v -> 'ev') e
-    WHERE NOT (r.i::integer = ANY (settled))
-  ), found AS (
-    SELECT w.i, count(*) AS n, bool_and(ev.stream_id = w.s) AS same_stream,
+  FOR found IN
+    SELECT r.i::integer AS i, count(*) AS n, max(jsonb_array_length(r.v -> 'ev')) AS wanted,
+           bool_and(ev.stream_id = r.v ->> 's') AS same_stream,
            max(ev.stream_version) AS version, min(ev.global_position) AS first_pos,
            max(ev.global_position) AS last_pos
-    FROM wanted w JOIN events ev ON ev.event_id = w.id GROUP BY w.i
-  )
-  SELECT f.i,
-         CASE WHEN f.same_stream AND f.n = (SELECT count(*) FROM wanted w WHERE w.i = f.i)
-              THEN 'duplicate' ELSE 'duplicate_event_id' END,
-         f.version, f.first_pos, f.last_pos
-  FROM found f;
-  SELECT settled || coalesce(array_agg(DISTINCT w.i), '{}') INTO settled
-  FROM (SELECT r.i::integer AS i FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i),
-          jsonb_array_elements(r.v -> 'ev') e
-        JOIN events ev ON ev.event_id = (e ->> 'id')::uuid
-        WHERE NOT (r.i::integer = ANY (settled))) w;
+    FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
+    CROSS JOIN LATERAL jsonb_array_elements(r.v -> 'ev') e
+    CROSS JOIN LATERAL (SELECT x.stream_id, x.stream_version, x.global_position FROM events x
+                        WHERE x.event_id = (e ->> 'id')::uuid) ev
+    WHERE NOT (r.i::integer = ANY (settled))
+    GROUP BY r.i
+  LOOP
+    settled := settled || found.i;
+    idx := found.i;
+    status := CASE WHEN found.same_stream AND found.n = found.wanted THEN 'duplicate'
+                   ELSE 'duplicate_event_id' END;
+    stream_version := found.version;
+    first_position := found.first_pos;
+    last_position := found.last_pos;
+    RETURN NEXT;
+  END LOOP;
 
   -- Compare-and-swap each stream's version; new streams are created when the request allows it.
   WITH reqs AS (
@@ -153,7 +158,8 @@ BEGIN
   ), updated AS (
     UPDATE streams st SET version = st.version + reqs.n
     FROM reqs
-    WHERE st.stream_id = reqs.s AND (reqs.e = -1 OR st.version = reqs.e)
+    WHERE st.stream_id = ANY (names) AND st.stream_id = reqs.s
+      AND (reqs.e = -1 OR st.version = reqs.e)
     RETURNING reqs.i
   ), created AS (
     INSERT INTO streams (stream_id, category, version)
@@ -169,9 +175,10 @@ BEGIN
         SELECT reqs.i FROM reqs JOIN created ON created.stream_id = reqs.s) a;
 
   RETURN QUERY
-  SELECT r.i::integer, 'conflict', coalesce(st.version, 0), NULL::bigint, NULL::bigint
+  SELECT r.i::integer, 'conflict', coalesce((SELECT x.version FROM streams x
+                                             WHERE x.stream_id = r.v ->> 's'), 0),
+         NULL::bigint, NULL::bigint
   FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
-  LEFT JOIN streams st ON st.stream_id = r.v ->> 's'
   WHERE NOT (r.i::integer = ANY (settled)) AND NOT (r.i::integer = ANY (accepted));
 
   -- A claimed key whose request did not go through is released: the caller may retry with it.
@@ -185,13 +192,14 @@ BEGIN
 
   RETURN QUERY
   WITH reqs AS (
-    SELECT r.i::integer AS i, r.v AS v FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
+    SELECT r.i::integer AS i, r.v AS v,
+           (SELECT x.version FROM streams x WHERE x.stream_id = r.v ->> 's') AS version
+    FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
     WHERE r.i::integer = ANY (accepted)
   ), numbered AS (
     SELECT reqs.i, reqs.v ->> 's' AS s,
-           st.version - jsonb_array_length(reqs.v -> 'ev') + e.o AS version, e.ev
+           reqs.version - jsonb_array_length(reqs.v -> 'ev') + e.o AS version, e.ev
     FROM reqs
-    JOIN streams st ON st.stream_id = reqs.v ->> 's'
     CROSS JOIN LATERAL jsonb_array_elements(reqs.v -> 'ev') WITH ORDINALITY e(ev, o)
     ORDER BY reqs.i, e.o
   ), ins AS (
@@ -208,7 +216,7 @@ BEGIN
   ), remembered AS (
     UPDATE idempotency_keys ik
     SET stream_version = o.version, first_position = o.first_pos, last_position = o.last_pos
-    FROM outcome o WHERE ik.key = o.k
+    FROM outcome o WHERE ik.key = ANY (claimed) AND ik.key = o.k
   )
   SELECT o.i, 'ok'::text, o.version, o.first_pos, o.last_pos FROM outcome o;
 

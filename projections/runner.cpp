@@ -85,7 +85,9 @@ void ProjectionRunner::run(Worker& w) {
         std::lock_guard lock(w.mutex);
         w.last_error = e.what();
       }
-      if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) connection.reset();
+      // Reconnect after any failure: a connection that failed mid-transaction is not worth
+      // diagnosing, and the checkpoint is reloaded from the database either way.
+      connection.reset();
       std::this_thread::sleep_for(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds{5000});
     }

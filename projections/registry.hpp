@@ -1,0 +1,14 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "projections/projection.hpp"
+
+namespace switchboard::projections {
+
+// Every read model of the system: the server runs them, the admin CLI rebuilds and verifies them.
+// Reactors are not here: they need the server's broker connection (see api/main.cpp).
+std::vector<std::shared_ptr<Projection>> all_projections();
+
+}  // namespace switchboard::projections

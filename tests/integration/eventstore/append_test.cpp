@@ -1,0 +1,180 @@
+// Append semantics against a real PostgreSQL: expected versions under contention, idempotent
+// retries, the append-only log.
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+
+#include "commands/command_context.hpp"
+#include "eventstore/event_store.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace switchboard;
+using eventstore::AppendRequest;
+using eventstore::AppendStatus;
+using eventstore::ExpectedVersion;
+
+namespace {
+
+AppendRequest request(const std::string& stream, ExpectedVersion expected, int events = 1) {
+  AppendRequest r;
+  r.stream_id = stream;
+  r.category = stream.substr(0, stream.find('-'));
+  r.expected = expected;
+  for (int i = 0; i < events; ++i) {
+    r.events.push_back({commands::new_uuid(), "Happened", R"({"n":)" + std::to_string(i) + "}",
+                        R"({"tenant":"t1"})"});
+  }
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(concurrent_writers_with_the_same_expected_version_exactly_one_wins) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  BOOST_REQUIRE(store.append(request("race-1", ExpectedVersion::no_stream())).succeeded());
+
+  constexpr int kWriters = 32;
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const auto version = store.read_stream("race-1").back().stream_version;
+    std::atomic<int> wins{0}, conflicts{0};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&] {
+        auto r = store.append(request("race-1", ExpectedVersion::exact(version), 2));
+        if (r.status == AppendStatus::ok) ++wins;
+        if (r.status == AppendStatus::conflict) {
+          BOOST_CHECK_GT(r.stream_version, version);
+          ++conflicts;
+        }
+      });
+    }
+    for (auto& t : writers) t.join();
+    BOOST_CHECK_EQUAL(wins.load(), 1);
+    BOOST_CHECK_EQUAL(conflicts.load(), kWriters - 1);
+  }
+
+  const auto events = store.read_stream("race-1");
+  BOOST_REQUIRE_EQUAL(events.size(), 1u + 2u * kRounds);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    BOOST_CHECK_EQUAL(events[i].stream_version, static_cast<std::int64_t>(i + 1));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(no_stream_and_exact_expectations_are_enforced) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  BOOST_CHECK(store.append(request("acct-1", ExpectedVersion::exact(3))).status ==
+              AppendStatus::conflict);
+  BOOST_CHECK(store.append(request("acct-1", ExpectedVersion::no_stream(), 3)).status ==
+              AppendStatus::ok);
+  const auto again = store.append(request("acct-1", ExpectedVersion::no_stream()));
+  BOOST_CHECK(again.status == AppendStatus::conflict);
+  BOOST_CHECK_EQUAL(again.stream_version, 3);
+  BOOST_CHECK(store.append(request("acct-1", ExpectedVersion::any())).status == AppendStatus::ok);
+  BOOST_CHECK_EQUAL(store.read_stream("acct-1").size(), 4u);
+  BOOST_CHECK_EQUAL(db.count("SELECT version FROM streams WHERE stream_id = 'acct-1'"), 4);
+}
+
+BOOST_AUTO_TEST_CASE(a_retried_append_returns_the_original_positions) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  const auto original = request("order-7", ExpectedVersion::no_stream(), 3);
+  const auto first = store.append(original);
+  BOOST_REQUIRE(first.status == AppendStatus::ok);
+
+  // The same event ids again, as a client does when it never saw the answer.
+  const auto retry = store.append(original);
+  BOOST_CHECK(retry.status == AppendStatus::duplicate);
+  BOOST_CHECK_EQUAL(retry.first_position, first.first_position);
+  BOOST_CHECK_EQUAL(retry.last_position, first.last_position);
+  BOOST_CHECK_EQUAL(retry.stream_version, 3);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 3);
+}
+
+BOOST_AUTO_TEST_CASE(an_idempotency_key_answers_retries_and_refuses_another_payload) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  auto keyed = [](ExpectedVersion expected, const std::string& hash) {
+    auto r = request("cart-1", expected, 2);
+    r.idempotency_key = "tenant-a:key-1";
+    r.request_hash = hash;
+    return r;
+  };
+  const auto first = store.append(keyed(ExpectedVersion::no_stream(), "hash-a"));
+  BOOST_REQUIRE(first.status == AppendStatus::ok);
+
+  // A retry builds new event ids but carries the same key and request: the original answer.
+  const auto retry = store.append(keyed(ExpectedVersion::no_stream(), "hash-a"));
+  BOOST_CHECK(retry.status == AppendStatus::duplicate);
+  BOOST_CHECK_EQUAL(retry.first_position, first.first_position);
+  BOOST_CHECK_EQUAL(retry.last_position, first.last_position);
+
+  const auto other = store.append(keyed(ExpectedVersion::exact(2), "hash-b"));
+  BOOST_CHECK(other.status == AppendStatus::idempotency_mismatch);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 2);
+
+  // A key whose append conflicted is released: the caller may retry with it.
+  auto conflicting = request("cart-2", ExpectedVersion::exact(9));
+  conflicting.idempotency_key = "tenant-a:key-2";
+  conflicting.request_hash = "hash-c";
+  BOOST_CHECK(store.append(conflicting).status == AppendStatus::conflict);
+  conflicting.expected = ExpectedVersion::no_stream();
+  BOOST_CHECK(store.append(conflicting).status == AppendStatus::ok);
+
+  const auto seen = store.find_idempotency_key("tenant-a:key-1");
+  BOOST_REQUIRE(seen.has_value());
+  BOOST_CHECK_EQUAL(seen->request_hash, "hash-a");
+  BOOST_CHECK_EQUAL(seen->result.last_position, first.last_position);
+}
+
+BOOST_AUTO_TEST_CASE(appends_survive_the_loss_of_every_database_connection) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url(), .flushers = 2});
+  BOOST_REQUIRE(store.append(request("conn-1", ExpectedVersion::any())).succeeded());
+  db.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() +
+          "' AND usename = 'switchboard_app'");
+  BOOST_CHECK(store.append(request("conn-1", ExpectedVersion::any())).succeeded());
+  BOOST_CHECK(store.append(request("conn-1", ExpectedVersion::any())).succeeded());
+  BOOST_CHECK_EQUAL(store.read_stream("conn-1").size(), 3u);
+}
+
+BOOST_AUTO_TEST_CASE(the_application_role_cannot_rewrite_history) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  BOOST_REQUIRE(store.append(request("audit-1", ExpectedVersion::any())).succeeded());
+  pqxx::connection app(db.app_url());
+  for (const std::string sql : {"UPDATE events SET data = '{}'", "DELETE FROM events",
+                                "TRUNCATE events"}) {
+    pqxx::work tx(app);
+    BOOST_CHECK_THROW(tx.exec(sql), pqxx::sql_error);
+  }
+  // Not even the owner, by accident.
+  BOOST_CHECK_THROW(db.exec("DELETE FROM events"), pqxx::sql_error);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 1);
+}
+
+BOOST_AUTO_TEST_CASE(group_commit_shares_transactions_between_concurrent_appenders) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url(), .flushers = 1});
+  constexpr int kAppenders = 64;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kAppenders; ++i) {
+    threads.emplace_back([&, i] {
+      for (int n = 0; n < 20; ++n) {
+        if (store.append(request("gc-" + std::to_string(i), ExpectedVersion::any()))
+                .succeeded())
+          ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_CHECK_EQUAL(ok.load(), kAppenders * 20);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), kAppenders * 20);
+  // Fewer transactions than appends: commits were shared.
+  BOOST_CHECK_LT(db.count("SELECT count(DISTINCT tx_id) FROM events"), kAppenders * 20);
+}
