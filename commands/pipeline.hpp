@@ -1,7 +1,12 @@
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <functional>
+#include <mutex>
+#include <random>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -39,7 +44,7 @@ class Pipeline {
   using Decide = std::function<domain::Decision(const State&)>;
 
   explicit Pipeline(eventstore::EventStore& store, std::size_t cache_capacity = 100'000,
-                    int max_attempts = 8)
+                    int max_attempts = 16)
       : store_(store), cache_(cache_capacity), max_attempts_(max_attempts) {}
 
   static std::string stream_id(std::string_view id) {
@@ -50,6 +55,9 @@ class Pipeline {
   CommandOutcome execute(std::string_view id, const CommandContext& context,
                          std::string_view canonical_command, const Decide& decide) {
     const auto stream = stream_id(id);
+    // Commands on one aggregate take turns on this node, so they never conflict with each
+    // other; conflicts then come only from other nodes.
+    std::lock_guard turn(stripes_[std::hash<std::string>{}(stream) % stripes_.size()]);
     CommandOutcome outcome;
     if (context.idempotency_key) {
       if (auto seen = store_.find_idempotency_key(scoped_key(context))) {
@@ -92,6 +100,10 @@ class Pipeline {
           outcome.last_position = result.last_position;
           return outcome;
         case eventstore::AppendStatus::conflict:
+          // Another node wrote first: back off a little (with jitter, so the nodes do not
+          // collide again in step), then decide on the newer state.
+          std::this_thread::sleep_for(std::chrono::microseconds(
+              std::uniform_int_distribution<int>(0, 500 << std::min(attempt, 4))(jitter())));
           entry = catch_up(stream, std::move(entry));
           continue;
         case eventstore::AppendStatus::idempotency_mismatch:
@@ -115,6 +127,11 @@ class Pipeline {
   }
 
  private:
+  static std::mt19937& jitter() {
+    thread_local std::mt19937 generator{std::random_device{}()};
+    return generator;
+  }
+
   static std::string scoped_key(const CommandContext& context) {
     return context.tenant + ":" + *context.idempotency_key;
   }
@@ -163,6 +180,7 @@ class Pipeline {
   eventstore::EventStore& store_;
   AggregateCache<State> cache_;
   int max_attempts_;
+  std::array<std::mutex, 1024> stripes_;
 };
 
 }  // namespace switchboard::commands
