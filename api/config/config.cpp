@@ -1,0 +1,174 @@
+#include "api/config/config.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+namespace switchboard::api::config {
+namespace {
+
+namespace po = boost::program_options;
+
+po::options_description settings_description() {
+  po::options_description d;
+  for (const char* name :
+       {"http.address", "http.port", "http.threads", "http.max_body_bytes",
+        "http.request_timeout_ms", "http.read_timeout_ms", "tls.cert_file", "tls.key_file",
+        "tls.client_ca_file", "tls.require_client_cert", "database.url", "database.admin_url",
+        "nats.url", "cti.url", "log.level"}) {
+    d.add_options()(name, po::value<std::string>());
+  }
+  return d;
+}
+
+// Reads and checks settings, remembering the first problem.
+class Reader {
+ public:
+  Reader(const po::variables_map& values, std::string_view source)
+      : values_{values}, source_{source} {}
+
+  const std::optional<std::string>& error() const { return error_; }
+
+  std::optional<std::string> text(const char* name) {
+    const auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    return it->second.as<std::string>();
+  }
+
+  std::string required(const char* name) {
+    auto value = text(name);
+    if (!value || value->empty()) {
+      fail(fmt::format("{} is required", name));
+      return {};
+    }
+    return *value;
+  }
+
+  template <typename Number>
+  std::optional<Number> number(const char* name, Number min, Number max, std::string_view what) {
+    const auto value = text(name);
+    if (!value) return std::nullopt;
+    Number parsed{};
+    const auto* end = value->data() + value->size();
+    const auto [ptr, ec] = std::from_chars(value->data(), end, parsed);
+    if (ec != std::errc{} || ptr != end || parsed < min || parsed > max) {
+      fail(fmt::format("{}: '{}' is not {} ({}-{})", name, *value, what, min, max));
+      return std::nullopt;
+    }
+    return parsed;
+  }
+
+  std::optional<bool> boolean(const char* name) {
+    const auto value = text(name);
+    if (!value) return std::nullopt;
+    if (*value == "true" || *value == "yes" || *value == "on" || *value == "1") return true;
+    if (*value == "false" || *value == "no" || *value == "off" || *value == "0") return false;
+    fail(fmt::format("{}: '{}' is not true or false", name, *value));
+    return std::nullopt;
+  }
+
+  // An optional file that must be readable when given.
+  std::string readable_file(const char* name) {
+    auto path = text(name).value_or("");
+    if (path.empty()) return path;
+    std::ifstream file{path};
+    if (!file) fail(fmt::format("{}: cannot read '{}': {}", name, path, std::strerror(errno)));
+    return path;
+  }
+
+  void fail(std::string message) {
+    if (!error_) error_ = fmt::format("{}: {}", source_, message);
+  }
+
+ private:
+  const po::variables_map& values_;
+  std::string source_;
+  std::optional<std::string> error_;
+};
+
+constexpr std::array log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+
+}  // namespace
+
+LoadResult parse(std::istream& in, std::string_view source) {
+  po::variables_map values;
+  try {
+    po::store(po::parse_config_file(in, settings_description(), false), values);
+  } catch (const po::unknown_option& e) {
+    return ConfigError{fmt::format("{}: unknown setting '{}'", source, e.get_option_name())};
+  } catch (const po::multiple_occurrences& e) {
+    return ConfigError{fmt::format("{}: {} is set more than once", source, e.get_option_name())};
+  } catch (const po::error& e) {
+    return ConfigError{fmt::format("{}: {}", source, e.what())};
+  }
+
+  Reader r{values, source};
+  Config c;
+  auto& http = c.server;
+  http.address = r.text("http.address").value_or(http.address);
+  if (r.text("http.port")) {
+    if (auto port = r.number<unsigned>("http.port", 1, 65535, "a port number")) {
+      http.port = static_cast<std::uint16_t>(*port);
+    }
+  } else {
+    r.required("http.port");
+  }
+  http.threads = r.number<std::size_t>("http.threads", 1, 1024, "a thread count")
+                     .value_or(std::max<std::size_t>(2, std::thread::hardware_concurrency()));
+  http.max_body_bytes =
+      r.number<std::size_t>("http.max_body_bytes", 1, std::size_t{1} << 30, "a size in bytes")
+          .value_or(http.max_body_bytes);
+  http.request_timeout = std::chrono::milliseconds{
+      r.number<long>("http.request_timeout_ms", 1, 3'600'000, "a duration in milliseconds")
+          .value_or(http.request_timeout.count())};
+  http.read_timeout = std::chrono::milliseconds{
+      r.number<long>("http.read_timeout_ms", 1, 3'600'000, "a duration in milliseconds")
+          .value_or(http.read_timeout.count())};
+
+  http.tls.cert_file = r.readable_file("tls.cert_file");
+  http.tls.key_file = r.readable_file("tls.key_file");
+  http.tls.client_ca_file = r.readable_file("tls.client_ca_file");
+  http.tls.require_client_cert =
+      r.boolean("tls.require_client_cert").value_or(http.tls.require_client_cert);
+  if (http.tls.cert_file.empty() != http.tls.key_file.empty()) {
+    r.fail(http.tls.cert_file.empty() ? "tls.cert_file is required when tls.key_file is set"
+                                      : "tls.key_file is required when tls.cert_file is set");
+  }
+
+  c.database_url = r.required("database.url");
+  c.database_admin_url = r.text("database.admin_url").value_or("");
+  c.nats_url = r.required("nats.url");
+  c.cti_url = r.required("cti.url");
+
+  c.log_level = r.text("log.level").value_or(c.log_level);
+  if (std::ranges::find(log_levels, c.log_level) == log_levels.end()) {
+    r.fail(
+        fmt::format("log.level: '{}' is not one of trace, debug, info, warn, error, critical, "
+                    "off",
+                    c.log_level));
+  }
+
+  if (!r.error()) {
+    if (auto refusal = http::check_settings(http)) r.fail(*refusal);
+  }
+  if (r.error()) return ConfigError{*r.error()};
+  return c;
+}
+
+LoadResult load(const std::filesystem::path& file) {
+  std::ifstream in{file};
+  if (!in) {
+    return ConfigError{fmt::format("cannot read the configuration file '{}': {}", file.string(),
+                                   std::strerror(errno))};
+  }
+  return parse(in, file.string());
+}
+
+}  // namespace switchboard::api::config

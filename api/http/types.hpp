@@ -1,0 +1,79 @@
+#pragma once
+
+// Transport-neutral request/response types. Route handlers depend on these only, so they compile
+// without RESTinio (whose headers cost ~17 s per translation unit).
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace switchboard::api::http {
+
+enum class Method { get, post, put, patch, del };
+
+// "GET", "POST", "PUT", "PATCH", "DELETE".
+std::string_view to_string(Method method);
+
+struct Request {
+  Method method = Method::get;
+  std::string path;
+  // The template that matched, e.g. "/admin/v1/things/:id".
+  std::string route;
+  // Route parameters, percent-decoded.
+  std::map<std::string, std::string> params;
+  // Query parameters, percent-decoded, in request order.
+  std::multimap<std::string, std::string> query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Already inflated when the client sent Content-Encoding: gzip.
+  std::string body;
+  std::string request_id;
+  std::string remote_address;
+
+  // Header names compare case-insensitively; the first occurrence wins.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // First value of a query parameter.
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct FieldError {
+  // A JSON pointer into the body ("/chat/id"), or a header or query parameter name.
+  std::string field;
+  std::string message;
+};
+
+// RFC 7807 application/problem+json: {type, title, status, detail, errors: [{field, message}]}.
+Response problem(int status, std::string title, std::string detail = {},
+                 std::vector<FieldError> errors = {});
+
+Response json(int status, std::string body);
+
+// Standard reason phrase ("Not Found"); "Unknown" for codes we never send.
+std::string_view reason_phrase(int status);
+
+bool iequals(std::string_view a, std::string_view b);
+
+using Handler = std::function<Response(const Request&)>;
+// Callable once, from any thread.
+using Responder = std::function<void(Response)>;
+using AsyncHandler = std::function<void(Request, Responder)>;
+
+struct RouteOptions {
+  // Empty: no body schema. Otherwise the name of a JSON Schema in api/schemas (without ".json"),
+  // checked before the handler runs.
+  std::string body_schema;
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+}  // namespace switchboard::api::http

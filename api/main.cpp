@@ -1,0 +1,131 @@
+// The switchboard server: the composition root.
+//
+//   switchboard --config FILE     serve until SIGINT or SIGTERM
+//   switchboard --print-routes    print "METHOD route" for every route and exit
+//
+// Exit codes: 0 after a clean stop, 1 when serving fails, 2 for a bad command line or
+// configuration (the reason goes to stderr).
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/program_options.hpp>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "api/config/config.hpp"
+#include "api/http/server.hpp"
+#include "api/routes/routes.hpp"
+#include "api/wiring/readiness.hpp"
+#include "api/wiring/store_metrics.hpp"
+#include "eventstore/event_store.hpp"
+#include "projections/registry.hpp"
+#include "projections/runner.hpp"
+
+namespace {
+
+namespace po = boost::program_options;
+using namespace switchboard;
+using namespace switchboard::api;
+
+int print_routes() {
+  http::Metrics metrics;
+  routes::Services services{.metrics = metrics, .readiness = {}};
+  http::Router router;
+  routes::register_routes(router, services);
+  for (const auto& route : router.routes()) {
+    std::cout << http::to_string(route.method) << ' ' << route.route << '\n';
+  }
+  return 0;
+}
+
+int serve(const config::Config& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  // Signals are taken synchronously by one thread, so stopping is ordinary code, not a handler.
+  // Blocked before any thread starts: every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  http::Metrics metrics;
+  // Connections are opened on first use: the server starts (and reports not ready) while the
+  // database is still coming up.
+  eventstore::EventStore store{{.database_url = config.database_url}};
+  projections::ProjectionRunner projections{
+      store, projections::all_projections(), {.database_url = config.database_url}};
+  projections.start();
+  wiring::add_store_metrics(metrics, store, projections);
+
+  routes::Services services{.metrics = metrics,
+                            .readiness = {{"database", wiring::postgres_check(config.database_url)},
+                                          {"nats", wiring::nats_check(config.nats_url)}}};
+  http::Router router;
+  routes::register_routes(router, services);
+  http::Server server{config.server, router, metrics};
+
+  std::jthread signal_waiter{[&signals, &server] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {} received, stopping", received);
+    server.stop();
+  }};
+
+  int status = 0;
+  try {
+    server.run();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    status = 1;
+  }
+  // Wakes the waiter when run() ended on its own (a start-up failure).
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description options{"Options"};
+  options.add_options()("help,h", "show this help")("config,c", po::value<std::string>(),
+                                                    "configuration file (INI)")(
+      "print-routes", "print \"METHOD route\" for every route and exit");
+  po::variables_map args;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), args);
+  } catch (const po::error& e) {
+    std::cerr << "switchboard: " << e.what() << "\n" << options;
+    return 2;
+  }
+  if (args.contains("help")) {
+    std::cout << "Usage: switchboard --config FILE\n" << options;
+    return 0;
+  }
+  if (args.contains("print-routes")) {
+    try {
+      return print_routes();
+    } catch (const std::exception& e) {
+      std::cerr << "switchboard: " << e.what() << '\n';
+      return 1;
+    }
+  }
+  if (!args.contains("config")) {
+    std::cerr << "switchboard: --config FILE is required\n" << options;
+    return 2;
+  }
+
+  auto loaded = config::load(args["config"].as<std::string>());
+  if (const auto* error = std::get_if<config::ConfigError>(&loaded)) {
+    std::cerr << "switchboard: " << error->message << '\n';
+    return 2;
+  }
+  try {
+    return serve(std::get<config::Config>(loaded));
+  } catch (const std::exception& e) {
+    // Wiring failures: a route registered twice, a broken schema in api/schemas.
+    std::cerr << "switchboard: " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,90 @@
+// HTTPS and mutual TLS with certificates made by the openssl CLI for each run.
+
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+
+#include "tests/e2e/support/http_client.hpp"
+#include "tests/e2e/support/server_process.hpp"
+
+namespace e2e = switchboard::tests::e2e;
+
+namespace {
+
+// A CA, a server certificate for 127.0.0.1, a client certificate from the same CA and one from
+// an unrelated CA.
+struct Certificates {
+  e2e::TempDir dir;
+
+  Certificates() {
+    dir.write("server.ext", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    dir.write("client.ext", "extendedKeyUsage=clientAuth\n");
+    run("ca",
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout ca.key -out ca.crt -days 2 -subj /CN=switchboard-test-ca");
+    run("rogue-ca",
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout rogue-ca.key -out rogue-ca.crt -days 2 -subj /CN=rogue-ca");
+    issue("server", "127.0.0.1", "ca", "server.ext");
+    issue("client", "agent-1", "ca", "client.ext");
+    issue("rogue", "agent-1", "rogue-ca", "client.ext");
+  }
+
+  std::string file(const std::string& name) const { return (dir.path() / name).string(); }
+
+  e2e::Settings server_settings(bool mutual) const {
+    return {{"tls.cert_file", file("server.crt")},
+            {"tls.key_file", file("server.key")},
+            {"tls.client_ca_file", mutual ? file("ca.crt") : ""}};
+  }
+
+  e2e::ClientTls client(const std::string& name) const {
+    if (name.empty()) return {file("ca.crt"), "", ""};
+    return {file("ca.crt"), file(name + ".crt"), file(name + ".key")};
+  }
+
+ private:
+  void run(const std::string& what, const std::string& command) const {
+    const auto line = "cd '" + dir.path().string() + "' && " + command + " >>openssl.log 2>&1";
+    BOOST_REQUIRE_MESSAGE(std::system(line.c_str()) == 0, "openssl failed making " << what);
+  }
+
+  void issue(const std::string& name, const std::string& cn, const std::string& ca,
+             const std::string& ext) const {
+    run(name, "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " +
+                  name + ".key -out " + name + ".csr -subj /CN=" + cn);
+    run(name, "openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca +
+                  ".key -CAcreateserial -out " + name + ".crt -days 2 -extfile " + ext);
+  }
+};
+
+e2e::Endpoint with_client(e2e::Endpoint endpoint, e2e::ClientTls tls) {
+  endpoint.tls = std::move(tls);
+  return endpoint;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(tls, Certificates)
+
+BOOST_AUTO_TEST_CASE(serves_https_with_the_configured_certificate) {
+  e2e::ServerProcess server{server_settings(false), client("")};
+  const auto r = e2e::get(server.endpoint(), "/healthz");
+  BOOST_TEST(r.status == 200);
+
+  // Plain HTTP to a TLS port gets no HTTP answer.
+  BOOST_CHECK_THROW(e2e::get(e2e::Endpoint{"127.0.0.1", server.port(), std::nullopt}, "/healthz"),
+                    std::exception);
+}
+
+BOOST_AUTO_TEST_CASE(mutual_tls_admits_only_clients_with_a_certificate_from_the_ca) {
+  e2e::ServerProcess server{server_settings(true), client("client")};
+  const auto endpoint = server.endpoint();
+
+  const auto r = e2e::get(with_client(endpoint, client("client")), "/healthz");
+  BOOST_TEST(r.status == 200);
+
+  BOOST_CHECK_THROW(e2e::get(with_client(endpoint, client("")), "/healthz"), std::exception);
+  BOOST_CHECK_THROW(e2e::get(with_client(endpoint, client("rogue")), "/healthz"), std::exception);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
