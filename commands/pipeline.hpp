@@ -43,9 +43,10 @@ class Pipeline {
   using State = typename A::State;
   using Decide = std::function<domain::Decision(const State&)>;
 
+  // A command that keeps conflicting gives up after `retry_budget` (then: busy).
   explicit Pipeline(eventstore::EventStore& store, std::size_t cache_capacity = 100'000,
-                    int max_attempts = 16)
-      : store_(store), cache_(cache_capacity), max_attempts_(max_attempts) {}
+                    std::chrono::milliseconds retry_budget = std::chrono::seconds(2))
+      : store_(store), cache_(cache_capacity), retry_budget_(retry_budget) {}
 
   static std::string stream_id(std::string_view id) {
     return std::string(A::category) + "-" + std::string(id);
@@ -69,7 +70,8 @@ class Pipeline {
       }
     }
     auto entry = load(stream);
-    for (int attempt = 0; attempt < max_attempts_; ++attempt) {
+    const auto deadline = std::chrono::steady_clock::now() + retry_budget_;
+    for (int attempt = 0; std::chrono::steady_clock::now() < deadline; ++attempt) {
       auto decision = decide(entry.state);
       if (auto* r = std::get_if<domain::Rejection>(&decision)) {
         outcome.status = CommandOutcome::Status::rejected;
@@ -82,8 +84,8 @@ class Pipeline {
         outcome.stream_version = entry.version;
         return outcome;
       }
-      auto result = store_.append(request(stream, entry.version, context, canonical_command,
-                                          events));
+      auto result =
+          store_.append(request(stream, entry.version, context, canonical_command, events));
       switch (result.status) {
         case eventstore::AppendStatus::ok:
           for (const auto& e : events) A::apply(entry.state, e.type, e.data);
@@ -111,8 +113,8 @@ class Pipeline {
         case eventstore::AppendStatus::duplicate_event_id:
         case eventstore::AppendStatus::failed:
           outcome.status = CommandOutcome::Status::failed;
-          outcome.error = result.error.empty() ? eventstore::to_string(result.status)
-                                               : result.error;
+          outcome.error =
+              result.error.empty() ? eventstore::to_string(result.status) : result.error;
           return outcome;
       }
     }
@@ -179,7 +181,7 @@ class Pipeline {
 
   eventstore::EventStore& store_;
   AggregateCache<State> cache_;
-  int max_attempts_;
+  std::chrono::milliseconds retry_budget_;
   std::array<std::mutex, 1024> stripes_;
 };
 

@@ -92,6 +92,15 @@ std::optional<EventStore::IdempotencyRecord> EventStore::find_idempotency_key(
   });
 }
 
-StoreStats EventStore::stats() const { return appender_->stats(); }
+Position EventStore::committed_head() {
+  return readers_->with_connection([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return eventstore::committed_head(tx);
+  });
+}
+
+StoreStats EventStore::stats() const {
+  return appender_->stats();
+}
 
 }  // namespace switchboard::eventstore

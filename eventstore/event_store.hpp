@@ -66,6 +66,8 @@ class EventStore {
 
   // The position of the newest event a reader may see now.
   Position head();
+  // The newest committed event, whether readers may see it yet or not.
+  Position committed_head();
 
   StoreStats stats() const;
   const StoreOptions& options() const { return options_; }

@@ -20,6 +20,11 @@ std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& 
 std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::string& stream_id,
                                        std::int64_t from_version, std::size_t max_count);
 
+// The newest event readers may see now.
 Position head(pqxx::transaction_base& tx);
+
+// The newest committed event, visible to readers or not yet (an older transaction in the
+// cluster is still running). Waiting for a checkpoint to reach it is "waiting for my writes".
+Position committed_head(pqxx::transaction_base& tx);
 
 }  // namespace switchboard::eventstore

@@ -16,7 +16,9 @@ struct Shadow {
   Checkpoint reached;
 };
 
-std::string quoted(pqxx::connection& c, const std::string& name) { return c.quote_name(name); }
+std::string quoted(pqxx::connection& c, const std::string& name) {
+  return c.quote_name(name);
+}
 
 void create_shadow(pqxx::connection& c, const std::string& schema, Projection& projection) {
   pqxx::work tx(c);
@@ -82,8 +84,10 @@ std::uint64_t rebuild(const std::string& admin_url, Projection& projection,
   }
   for (const auto& t : projection.tables()) {
     tx.exec("DROP TABLE public." + tx.quote_name(t));
-    tx.exec("ALTER TABLE " + tx.quote_name(schema) + "." + tx.quote_name(t) +
-            " SET SCHEMA public");
+    tx.exec("ALTER TABLE " + tx.quote_name(schema) + "." + tx.quote_name(t) + " SET SCHEMA public");
+    // Whoever runs the rebuild owns the new table; the application must still write it.
+    tx.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON public." + tx.quote_name(t) +
+            " TO switchboard_app");
   }
   store_checkpoint(tx, projection.name(), shadow.reached);
   tx.exec("DROP SCHEMA " + tx.quote_name(schema));
@@ -118,9 +122,10 @@ std::vector<TableDifference> verify(const std::string& admin_url, Projection& pr
       const auto live_t = "public." + tx.quote_name(t);
       const auto rebuilt_t = tx.quote_name(schema) + "." + tx.quote_name(t);
       const auto r = tx.exec("SELECT (SELECT count(*) FROM (SELECT * FROM " + live_t +
-                             " EXCEPT ALL SELECT * FROM " + rebuilt_t + ") a),"
-                             " (SELECT count(*) FROM (SELECT * FROM " + rebuilt_t +
-                             " EXCEPT ALL SELECT * FROM " + live_t + ") b)");
+                             " EXCEPT ALL SELECT * FROM " + rebuilt_t +
+                             ") a),"
+                             " (SELECT count(*) FROM (SELECT * FROM " +
+                             rebuilt_t + " EXCEPT ALL SELECT * FROM " + live_t + ") b)");
       TableDifference d{t, r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>()};
       if (d.only_live != 0 || d.only_rebuilt != 0) differences.push_back(d);
     }

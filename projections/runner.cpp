@@ -28,7 +28,9 @@ ProjectionRunner::ProjectionRunner(eventstore::EventStore& store,
   }
 }
 
-ProjectionRunner::~ProjectionRunner() { stop(); }
+ProjectionRunner::~ProjectionRunner() {
+  stop();
+}
 
 void ProjectionRunner::start() {
   if (running_.exchange(true)) return;
@@ -39,7 +41,11 @@ void ProjectionRunner::start() {
 }
 
 void ProjectionRunner::stop() {
-  if (!running_.exchange(false)) return;
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (!running_.exchange(false)) return;
+  }
+  stopped_.notify_all();
   for (auto& w : workers_) {
     if (w->thread.joinable()) w->thread.join();
   }
@@ -88,10 +94,15 @@ void ProjectionRunner::run(Worker& w) {
       // Reconnect after any failure: a connection that failed mid-transaction is not worth
       // diagnosing, and the checkpoint is reloaded from the database either way.
       connection.reset();
-      std::this_thread::sleep_for(backoff);
+      pause(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds{5000});
     }
   }
+}
+
+void ProjectionRunner::pause(std::chrono::milliseconds duration) {
+  std::unique_lock lock(stop_mutex_);
+  stopped_.wait_for(lock, duration, [this] { return !running_; });
 }
 
 std::vector<ProjectionStatus> projection_status(const std::string& database_url,
@@ -105,10 +116,12 @@ std::vector<ProjectionStatus> projection_status(const std::string& database_url,
     const auto rows = tx.exec_params(
         "SELECT cp.epoch, cp.tx_id::text, cp.global_position, cp.events_applied,"
         "  (SELECT count(*) FROM (SELECT 1 FROM events e"
-        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, cp.global_position)"
+        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, "
+        "cp.global_position)"
         "       AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) LIMIT 10000000) b),"
         "  coalesce(extract(epoch FROM now() - (SELECT min(e.recorded_at) FROM events e"
-        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, cp.global_position)"
+        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, "
+        "cp.global_position)"
         "       AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()))), 0)"
         " FROM (SELECT $1::text AS name) n"
         " LEFT JOIN projection_checkpoints cp ON cp.name = n.name",
@@ -142,7 +155,9 @@ std::vector<ProjectionStatus> ProjectionRunner::status() {
 }
 
 bool ProjectionRunner::wait_caught_up(std::chrono::milliseconds timeout) {
-  const auto target = store_.head();
+  // Everything committed so far, including what an older transaction elsewhere in the cluster
+  // still hides from readers.
+  const auto target = store_.committed_head();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<std::string> names;
   for (auto& w : workers_) names.push_back(w->projection->name());

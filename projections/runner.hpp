@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,17 +43,22 @@ class ProjectionRunner {
   // Checkpoints and lag as the database has them (each call queries it).
   std::vector<ProjectionStatus> status();
 
-  // Blocks until every projection's checkpoint has reached the store's head as seen when called.
+  // Blocks until every projection has applied every event committed before the call.
   bool wait_caught_up(std::chrono::milliseconds timeout);
 
  private:
   struct Worker;
   void run(Worker& worker);
 
+  // Sleeps that stop() cuts short.
+  void pause(std::chrono::milliseconds duration);
+
   eventstore::EventStore& store_;
   RunnerOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> running_{false};
+  std::mutex stop_mutex_;
+  std::condition_variable stopped_;
 };
 
 // Status of the named projections from any connection (the admin CLI has no runner).

@@ -70,6 +70,8 @@ TestDatabase::TestDatabase()
 }
 
 TestDatabase::~TestDatabase() {
+  // For post-mortems: SWITCHBOARD_TEST_KEEP_DATABASES=1 leaves every test database in place.
+  if (std::getenv("SWITCHBOARD_TEST_KEEP_DATABASES") != nullptr) return;
   try {
     pqxx::connection c(cluster_url_);
     pqxx::nontransaction(c).exec("DROP DATABASE IF EXISTS " + c.quote_name(name_) +
@@ -89,6 +91,8 @@ long long TestDatabase::count(const std::string& sql) const {
   return pqxx::nontransaction(c).exec(sql)[0][0].as<long long>();
 }
 
-std::string nats_url() { return required_env("SWITCHBOARD_TEST_NATS_URL"); }
+std::string nats_url() {
+  return required_env("SWITCHBOARD_TEST_NATS_URL");
+}
 
 }  // namespace switchboard::tests

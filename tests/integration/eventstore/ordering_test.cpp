@@ -46,8 +46,8 @@ struct Fixture {
         store,
         std::vector<std::shared_ptr<projections::Projection>>{
             std::make_shared<tests::RecordingProjection>()},
-        projections::RunnerOptions{.database_url = db.app_url(), .batch_size = 100,
-                                   .poll_interval = 200ms});
+        projections::RunnerOptions{
+            .database_url = db.app_url(), .batch_size = 100, .poll_interval = 200ms});
   }
 
   void check_exactly_once() {
@@ -104,8 +104,7 @@ BOOST_FIXTURE_TEST_CASE(a_rolled_back_transaction_leaves_no_stall, Fixture) {
   check_exactly_once();
 }
 
-BOOST_FIXTURE_TEST_CASE(randomized_many_writer_soak_reaches_the_projection_exactly_once,
-                        Fixture) {
+BOOST_FIXTURE_TEST_CASE(randomized_many_writer_soak_reaches_the_projection_exactly_once, Fixture) {
   auto run = runner();
   run->start();
   std::atomic<bool> stop{false};
@@ -156,4 +155,21 @@ BOOST_FIXTURE_TEST_CASE(randomized_many_writer_soak_reaches_the_projection_exact
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM (SELECT stream_id FROM events GROUP BY"
                              " stream_id HAVING max(stream_version) <> count(*)) g"),
                     0);
+}
+
+BOOST_FIXTURE_TEST_CASE(transaction_ids_order_as_numbers_not_as_text, Fixture) {
+  // "100" < "97" as text: rows written with those transaction ids must still come 97 first.
+  db.exec(
+      "INSERT INTO events (epoch, tx_id, stream_id, stream_version, event_id, event_type, data,"
+      " metadata) VALUES"
+      " (1, '100'::xid8, 'order-1', 2, gen_random_uuid(), 'Second', '{}', '{}'),"
+      " (1, '97'::xid8, 'order-1', 1, gen_random_uuid(), 'First', '{}', '{}')");
+  const auto all = store.read_all(eventstore::Position::start(), 10);
+  BOOST_REQUIRE_EQUAL(all.size(), 2u);
+  BOOST_CHECK_EQUAL(all[0].type, "First");
+  BOOST_CHECK_EQUAL(all[1].type, "Second");
+  const auto after_first = store.read_all(all[0].position, 10);
+  BOOST_REQUIRE_EQUAL(after_first.size(), 1u);
+  BOOST_CHECK_EQUAL(after_first[0].type, "Second");
+  BOOST_CHECK(store.head() == all[1].position);
 }

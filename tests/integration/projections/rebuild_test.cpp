@@ -1,4 +1,6 @@
 // A full rebuild produces exactly the read model built incrementally, while writes go on.
+#include "projections/rebuild.hpp"
+
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -7,7 +9,6 @@
 
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
-#include "projections/rebuild.hpp"
 #include "projections/runner.hpp"
 #include "projections/stream_catalog/stream_catalog_projection.hpp"
 #include "tests/support/test_database.hpp"
@@ -44,16 +45,19 @@ BOOST_AUTO_TEST_CASE(rebuild_reproduces_the_incremental_read_model) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
   auto projection = std::make_shared<projections::StreamCatalogProjection>();
-  projections::ProjectionRunner runner(store, {projection},
-                                       {.database_url = db.app_url(), .batch_size = 50,
-                                        .poll_interval = 100ms});
+  projections::ProjectionRunner runner(
+      store, {projection},
+      {.database_url = db.app_url(), .batch_size = 50, .poll_interval = 100ms});
   runner.start();
   for (int i = 0; i < 600; ++i) {
-    BOOST_REQUIRE(store.append(request("cat" + std::to_string(i % 4) + "-" + std::to_string(i % 37),
-                                       1 + i % 4))
+    BOOST_REQUIRE(store
+                      .append(request("cat" + std::to_string(i % 4) + "-" + std::to_string(i % 37),
+                                      1 + i % 4))
                       .succeeded());
   }
   BOOST_REQUIRE(runner.wait_caught_up(30s));
+  BOOST_CHECK_EQUAL(db.count("SELECT events_applied FROM projection_checkpoints"),
+                    db.count("SELECT count(*) FROM events"));
   const auto incremental = table_text(db);
   BOOST_REQUIRE(!incremental.empty());
   BOOST_CHECK(projections::verify(db.admin_url(), *projection).empty());
@@ -77,9 +81,10 @@ BOOST_AUTO_TEST_CASE(rebuild_reproduces_the_incremental_read_model) {
   BOOST_CHECK(projections::verify(db.admin_url(), rebuilder).empty());
   BOOST_CHECK_EQUAL(db.count("SELECT sum(event_count) FROM stream_catalog"),
                     db.count("SELECT count(*) FROM events"));
-  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM stream_catalog c JOIN streams s USING (stream_id)"
-                             " WHERE c.version <> s.version"),
-                    0);
+  BOOST_CHECK_EQUAL(
+      db.count("SELECT count(*) FROM stream_catalog c JOIN streams s USING (stream_id)"
+               " WHERE c.version <> s.version"),
+      0);
 }
 
 BOOST_AUTO_TEST_CASE(verify_reports_a_read_model_that_drifted_from_the_log) {
@@ -89,7 +94,8 @@ BOOST_AUTO_TEST_CASE(verify_reports_a_read_model_that_drifted_from_the_log) {
   projections::ProjectionRunner runner(store, {projection},
                                        {.database_url = db.app_url(), .poll_interval = 100ms});
   runner.start();
-  for (int i = 0; i < 20; ++i) BOOST_REQUIRE(store.append(request("drift-" + std::to_string(i), 2)).succeeded());
+  for (int i = 0; i < 20; ++i)
+    BOOST_REQUIRE(store.append(request("drift-" + std::to_string(i), 2)).succeeded());
   BOOST_REQUIRE(runner.wait_caught_up(30s));
   db.exec("UPDATE stream_catalog SET event_count = 99 WHERE stream_id = 'drift-3'");
   const auto differences = projections::verify(db.admin_url(), *projection);
