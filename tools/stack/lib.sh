@@ -74,10 +74,14 @@ CONF
   export STACK_DIR STACK_PG_PORT STACK_PG_ADMIN_URL STACK_NATS_PORT STACK_NATS_URL
 }
 
+# Runs from EXIT traps under `set -e`: nothing here may fail the caller's exit status.
 stack_stop() {
-  [ -n "${STACK_NATS_PID:-}" ] && kill "$STACK_NATS_PID" 2>/dev/null && wait "$STACK_NATS_PID" 2>/dev/null
+  if [ -n "${STACK_NATS_PID:-}" ]; then
+    kill "$STACK_NATS_PID" 2>/dev/null || true
+    wait "$STACK_NATS_PID" 2>/dev/null || true
+  fi
   if [ -n "${STACK_PG_DATA:-}" ] && [ -f "$STACK_PG_DATA/postmaster.pid" ]; then
-    stack_as_pg "$(stack_pg_bin)/pg_ctl" -D "$STACK_PG_DATA" -m fast -w stop >/dev/null 2>&1
+    stack_as_pg "$(stack_pg_bin)/pg_ctl" -D "$STACK_PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
   fi
   STACK_NATS_PID=""
   STACK_PG_DATA=""
