@@ -1,0 +1,60 @@
+#include "api/routes/command_response.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace switchboard::api::routes {
+
+commands::CommandContext command_context(const http::Request& request,
+                                         const auth::Principal& principal, std::string tenant) {
+  commands::CommandContext c;
+  c.tenant = std::move(tenant);
+  c.actor = principal.actor();
+  c.correlation_id = request.request_id;
+  c.command_id = commands::new_uuid();
+  if (auto key = request.header("Idempotency-Key"); key && !key->empty()) {
+    c.idempotency_key = std::string(*key);
+  }
+  return c;
+}
+
+std::string canonical_command(const http::Request& request) {
+  return std::string(http::to_string(request.method)) + " " + request.path + "\n" + request.body;
+}
+
+http::Response respond(const commands::CommandOutcome& outcome, http::Response success) {
+  using Status = commands::CommandOutcome::Status;
+  using Kind = domain::Rejection::Kind;
+  switch (outcome.status) {
+    case Status::accepted:
+    case Status::duplicate:
+      return success;
+    case Status::rejected: {
+      const auto& r = outcome.rejection;
+      std::vector<http::FieldError> errors;
+      if (!r.field.empty()) errors.push_back({r.field, r.message});
+      for (const auto& p : r.problems) errors.push_back({p.field, p.message});
+      switch (r.kind) {
+        case Kind::invalid:
+          return http::problem(400, "invalid request", r.message, std::move(errors));
+        case Kind::not_found:
+          return http::problem(404, "not found", r.message, std::move(errors));
+        case Kind::forbidden:
+          return http::problem(403, "forbidden", r.message, std::move(errors));
+        case Kind::conflict:
+          return http::problem(409, "conflict", r.message, std::move(errors));
+      }
+      break;
+    }
+    case Status::busy: {
+      auto busy = http::problem(503, "busy", "the resource is being changed concurrently; retry");
+      busy.headers.emplace_back("Retry-After", "1");
+      return busy;
+    }
+    case Status::failed:
+      break;
+  }
+  spdlog::error("command failed: {}", outcome.error);
+  return http::problem(500, "internal error", "the change could not be recorded; retry later");
+}
+
+}  // namespace switchboard::api::routes

@@ -1,0 +1,25 @@
+#pragma once
+
+// What every command route does around its command: who is calling (metadata for the audit
+// trail) and how the outcome becomes an HTTP answer.
+
+#include <string>
+
+#include "api/auth/authenticator.hpp"
+#include "api/http/types.hpp"
+#include "commands/pipeline.hpp"
+
+namespace switchboard::api::routes {
+
+// Tenant, actor, correlation id (the request id), a fresh command id and the Idempotency-Key.
+commands::CommandContext command_context(const http::Request& request,
+                                         const auth::Principal& principal, std::string tenant = {});
+
+// The text an Idempotency-Key is bound to: method, path and body.
+std::string canonical_command(const http::Request& request);
+
+// accepted/duplicate -> `success` (status and body); rejected -> 400/403/404/409 problem naming
+// the fields; busy -> 503 with Retry-After; failed -> 500.
+http::Response respond(const commands::CommandOutcome& outcome, http::Response success);
+
+}  // namespace switchboard::api::routes

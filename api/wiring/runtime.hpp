@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+#include "api/auth/authenticator.hpp"
+#include "commands/provider_platform/platform_commands.hpp"
+#include "eventstore/connection_pool.hpp"
+#include "eventstore/event_store.hpp"
+
+namespace switchboard::api::wiring {
+
+// What the routes work with, built from the database URL. Nothing connects on construction, so
+// `switchboard --print-routes` builds the same thing without a database.
+struct Runtime {
+  explicit Runtime(const std::string& database_url)
+      : store({.database_url = database_url}),
+        read_models(database_url, 8),
+        auth(read_models),
+        platform(store) {}
+
+  eventstore::EventStore store;
+  eventstore::ConnectionPool read_models;
+  auth::Authenticator auth;
+  commands::provider_platform::PlatformCommands platform;
+};
+
+}  // namespace switchboard::api::wiring

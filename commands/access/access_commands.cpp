@@ -1,0 +1,60 @@
+#include "commands/access/access_commands.hpp"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace switchboard::commands::access {
+namespace {
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 15];
+  }
+  return out;
+}
+
+std::string new_secret(domain::access::TokenKind kind) {
+  std::array<unsigned char, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("no randomness for a token secret");
+  }
+  return (kind == domain::access::TokenKind::service ? "sbs_" : "sbd_") +
+         hex(bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+std::string token_sha256(std::string_view secret) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), digest);
+  return hex(digest, sizeof digest);
+}
+
+std::variant<IssuedToken, CommandOutcome> AccessCommands::issue(domain::access::TokenKind kind,
+                                                                const std::string& subject,
+                                                                const std::string& role,
+                                                                const std::string& label,
+                                                                const CommandContext& context) {
+  IssuedToken issued{new_uuid(), new_secret(kind)};
+  const domain::access::IssueToken command{
+      issued.token_id, kind, subject, role, token_sha256(issued.secret), label};
+  auto outcome = tokens_.execute(issued.token_id, context, "issue " + issued.token_id,
+                                 [&](const auto& s) { return decide(s, command); });
+  if (outcome.status != CommandOutcome::Status::accepted) return outcome;
+  return issued;
+}
+
+CommandOutcome AccessCommands::revoke(const std::string& token_id, const std::string& reason,
+                                      const CommandContext& context) {
+  const domain::access::RevokeToken command{reason};
+  return tokens_.execute(token_id, context, "revoke " + token_id,
+                         [&](const auto& s) { return decide(s, command); });
+}
+
+}  // namespace switchboard::commands::access

@@ -1,0 +1,59 @@
+#pragma once
+
+// The provider platform's commands (seeds 000, 001): apps and their providers, configurations,
+// publication, tenant installations. Routes call these; the rules live in
+// domain/provider_platform.
+
+#include <string>
+
+#include "commands/pipeline.hpp"
+#include "domain/provider_platform/app.hpp"
+#include "domain/provider_platform/provider_code.hpp"
+#include "domain/provider_platform/tenant.hpp"
+
+namespace switchboard::commands::provider_platform {
+
+namespace pp = domain::provider_platform;
+
+class PlatformCommands {
+ public:
+  explicit PlatformCommands(eventstore::EventStore& store)
+      : apps_(store), tenants_(store), codes_(store) {}
+
+  // Reserves the system name as the provider code, then registers the app.
+  CommandOutcome register_app(const pp::RegisterApp& command, const CommandContext& context,
+                              std::string_view canonical);
+
+  // Any other command on one app: decide(app state, command).
+  template <class Command>
+  CommandOutcome on_app(const std::string& app_id, const Command& command,
+                        const CommandContext& context, std::string_view canonical) {
+    return apps_.execute(app_id, context, canonical,
+                         [&](const pp::App::State& s) { return pp::decide(s, command); });
+  }
+
+  // Installations decide with the app's current state at hand.
+  template <class Command>
+  CommandOutcome on_tenant(const std::string& tenant_id, const std::string& app_id,
+                           const Command& command, const CommandContext& context,
+                           std::string_view canonical) {
+    return tenants_.execute(tenant_id, context, canonical, [&](const pp::Tenant::State& s) {
+      if constexpr (std::is_same_v<Command, pp::RemoveApp>) {
+        return pp::decide(s, command);
+      } else {
+        return pp::decide(s, command, app(app_id));
+      }
+    });
+  }
+
+  pp::App::State app(const std::string& app_id) {
+    return apps_.load(Pipeline<pp::App>::stream_id(app_id)).state;
+  }
+
+ private:
+  Pipeline<pp::App> apps_;
+  Pipeline<pp::Tenant> tenants_;
+  Pipeline<pp::ProviderCode> codes_;
+};
+
+}  // namespace switchboard::commands::provider_platform
