@@ -17,7 +17,12 @@ stack_start "$data"
 psql -X -q "$STACK_PG_ADMIN_URL" -c "CREATE ROLE switchboard_app LOGIN" \
   -c "CREATE DATABASE switchboard"
 admin_url="postgresql://postgres@127.0.0.1:$STACK_PG_PORT/switchboard"
-"$build/tools/admin/switchboard-admin" --database-url "$admin_url" migrate
+admin="$build/tools/admin/switchboard-admin"
+"$admin" --database-url "$admin_url" migrate
+marketplace_token=$("$admin" --database-url "$admin_url" tokens issue --role marketplace \
+  --label "local marketplace" 2>/dev/null)
+admin_token=$("$admin" --database-url "$admin_url" tokens issue --role admin \
+  --label "local administrator" 2>/dev/null)
 
 port=${SWITCHBOARD_PORT:-8080}
 (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && port=$(stack_free_port)
@@ -42,5 +47,8 @@ CONF
 echo "PostgreSQL: $admin_url"
 echo "NATS:       $STACK_NATS_URL"
 echo "Config:     $config"
+echo "Service tokens (shown once; Authorization: Bearer ...):"
+echo "  marketplace: $marketplace_token"
+echo "  admin:       $admin_token"
 echo "Switchboard on http://127.0.0.1:$port (Ctrl-C stops the stack)"
 "$build/api/switchboard" --config "$config"

@@ -554,3 +554,40 @@ BOOST_AUTO_TEST_CASE(respects_since_and_until) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(tokens)
+
+BOOST_AUTO_TEST_CASE(issue_prints_the_secret_once_and_records_only_its_hash) {
+  tests::TestDatabase db;
+  const auto run = run_admin({"tokens", "issue", "--role", "marketplace", "--label", "market",
+                              "--database-url", db.admin_url()});
+  BOOST_REQUIRE_EQUAL(run.exit_code, 0);
+  const auto lines = run.lines();
+  BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+  const auto& secret = lines[0];
+  BOOST_CHECK(secret.starts_with("sbs_"));
+  BOOST_CHECK_EQUAL(secret.size(), 4u + 64u);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE event_type = 'TokenIssued'"
+                             " AND data->>'role' = 'marketplace'"),
+                    1);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE data::text LIKE '%" + secret +
+                             "%'"),
+                    0);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE data->>'sha256' ="
+                             " encode(sha256('" + secret + "'::bytea), 'hex')"),
+                    1);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_role_is_a_usage_error_and_revoke_needs_a_known_token) {
+  tests::TestDatabase db;
+  BOOST_CHECK_EQUAL(
+      run_admin({"tokens", "issue", "--role", "root", "--database-url", db.admin_url()}).exit_code,
+      2);
+  BOOST_CHECK_EQUAL(run_admin({"tokens", "revoke", "00000000-0000-4000-8000-000000000000",
+                               "--database-url", db.admin_url()})
+                        .exit_code,
+                    1);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
