@@ -1,0 +1,142 @@
+// The provider platform's rules as pure functions: no database, microseconds each.
+#include <boost/test/unit_test.hpp>
+
+#include "domain/provider_platform/app.hpp"
+#include "domain/provider_platform/tenant.hpp"
+
+using namespace switchboard::domain;
+using namespace switchboard::domain::provider_platform;
+
+namespace {
+
+template <class Aggregate, class Command, class... Context>
+typename Aggregate::State run(typename Aggregate::State s, const Command& c,
+                              const Context&... context) {
+  auto d = decide(s, c, context...);
+  if (const auto* r = std::get_if<Rejection>(&d)) BOOST_FAIL("refused: " << r->message);
+  for (const auto& e : std::get<std::vector<NewEvent>>(d)) Aggregate::apply(s, e.type, e.data);
+  return s;
+}
+
+template <class State, class Command, class... Context>
+Rejection refused(const State& s, const Command& c, const Context&... context) {
+  auto d = decide(s, c, context...);
+  BOOST_REQUIRE(std::holds_alternative<Rejection>(d));
+  return std::get<Rejection>(d);
+}
+
+Configuration configuration(std::int64_t version, std::string app_version) {
+  Configuration c;
+  c.version = version;
+  c.app_version = std::move(app_version);
+  c.auth_type = "token";
+  for (auto name : kRequiredEndpoints) {
+    c.endpoints[std::string(name)] = "https://provider.example/" + std::string(name);
+  }
+  return c;
+}
+
+App::State provider() {
+  App::State s;
+  s = run<App>(s, RegisterApp{"app-1", "chatline", "dev-1", "1.0"});
+  s = run<App>(s, EnableCommunicationsScope{"1.0"});
+  return run<App>(s, UploadConfiguration{configuration(1, "1.0")});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_scope_cannot_be_disabled_once_enabled) {
+  const auto s = provider();
+  BOOST_CHECK(refused(s, DisableCommunicationsScope{}).kind == Rejection::Kind::conflict);
+  BOOST_CHECK_EQUAL(s.provider_code(), "chatline");
+}
+
+BOOST_AUTO_TEST_CASE(configuration_versions_only_grow_and_the_newest_is_active) {
+  auto s = provider();
+  BOOST_CHECK_EQUAL(refused(s, UploadConfiguration{configuration(1, "1.0")}).field, "/version");
+  s = run<App>(s, UploadConfiguration{configuration(5, "1.0")});
+  BOOST_CHECK_EQUAL(s.active_configuration, 5);
+  BOOST_CHECK_EQUAL(refused(s, UploadConfiguration{configuration(4, "1.0")}).field, "/version");
+  BOOST_CHECK_EQUAL(s.version_config.at("1.0"), 5);
+}
+
+BOOST_AUTO_TEST_CASE(a_new_app_version_starts_with_the_previous_versions_configuration) {
+  auto s = provider();
+  s = run<App>(s, CreateAppVersion{"2.0"});
+  BOOST_CHECK_EQUAL(s.version_config.at("2.0"), 1);
+  s = run<App>(s, UploadConfiguration{configuration(2, "2.0")});
+  BOOST_CHECK_EQUAL(s.version_config.at("1.0"), 1);
+  BOOST_CHECK_EQUAL(s.version_config.at("2.0"), 2);
+}
+
+BOOST_AUTO_TEST_CASE(every_configuration_problem_is_listed) {
+  auto c = configuration(0, "");
+  c.auth_type = "oauth2";
+  c.endpoints.erase("send_message");
+  c.endpoints["read_chat"] = "ftp://provider.example/read";
+  c.endpoints["teleport"] = "https://provider.example/teleport";
+  const auto problems = validate_configuration(c);
+  std::vector<std::string> fields;
+  for (const auto& p : problems) fields.push_back(p.field);
+  for (const auto* expected : {"/version", "/app_version", "/auth_type", "/endpoints/send_message",
+                               "/endpoints/read_chat", "/endpoints/teleport"}) {
+    BOOST_CHECK_MESSAGE(std::ranges::find(fields, expected) != fields.end(), expected);
+  }
+  const auto auth = std::ranges::find_if(problems, [](auto& p) { return p.field == "/auth_type"; });
+  BOOST_CHECK(auth->message.find("not supported yet") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(publication_lists_every_unmet_condition_until_all_are_met) {
+  auto s = provider();
+  auto r = refused(s, RequestPublication{});
+  BOOST_CHECK_EQUAL(r.problems.size(), 4u);  // moderation, two test stands, approval
+  s = run<App>(s, DecideModeration{true, "fine"});
+  s = run<App>(s, RecordTestStandResult{"provider", true, ""});
+  BOOST_CHECK_EQUAL(refused(s, RequestPublication{}).problems.size(), 2u);
+  s = run<App>(s, RecordTestStandResult{"crm", true, ""});
+  s = run<App>(s, ApproveForProduction{"go"});
+  s = run<App>(s, RequestPublication{});
+  BOOST_CHECK(s.published);
+}
+
+BOOST_AUTO_TEST_CASE(the_active_or_a_used_configuration_cannot_be_deleted) {
+  auto s = provider();
+  BOOST_CHECK(refused(s, DeleteConfiguration{1}).kind == Rejection::Kind::conflict);
+  s = run<App>(s, UploadConfiguration{configuration(2, "1.0")});
+  s = run<App>(s, CreateAppVersion{"2.0"});  // bound to 2
+  s = run<App>(s, UploadConfiguration{configuration(3, "2.0")});
+  s = run<App>(s, DeleteConfiguration{1});
+  BOOST_CHECK(s.configurations.at(1).deleted);
+  BOOST_CHECK(refused(s, DeleteConfiguration{2}).kind == Rejection::Kind::conflict);  // 1.0 uses it
+}
+
+BOOST_AUTO_TEST_CASE(sandbox_tenants_test_unpublished_apps_production_tenants_wait) {
+  auto app = provider();
+  app = run<App>(app, UploadConfiguration{configuration(2, "1.0")});
+  Tenant::State production;
+  BOOST_CHECK(refused(production, InstallApp{"app-1", "1.0", false}, app).kind ==
+              Rejection::Kind::conflict);
+  auto sandbox = run<Tenant>(Tenant::State{}, InstallApp{"app-1", "1.0", true}, app);
+  BOOST_CHECK_EQUAL(sandbox.installations.at("app-1").configuration_version, 2);
+  BOOST_CHECK(refused(sandbox, InstallApp{"app-2", "1.0", false}, app).field == "sandbox");
+}
+
+BOOST_AUTO_TEST_CASE(an_upgrade_moves_the_binding_and_removal_is_recorded_once) {
+  auto app = provider();
+  app = run<App>(app, DecideModeration{true, ""});
+  app = run<App>(app, RecordTestStandResult{"provider", true, ""});
+  app = run<App>(app, RecordTestStandResult{"crm", true, ""});
+  app = run<App>(app, ApproveForProduction{""});
+  app = run<App>(app, RequestPublication{});
+  auto tenant = run<Tenant>(Tenant::State{}, InstallApp{"app-1", "1.0", false}, app);
+  app = run<App>(app, CreateAppVersion{"2.0"});
+  app = run<App>(app, UploadConfiguration{configuration(7, "2.0")});
+  // Still on 1: tenants move only when they upgrade.
+  BOOST_CHECK_EQUAL(tenant.installations.at("app-1").configuration_version, 1);
+  tenant = run<Tenant>(tenant, UpgradeApp{"app-1", "2.0"}, app);
+  BOOST_CHECK_EQUAL(tenant.installations.at("app-1").configuration_version, 7);
+  tenant = run<Tenant>(tenant, RemoveApp{"app-1", "disabled"});
+  BOOST_CHECK(!tenant.installations.at("app-1").active);
+  BOOST_CHECK(
+      std::get<std::vector<NewEvent>>(decide(tenant, RemoveApp{"app-1", "disabled"})).empty());
+}
