@@ -59,16 +59,18 @@ BOOST_AUTO_TEST_CASE(republishing_after_a_crash_stores_each_message_once) {
     eventstore::AppendRequest r;
     r.stream_id = "chat-" + std::to_string(i % 7);
     r.category = "chat";
-    r.events.push_back({commands::new_uuid(), i % 4 == 0 ? "Ignored" : "Outbound",
-                        R"({"n":)" + std::to_string(i) + "}", {}});
+    r.events.push_back({commands::new_uuid(),
+                        i % 4 == 0 ? "Ignored" : "Outbound",
+                        R"({"n":)" + std::to_string(i) + "}",
+                        {}});
     BOOST_REQUIRE(store.append(r).succeeded());
   }
 
   auto publisher = std::make_shared<api::nats::JetStreamPublisher>(*client, 5s);
   auto run = [&] {
-    projections::ProjectionRunner runner(store, {std::make_shared<EchoReactor>(publisher, subject)},
-                                         {.database_url = db.app_url(), .batch_size = 25,
-                                          .poll_interval = 100ms});
+    projections::ProjectionRunner runner(
+        store, {std::make_shared<EchoReactor>(publisher, subject)},
+        {.database_url = db.app_url(), .batch_size = 25, .poll_interval = 100ms});
     runner.start();
     BOOST_REQUIRE(runner.wait_caught_up(30s));
   };

@@ -43,8 +43,12 @@ domain::Decision add(const Counter::State& s, int n) {
 }
 
 commands::CommandContext context(std::optional<std::string> key = std::nullopt) {
-  return {.tenant = "t1", .actor = "tester", .correlation_id = commands::new_uuid(),
-          .causation_id = {}, .command_id = commands::new_uuid(), .idempotency_key = key};
+  return {.tenant = "t1",
+          .actor = "tester",
+          .correlation_id = commands::new_uuid(),
+          .causation_id = {},
+          .command_id = commands::new_uuid(),
+          .idempotency_key = key};
 }
 
 }  // namespace

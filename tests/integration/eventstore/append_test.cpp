@@ -8,6 +8,7 @@
 
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
+#include "tests/support/append_request.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace switchboard;
@@ -15,26 +16,13 @@ using eventstore::AppendRequest;
 using eventstore::AppendStatus;
 using eventstore::ExpectedVersion;
 
-namespace {
-
-AppendRequest request(const std::string& stream, ExpectedVersion expected, int events = 1) {
-  AppendRequest r;
-  r.stream_id = stream;
-  r.category = stream.substr(0, stream.find('-'));
-  r.expected = expected;
-  for (int i = 0; i < events; ++i) {
-    r.events.push_back({commands::new_uuid(), "Happened", R"({"n":)" + std::to_string(i) + "}",
-                        R"({"tenant":"t1"})"});
-  }
-  return r;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 BOOST_AUTO_TEST_CASE(concurrent_writers_with_the_same_expected_version_exactly_one_wins) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
-  BOOST_REQUIRE(store.append(request("race-1", ExpectedVersion::no_stream())).succeeded());
+  BOOST_REQUIRE(
+      store.append(tests::append_request("race-1", 1, ExpectedVersion::no_stream())).succeeded());
 
   constexpr int kWriters = 32;
   constexpr int kRounds = 20;
@@ -44,7 +32,7 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_with_the_same_expected_version_exactly_o
     std::vector<std::thread> writers;
     for (int w = 0; w < kWriters; ++w) {
       writers.emplace_back([&] {
-        auto r = store.append(request("race-1", ExpectedVersion::exact(version), 2));
+        auto r = store.append(tests::append_request("race-1", 2, ExpectedVersion::exact(version)));
         if (r.status == AppendStatus::ok) ++wins;
         if (r.status == AppendStatus::conflict) {
           BOOST_CHECK_GT(r.stream_version, version);
@@ -67,14 +55,16 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_with_the_same_expected_version_exactly_o
 BOOST_AUTO_TEST_CASE(no_stream_and_exact_expectations_are_enforced) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
-  BOOST_CHECK(store.append(request("acct-1", ExpectedVersion::exact(3))).status ==
+  BOOST_CHECK(store.append(tests::append_request("acct-1", 1, ExpectedVersion::exact(3))).status ==
               AppendStatus::conflict);
-  BOOST_CHECK(store.append(request("acct-1", ExpectedVersion::no_stream(), 3)).status ==
-              AppendStatus::ok);
-  const auto again = store.append(request("acct-1", ExpectedVersion::no_stream()));
+  BOOST_CHECK(
+      store.append(tests::append_request("acct-1", 3, ExpectedVersion::no_stream())).status ==
+      AppendStatus::ok);
+  const auto again = store.append(tests::append_request("acct-1", 1, ExpectedVersion::no_stream()));
   BOOST_CHECK(again.status == AppendStatus::conflict);
   BOOST_CHECK_EQUAL(again.stream_version, 3);
-  BOOST_CHECK(store.append(request("acct-1", ExpectedVersion::any())).status == AppendStatus::ok);
+  BOOST_CHECK(store.append(tests::append_request("acct-1", 1, ExpectedVersion::any())).status ==
+              AppendStatus::ok);
   BOOST_CHECK_EQUAL(store.read_stream("acct-1").size(), 4u);
   BOOST_CHECK_EQUAL(db.count("SELECT version FROM streams WHERE stream_id = 'acct-1'"), 4);
 }
@@ -82,7 +72,7 @@ BOOST_AUTO_TEST_CASE(no_stream_and_exact_expectations_are_enforced) {
 BOOST_AUTO_TEST_CASE(a_retried_append_returns_the_original_positions) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
-  const auto original = request("order-7", ExpectedVersion::no_stream(), 3);
+  const auto original = tests::append_request("order-7", 3, ExpectedVersion::no_stream());
   const auto first = store.append(original);
   BOOST_REQUIRE(first.status == AppendStatus::ok);
 
@@ -99,7 +89,7 @@ BOOST_AUTO_TEST_CASE(an_idempotency_key_answers_retries_and_refuses_another_payl
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
   auto keyed = [](ExpectedVersion expected, const std::string& hash) {
-    auto r = request("cart-1", expected, 2);
+    auto r = tests::append_request("cart-1", 2, expected);
     r.idempotency_key = "tenant-a:key-1";
     r.request_hash = hash;
     return r;
@@ -118,7 +108,7 @@ BOOST_AUTO_TEST_CASE(an_idempotency_key_answers_retries_and_refuses_another_payl
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 2);
 
   // A key whose append conflicted is released: the caller may retry with it.
-  auto conflicting = request("cart-2", ExpectedVersion::exact(9));
+  auto conflicting = tests::append_request("cart-2", 1, ExpectedVersion::exact(9));
   conflicting.idempotency_key = "tenant-a:key-2";
   conflicting.request_hash = "hash-c";
   BOOST_CHECK(store.append(conflicting).status == AppendStatus::conflict);
@@ -134,21 +124,23 @@ BOOST_AUTO_TEST_CASE(an_idempotency_key_answers_retries_and_refuses_another_payl
 BOOST_AUTO_TEST_CASE(appends_survive_the_loss_of_every_database_connection) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url(), .flushers = 2});
-  BOOST_REQUIRE(store.append(request("conn-1", ExpectedVersion::any())).succeeded());
+  BOOST_REQUIRE(
+      store.append(tests::append_request("conn-1", 1, ExpectedVersion::any())).succeeded());
   db.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() +
           "' AND usename = 'switchboard_app'");
-  BOOST_CHECK(store.append(request("conn-1", ExpectedVersion::any())).succeeded());
-  BOOST_CHECK(store.append(request("conn-1", ExpectedVersion::any())).succeeded());
+  BOOST_CHECK(store.append(tests::append_request("conn-1", 1, ExpectedVersion::any())).succeeded());
+  BOOST_CHECK(store.append(tests::append_request("conn-1", 1, ExpectedVersion::any())).succeeded());
   BOOST_CHECK_EQUAL(store.read_stream("conn-1").size(), 3u);
 }
 
 BOOST_AUTO_TEST_CASE(the_application_role_cannot_rewrite_history) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
-  BOOST_REQUIRE(store.append(request("audit-1", ExpectedVersion::any())).succeeded());
+  BOOST_REQUIRE(
+      store.append(tests::append_request("audit-1", 1, ExpectedVersion::any())).succeeded());
   pqxx::connection app(db.app_url());
-  for (const std::string sql : {"UPDATE events SET data = '{}'", "DELETE FROM events",
-                                "TRUNCATE events"}) {
+  for (const std::string sql :
+       {"UPDATE events SET data = '{}'", "DELETE FROM events", "TRUNCATE events"}) {
     pqxx::work tx(app);
     BOOST_CHECK_THROW(tx.exec(sql), pqxx::sql_error);
   }
@@ -166,9 +158,7 @@ BOOST_AUTO_TEST_CASE(group_commit_shares_transactions_between_concurrent_appende
   for (int i = 0; i < kAppenders; ++i) {
     threads.emplace_back([&, i] {
       for (int n = 0; n < 20; ++n) {
-        if (store.append(request("gc-" + std::to_string(i), ExpectedVersion::any()))
-                .succeeded())
-          ++ok;
+        if (store.append(tests::append_request("gc-" + std::to_string(i))).succeeded()) ++ok;
       }
     });
   }
@@ -177,4 +167,30 @@ BOOST_AUTO_TEST_CASE(group_commit_shares_transactions_between_concurrent_appende
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), kAppenders * 20);
   // Fewer transactions than appends: commits were shared.
   BOOST_CHECK_LT(db.count("SELECT count(DISTINCT tx_id) FROM events"), kAppenders * 20);
+}
+
+BOOST_AUTO_TEST_CASE(one_requests_conflict_in_a_batch_fails_no_other_request) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  BOOST_REQUIRE(
+      store.append(tests::append_request("mixed-1", 1, ExpectedVersion::no_stream())).succeeded());
+  pqxx::connection c(db.app_url());
+  pqxx::work tx(c);
+  const auto rows = tx.exec(
+      "SELECT idx, status, stream_version FROM append_batch('["
+      R"({"s":"mixed-1","c":"mixed","e":5,"ev":[{"id":")" +
+      commands::new_uuid() +
+      R"(","t":"X","d":{}}]},)"
+      R"({"s":"mixed-2","c":"mixed","e":0,"ev":[{"id":")" +
+      commands::new_uuid() +
+      R"(","t":"X","d":{}}]},)"
+      R"({"s":"mixed-3","c":"mixed","e":-1,"ev":[{"id":")" +
+      commands::new_uuid() + R"(","t":"X","d":{}}]}]'::jsonb) ORDER BY idx)");
+  tx.commit();
+  BOOST_REQUIRE_EQUAL(rows.size(), 3u);
+  BOOST_CHECK_EQUAL(rows[0][1].c_str(), std::string("conflict"));
+  BOOST_CHECK_EQUAL(rows[0][2].as<int>(), 1);
+  BOOST_CHECK_EQUAL(rows[1][1].c_str(), std::string("ok"));
+  BOOST_CHECK_EQUAL(rows[2][1].c_str(), std::string("ok"));
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 3);
 }

@@ -12,6 +12,7 @@
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
 #include "projections/runner.hpp"
+#include "tests/support/append_request.hpp"
 #include "tests/support/recording_projection.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -19,14 +20,6 @@ using namespace switchboard;
 using namespace std::chrono_literals;
 
 namespace {
-
-eventstore::AppendRequest request(const std::string& stream, int events = 1) {
-  eventstore::AppendRequest r;
-  r.stream_id = stream;
-  r.category = stream.substr(0, stream.find('-'));
-  for (int i = 0; i < events; ++i) r.events.push_back({commands::new_uuid(), "Happened", "{}", {}});
-  return r;
-}
 
 // psql as the client: BEGIN, a 500-event batch, then it hangs until killed.
 pid_t start_killable_client(const std::string& url) {
@@ -53,7 +46,8 @@ pid_t start_killable_client(const std::string& url) {
 BOOST_AUTO_TEST_CASE(a_client_killed_mid_batch_leaves_no_partial_batch) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
-  for (int i = 0; i < 50; ++i) BOOST_REQUIRE(store.append(request("kept-1", 2)).succeeded());
+  for (int i = 0; i < 50; ++i)
+    BOOST_REQUIRE(store.append(tests::append_request("kept-1", 2)).succeeded());
 
   const pid_t client = start_killable_client(db.app_url());
   // Wait until its batch is written but not committed.
@@ -75,7 +69,7 @@ BOOST_AUTO_TEST_CASE(a_client_killed_mid_batch_leaves_no_partial_batch) {
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM streams WHERE stream_id = 'killed-1'"), 0);
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'kept-1'"), 100);
   // The store goes on: nothing is stuck behind the dead transaction.
-  BOOST_CHECK(store.append(request("killed-1")).succeeded());
+  BOOST_CHECK(store.append(tests::append_request("killed-1")).succeeded());
   BOOST_CHECK_EQUAL(store.read_all(eventstore::Position::start(), 1000).size(), 101u);
 }
 
@@ -88,23 +82,25 @@ BOOST_AUTO_TEST_CASE(projections_resume_from_their_checkpoints) {
         store,
         std::vector<std::shared_ptr<projections::Projection>>{
             std::make_shared<tests::RecordingProjection>()},
-        projections::RunnerOptions{.database_url = db.app_url(), .batch_size = 7,
-                                   .poll_interval = 100ms});
+        projections::RunnerOptions{
+            .database_url = db.app_url(), .batch_size = 7, .poll_interval = 100ms});
   };
 
-  for (int i = 0; i < 100; ++i) BOOST_REQUIRE(store.append(request("r-" + std::to_string(i % 9))).succeeded());
+  for (int i = 0; i < 100; ++i)
+    BOOST_REQUIRE(store.append(tests::append_request("r-" + std::to_string(i % 9))).succeeded());
   {
     auto first = make_runner();
     first->start();
     BOOST_REQUIRE(first->wait_caught_up(20s));
   }  // the first process stops here
-  for (int i = 0; i < 100; ++i) BOOST_REQUIRE(store.append(request("r-" + std::to_string(i % 9))).succeeded());
+  for (int i = 0; i < 100; ++i)
+    BOOST_REQUIRE(store.append(tests::append_request("r-" + std::to_string(i % 9))).succeeded());
 
   auto second = make_runner();
   second->start();
   // Lose every connection while it works: the interrupted batch is applied once, later.
   std::thread writer([&] {
-    for (int i = 0; i < 200; ++i) store.append(request("r-" + std::to_string(i % 9)));
+    for (int i = 0; i < 200; ++i) store.append(tests::append_request("r-" + std::to_string(i % 9)));
   });
   std::this_thread::sleep_for(50ms);
   db.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() +

@@ -11,6 +11,7 @@
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
 #include "projections/runner.hpp"
+#include "tests/support/append_request.hpp"
 #include "tests/support/recording_projection.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -26,14 +27,6 @@ std::string batch_for(const std::string& stream, int events = 1) {
     json += R"({"id":")" + commands::new_uuid() + R"(","t":"Held","d":{}})";
   }
   return json + "]}]";
-}
-
-eventstore::AppendRequest request(const std::string& stream, int events = 1) {
-  eventstore::AppendRequest r;
-  r.stream_id = stream;
-  r.category = stream.substr(0, stream.find('-'));
-  for (int i = 0; i < events; ++i) r.events.push_back({commands::new_uuid(), "Happened", "{}", {}});
-  return r;
 }
 
 struct Fixture {
@@ -70,7 +63,7 @@ BOOST_FIXTURE_TEST_CASE(a_held_transaction_with_a_lower_position_is_not_skipped,
   pqxx::work slow(held);
   slow.exec("SELECT * FROM append_batch('" + batch_for("held-1", 2) + "'::jsonb)");
 
-  BOOST_REQUIRE(store.append(request("fast-1")).succeeded());
+  BOOST_REQUIRE(store.append(tests::append_request("fast-1")).succeeded());
   // The later commit is invisible to readers while the earlier transaction is open.
   std::this_thread::sleep_for(500ms);
   BOOST_CHECK(store.read_all(eventstore::Position::start(), 100).empty());
@@ -93,7 +86,7 @@ BOOST_FIXTURE_TEST_CASE(a_rolled_back_transaction_leaves_no_stall, Fixture) {
     pqxx::connection held(db.app_url());
     pqxx::work doomed(held);
     doomed.exec("SELECT * FROM append_batch('" + batch_for("doomed-1") + "'::jsonb)");
-    BOOST_REQUIRE(store.append(request("fast-1")).succeeded());
+    BOOST_REQUIRE(store.append(tests::append_request("fast-1")).succeeded());
     BOOST_CHECK(store.read_all(eventstore::Position::start(), 100).empty());
     doomed.abort();
   }
@@ -114,7 +107,7 @@ BOOST_FIXTURE_TEST_CASE(randomized_many_writer_soak_reaches_the_projection_exact
     threads.emplace_back([&, w] {
       std::mt19937 rng(w);
       while (!stop) {
-        auto r = request("soak-" + std::to_string(rng() % 40), 1 + rng() % 5);
+        auto r = tests::append_request("soak-" + std::to_string(rng() % 40), 1 + rng() % 5);
         if (rng() % 3 == 0) {
           const auto current = store.read_stream(r.stream_id);
           r.expected = eventstore::ExpectedVersion::exact(

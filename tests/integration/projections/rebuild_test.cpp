@@ -11,6 +11,7 @@
 #include "eventstore/event_store.hpp"
 #include "projections/runner.hpp"
 #include "projections/stream_catalog/stream_catalog_projection.hpp"
+#include "tests/support/append_request.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace switchboard;
@@ -18,14 +19,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-eventstore::AppendRequest request(const std::string& stream, int events) {
-  eventstore::AppendRequest r;
-  r.stream_id = stream;
-  r.category = stream.substr(0, stream.find('-'));
-  for (int i = 0; i < events; ++i) {
-    r.events.push_back({commands::new_uuid(), "Type" + std::to_string(i % 3), "{}", {}});
-  }
-  return r;
+eventstore::AppendRequest typed_request(const std::string& stream, int events) {
+  return tests::append_request(stream, events, eventstore::ExpectedVersion::any(),
+                               {"Type0", "Type1", "Type2"});
 }
 
 std::string table_text(const tests::TestDatabase& db) {
@@ -50,10 +46,8 @@ BOOST_AUTO_TEST_CASE(rebuild_reproduces_the_incremental_read_model) {
       {.database_url = db.app_url(), .batch_size = 50, .poll_interval = 100ms});
   runner.start();
   for (int i = 0; i < 600; ++i) {
-    BOOST_REQUIRE(store
-                      .append(request("cat" + std::to_string(i % 4) + "-" + std::to_string(i % 37),
-                                      1 + i % 4))
-                      .succeeded());
+    const auto stream = "cat" + std::to_string(i % 4) + "-" + std::to_string(i % 37);
+    BOOST_REQUIRE(store.append(typed_request(stream, 1 + i % 4)).succeeded());
   }
   BOOST_REQUIRE(runner.wait_caught_up(30s));
   BOOST_CHECK_EQUAL(db.count("SELECT events_applied FROM projection_checkpoints"),
@@ -64,7 +58,10 @@ BOOST_AUTO_TEST_CASE(rebuild_reproduces_the_incremental_read_model) {
 
   std::atomic<bool> stop{false};
   std::thread writer([&] {
-    for (int i = 0; !stop; ++i) store.append(request("live-" + std::to_string(i % 11), 2));
+    for (int i = 0; !stop; ++i)
+      store.append(tests::append_request("live-" + std::to_string(i % 11), 2,
+                                         eventstore::ExpectedVersion::any(),
+                                         {"Type0", "Type1", "Type2"}));
   });
   projections::StreamCatalogProjection rebuilder;
   std::uint64_t progress_calls = 0;
@@ -95,7 +92,11 @@ BOOST_AUTO_TEST_CASE(verify_reports_a_read_model_that_drifted_from_the_log) {
                                        {.database_url = db.app_url(), .poll_interval = 100ms});
   runner.start();
   for (int i = 0; i < 20; ++i)
-    BOOST_REQUIRE(store.append(request("drift-" + std::to_string(i), 2)).succeeded());
+    BOOST_REQUIRE(store
+                      .append(tests::append_request("drift-" + std::to_string(i), 2,
+                                                    eventstore::ExpectedVersion::any(),
+                                                    {"Type0", "Type1", "Type2"}))
+                      .succeeded());
   BOOST_REQUIRE(runner.wait_caught_up(30s));
   db.exec("UPDATE stream_catalog SET event_count = 99 WHERE stream_id = 'drift-3'");
   const auto differences = projections::verify(db.admin_url(), *projection);
