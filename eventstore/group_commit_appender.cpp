@@ -153,7 +153,12 @@ std::vector<AppendResult> GroupCommitAppender::execute(std::unique_ptr<pqxx::con
   std::string last_error;
   for (int attempt = 0; attempt < kAttemptsWhenUnreachable; ++attempt) {
     try {
-      if (!connection) connection = std::make_unique<pqxx::connection>(url_);
+      if (!connection) {
+        connection = std::make_unique<pqxx::connection>(url_);
+        connection->prepare("append_batch",
+                            "SELECT idx, status, stream_version, first_position, last_position "
+                            "FROM append_batch($1::jsonb)");
+      }
       return execute_once(*connection, batch);
     } catch (const pqxx::in_doubt_error& e) {
       // The commit may or may not have happened. Sending the same batch again is safe: its
@@ -190,10 +195,7 @@ std::vector<AppendResult> GroupCommitAppender::execute_once(pqxx::connection& co
   const std::string json = batch_json(requests);
 
   pqxx::work tx(connection);
-  const pqxx::result rows = tx.exec_params(
-      "SELECT idx, status, stream_version, first_position, last_position "
-      "FROM append_batch($1::jsonb)",
-      json);
+  const pqxx::result rows = tx.exec_prepared("append_batch", json);
   tx.commit();
   batches_.fetch_add(1, std::memory_order_relaxed);
 

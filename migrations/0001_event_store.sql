@@ -81,8 +81,9 @@ LANGUAGE plpgsql AS $$
 DECLARE
   current_epoch integer;
   names text[];
+  keyed boolean;
   settled integer[] := '{}';
-  claimed text[];
+  claimed text[] := '{}';
   accepted integer[];
   found record;
 BEGIN
@@ -97,31 +98,34 @@ BEGIN
     RAISE EXCEPTION 'append_batch: every request appends at least one event';
   END IF;
   SELECT epoch INTO current_epoch FROM store_epoch;
+  keyed := jsonb_path_exists(batch, '$[*].k ? (@ != null)');
 
   -- Idempotency keys: claim new ones; a key already taken answers with its stored result.
-  WITH ins AS (
-    INSERT INTO idempotency_keys (key, request_hash, stream_id)
-    SELECT r ->> 'k', r ->> 'h', r ->> 's' FROM jsonb_array_elements(batch) r
-    WHERE r ->> 'k' IS NOT NULL ORDER BY r ->> 'k'
-    ON CONFLICT (key) DO NOTHING RETURNING key
-  )
-  SELECT coalesce(array_agg(key), '{}') INTO claimed FROM ins;
+  IF keyed THEN
+    WITH ins AS (
+      INSERT INTO idempotency_keys (key, request_hash, stream_id)
+      SELECT r ->> 'k', r ->> 'h', r ->> 's' FROM jsonb_array_elements(batch) r
+      WHERE r ->> 'k' IS NOT NULL ORDER BY r ->> 'k'
+      ON CONFLICT (key) DO NOTHING RETURNING key
+    )
+    SELECT coalesce(array_agg(key), '{}') INTO claimed FROM ins;
 
-  FOR found IN
-    SELECT r.i::integer AS i, ik.request_hash = r.v ->> 'h' AS same, ik.stream_version,
-           ik.first_position, ik.last_position
-    FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
-    CROSS JOIN LATERAL (SELECT * FROM idempotency_keys x WHERE x.key = r.v ->> 'k') ik
-    WHERE r.v ->> 'k' IS NOT NULL AND NOT (r.v ->> 'k' = ANY (claimed))
-  LOOP
-    settled := settled || found.i;
-    idx := found.i;
-    status := CASE WHEN found.same THEN 'duplicate' ELSE 'idempotency_mismatch' END;
-    stream_version := found.stream_version;
-    first_position := found.first_position;
-    last_position := found.last_position;
-    RETURN NEXT;
-  END LOOP;
+    FOR found IN
+      SELECT r.i::integer AS i, ik.request_hash = r.v ->> 'h' AS same, ik.stream_version,
+             ik.first_position, ik.last_position
+      FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
+      CROSS JOIN LATERAL (SELECT * FROM idempotency_keys x WHERE x.key = r.v ->> 'k') ik
+      WHERE r.v ->> 'k' IS NOT NULL AND NOT (r.v ->> 'k' = ANY (claimed))
+    LOOP
+      settled := settled || found.i;
+      idx := found.i;
+      status := CASE WHEN found.same THEN 'duplicate' ELSE 'idempotency_mismatch' END;
+      stream_version := found.stream_version;
+      first_position := found.first_position;
+      last_position := found.last_position;
+      RETURN NEXT;
+    END LOOP;
+  END IF;
 
   -- Lock every stream of the batch in one order, so concurrent batches cannot deadlock.
   PERFORM 1 FROM streams WHERE stream_id = ANY (names) ORDER BY stream_id FOR UPDATE;
@@ -182,10 +186,12 @@ BEGIN
   WHERE NOT (r.i::integer = ANY (settled)) AND NOT (r.i::integer = ANY (accepted));
 
   -- A claimed key whose request did not go through is released: the caller may retry with it.
-  DELETE FROM idempotency_keys
-  WHERE key = ANY (claimed)
-    AND key NOT IN (SELECT r.v ->> 'k' FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
-                    WHERE r.i::integer = ANY (accepted) AND r.v ->> 'k' IS NOT NULL);
+  IF keyed THEN
+    DELETE FROM idempotency_keys
+    WHERE key = ANY (claimed)
+      AND key NOT IN (SELECT r.v ->> 'k' FROM jsonb_array_elements(batch) WITH ORDINALITY r(v, i)
+                      WHERE r.i::integer = ANY (accepted) AND r.v ->> 'k' IS NOT NULL);
+  END IF;
   IF cardinality(accepted) = 0 THEN
     RETURN;
   END IF;
