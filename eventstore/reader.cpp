@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "eventstore/sql_array.hpp"
+
 namespace switchboard::eventstore {
 namespace {
 
@@ -27,21 +29,6 @@ RecordedEvent to_event(const pqxx::row& row) {
   return e;
 }
 
-// Text form of a PostgreSQL text[] literal, for passing a list as one parameter.
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 }  // namespace
 
 std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& after,
@@ -55,7 +42,7 @@ std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& 
           " ORDER BY e.epoch, e.tx_id, e.global_position LIMIT $4",
       after.epoch, std::to_string(after.tx_id), after.global_position,
       static_cast<std::int64_t>(max_count),
-      types.empty() ? std::optional<std::string>{} : std::optional{text_array(types)});
+      types.empty() ? std::optional<std::string>{} : std::optional{sql_array(types)});
   std::vector<RecordedEvent> events;
   events.reserve(rows.size());
   for (const auto& row : rows) events.push_back(to_event(row));
