@@ -9,17 +9,19 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <csignal>
 #include <iostream>
 #include <thread>
 
 #include "api/config/config.hpp"
+#include "api/cti/cti_service.hpp"
 #include "api/http/server.hpp"
 #include "api/routes/routes.hpp"
 #include "api/wiring/readiness.hpp"
+#include "api/wiring/runtime.hpp"
 #include "api/wiring/store_metrics.hpp"
-#include "eventstore/event_store.hpp"
 #include "projections/registry.hpp"
 #include "projections/runner.hpp"
 
@@ -31,7 +33,13 @@ using namespace switchboard::api;
 
 int print_routes() {
   http::Metrics metrics;
-  routes::Services services{.metrics = metrics, .readiness = {}};
+  wiring::Runtime runtime{""};
+  routes::Services services{.metrics = metrics,
+                            .readiness = {},
+                            .auth = runtime.auth,
+                            .platform = runtime.platform,
+                            .access = runtime.access,
+                            .read_models = runtime.read_models};
   http::Router router;
   routes::register_routes(router, services);
   for (const auto& route : router.routes()) {
@@ -53,15 +61,30 @@ int serve(const config::Config& config) {
   http::Metrics metrics;
   // Connections are opened on first use: the server starts (and reports not ready) while the
   // database is still coming up.
-  eventstore::EventStore store{{.database_url = config.database_url}};
+  wiring::Runtime runtime{config.database_url};
   projections::ProjectionRunner projections{
-      store, projections::all_projections(), {.database_url = config.database_url}};
+      runtime.store, projections::all_projections(), {.database_url = config.database_url}};
   projections.start();
-  wiring::add_store_metrics(metrics, store, projections);
+  wiring::add_store_metrics(metrics, runtime.store, projections);
 
   routes::Services services{.metrics = metrics,
                             .readiness = {{"database", wiring::postgres_check(config.database_url)},
-                                          {"nats", wiring::nats_check(config.nats_url)}}};
+                                          {"nats", wiring::nats_check(config.nats_url)}},
+                            .auth = runtime.auth,
+                            .platform = runtime.platform,
+                            .access = runtime.access,
+                            .read_models = runtime.read_models};
+  // The long-poll wait stays below the request timeout, so a held request ends with 204, not a
+  // timeout.
+  api::cti::CtiService cti{
+      runtime.store,
+      {.database_url = config.database_url,
+       .nats_url = config.nats_url,
+       .connector = {.url = config.cti_url},
+       .max_wait = std::clamp(config.server.request_timeout - std::chrono::seconds{5},
+                              std::chrono::milliseconds{0}, std::chrono::milliseconds{25'000})}};
+  cti.start();
+  services.cti = &cti;
   http::Router router;
   routes::register_routes(router, services);
   http::Server server{config.server, router, metrics};

@@ -13,7 +13,7 @@ struct CommandContext {
   std::string correlation_id;
   std::string causation_id;
   std::string command_id;
-  // From the HTTP Idempotency-Key header; scoped to the tenant when stored.
+  // From the HTTP Idempotency-Key header; scoped to the tenant and actor when stored.
   std::optional<std::string> idempotency_key;
 };
 

@@ -134,8 +134,9 @@ class Pipeline {
     return generator;
   }
 
+  // A key belongs to its caller: two clients choosing the same key never collide.
   static std::string scoped_key(const CommandContext& context) {
-    return context.tenant + ":" + *context.idempotency_key;
+    return context.tenant + "|" + context.actor + "|" + *context.idempotency_key;
   }
 
   static CommandOutcome key_reused() {

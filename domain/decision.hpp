@@ -12,12 +12,21 @@ struct NewEvent {
   std::string data;
 };
 
-// Why an aggregate refused a command. `field` names the input at fault, when there is one.
+// One input at fault and why.
+struct FieldProblem {
+  std::string field;
+  std::string message;
+};
+
+// Why an aggregate refused a command. `field` names the input at fault, when there is one;
+// `problems` lists every fault when there are several (each unmet publication condition, each
+// bad endpoint).
 struct Rejection {
   enum class Kind { invalid, not_found, conflict, forbidden };
   Kind kind = Kind::invalid;
   std::string message;
   std::string field;
+  std::vector<FieldProblem> problems;
 };
 
 // decide() returns the events to record (possibly none: the command changes nothing) or a
@@ -25,7 +34,12 @@ struct Rejection {
 using Decision = std::variant<std::vector<NewEvent>, Rejection>;
 
 inline Decision reject(Rejection::Kind kind, std::string message, std::string field = {}) {
-  return Rejection{kind, std::move(message), std::move(field)};
+  return Rejection{kind, std::move(message), std::move(field), {}};
+}
+
+inline Decision reject(Rejection::Kind kind, std::string message,
+                       std::vector<FieldProblem> problems) {
+  return Rejection{kind, std::move(message), {}, std::move(problems)};
 }
 
 // An aggregate type A provides:

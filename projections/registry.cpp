@@ -1,11 +1,23 @@
 #include "projections/registry.hpp"
 
+#include "projections/access/access_tokens_projection.hpp"
+#include "projections/cti/directory_projection.hpp"
+#include "projections/cti/event_cache_projection.hpp"
+#include "projections/provider_platform/providers_projection.hpp"
+#include "projections/provider_platform/tenant_bindings_projection.hpp"
 #include "projections/stream_catalog/stream_catalog_projection.hpp"
 
 namespace switchboard::projections {
 
 std::vector<std::shared_ptr<Projection>> all_projections() {
-  return {std::make_shared<StreamCatalogProjection>()};
+  return {
+      std::make_shared<StreamCatalogProjection>(),
+      std::make_shared<access::AccessTokensProjection>(),
+      std::make_shared<cti::EventCacheProjection>(),
+      std::make_shared<cti::DirectoryProjection>(),
+      std::make_shared<provider_platform::ProvidersProjection>(),
+      std::make_shared<provider_platform::TenantBindingsProjection>(),
+  };
 }
 
 }  // namespace switchboard::projections

@@ -1,5 +1,10 @@
 #include "api/routes/routes.hpp"
 
+#include "api/routes/admin/admin.hpp"
+#include "api/routes/cti/cti_routes.hpp"
+#include "api/routes/developer/developer.hpp"
+#include "api/routes/marketplace/marketplace.hpp"
+
 namespace switchboard::api::routes {
 
 void register_routes(http::Router& router, Services& services) {
@@ -8,6 +13,19 @@ void register_routes(http::Router& router, Services& services) {
   router.add(Method::get, "/healthz", operations::healthz());
   router.add(Method::get, "/readyz", operations::readyz(services.readiness));
   router.add(Method::get, "/metrics", operations::metrics(services.metrics));
+
+  marketplace::register_routes(router, {.auth = services.auth,
+                                        .platform = services.platform,
+                                        .read_models = services.read_models,
+                                        .access = services.access});
+  developer::register_routes(router, {.auth = services.auth,
+                                      .platform = services.platform,
+                                      .access = services.access,
+                                      .read_models = services.read_models});
+  admin::register_routes(
+      router,
+      {.auth = services.auth, .platform = services.platform, .read_models = services.read_models});
+  cti::register_cti_routes(router, services.cti);
 }
 
 }  // namespace switchboard::api::routes

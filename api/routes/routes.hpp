@@ -2,7 +2,12 @@
 
 #include "api/http/metrics.hpp"
 #include "api/http/router.hpp"
+#include "api/auth/authenticator.hpp"
+#include "api/cti/cti_service.hpp"
 #include "api/routes/operations/operations.hpp"
+#include "commands/access/access_commands.hpp"
+#include "commands/provider_platform/platform_commands.hpp"
+#include "eventstore/connection_pool.hpp"
 
 namespace switchboard::api::routes {
 
@@ -11,6 +16,14 @@ namespace switchboard::api::routes {
 struct Services {
   http::Metrics& metrics;
   operations::ReadinessChecks readiness;
+  const auth::Authenticator& auth;
+  commands::provider_platform::PlatformCommands& platform;
+  // Developer tokens: the marketplace issues them, developers rotate them.
+  commands::access::AccessCommands& access;
+  // Projection tables, for query routes.
+  eventstore::ConnectionPool& read_models;
+  // The CTI middleware (seed 004); null when only listing routes.
+  api::cti::CtiService* cti = nullptr;
 };
 
 // Binds every path of the API to its handler. `services` must outlive the router.

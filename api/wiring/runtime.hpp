@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/auth/authenticator.hpp"
+#include "commands/access/access_commands.hpp"
 #include "commands/provider_platform/platform_commands.hpp"
 #include "eventstore/connection_pool.hpp"
 #include "eventstore/event_store.hpp"
@@ -16,12 +17,14 @@ struct Runtime {
       : store({.database_url = database_url}),
         read_models(database_url, 8),
         auth(read_models),
-        platform(store) {}
+        platform(store),
+        access(store) {}
 
   eventstore::EventStore store;
   eventstore::ConnectionPool read_models;
   auth::Authenticator auth;
   commands::provider_platform::PlatformCommands platform;
+  commands::access::AccessCommands access;
 };
 
 }  // namespace switchboard::api::wiring

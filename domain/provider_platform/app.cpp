@@ -163,6 +163,12 @@ Decision decide(const App::State& s, const CreateAppVersion& c) {
 Decision decide(const App::State& s, const EnableCommunicationsScope& c) {
   if (!s.registered) return not_registered();
   if (s.scope_enabled) return std::vector<NewEvent>{};
+  // The scope is a setting of one app version, so that version must be one the marketplace
+  // announced; a typo would otherwise name a version nothing can ever be configured for.
+  if (!s.has_version(c.app_version)) {
+    return reject(Kind::invalid, "the marketplace has not announced this app version",
+                  "/app_version");
+  }
   return one("CommunicationsScopeEnabled", json_object([&](JsonWriter& w) {
                put(w, "app_version", c.app_version);
                put(w, "provider_code", s.system_name);
@@ -215,16 +221,19 @@ Decision decide(const App::State& s, const DeleteConfiguration& c) {
   if (it == s.configurations.end() || it->second.deleted) {
     return reject(Kind::not_found, "no such configuration version", "version");
   }
+  // Every reason at once, so the developer sees all that keeps the version in use.
+  std::vector<FieldProblem> in_use;
   if (c.version == s.active_configuration) {
-    return reject(Kind::conflict, "the active configuration cannot be deleted: upload a newer one",
-                  "version");
+    in_use.push_back({"version", "it is the active configuration: upload a newer one first"});
   }
-  std::vector<FieldProblem> bound;
   for (const auto& [app_version, cfg] : s.version_config) {
-    if (cfg == c.version) bound.push_back({"version", "app version " + app_version + " uses it"});
+    if (cfg == c.version) in_use.push_back({"version", "app version " + app_version + " uses it"});
   }
-  if (!bound.empty()) {
-    return reject(Kind::conflict, "app versions still use this configuration", std::move(bound));
+  for (const auto& tenant : c.bound_tenants) {
+    in_use.push_back({"version", "tenant " + tenant + " is bound to it"});
+  }
+  if (!in_use.empty()) {
+    return reject(Kind::conflict, "this configuration version is still in use", std::move(in_use));
   }
   return one("ConfigurationDeleted",
              json_object([&](JsonWriter& w) { put(w, "version", c.version); }));

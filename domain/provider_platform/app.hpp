@@ -84,6 +84,9 @@ struct UploadConfiguration {
 };
 struct DeleteConfiguration {
   std::int64_t version = 0;
+  // Tenants still bound to this version (the tenant bindings read model): a configuration in use
+  // is never deleted from under them; they move off it only by upgrading.
+  std::vector<std::string> bound_tenants;
 };
 struct DecideModeration {
   bool approved = false;

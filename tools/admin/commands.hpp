@@ -9,5 +9,7 @@ int run_migrate(const Invocation& invocation);
 int run_projections(const Invocation& invocation);
 int run_verify(const Invocation& invocation);
 int run_audit(const Invocation& invocation);
+int run_tokens(const Invocation& invocation);
+int run_agents(const Invocation& invocation);
 
 }  // namespace switchboard::tools::admin

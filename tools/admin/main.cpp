@@ -23,6 +23,8 @@ constexpr std::array kCommands{
     Command{"projections", run_projections},
     Command{"verify", run_verify},
     Command{"audit", run_audit},
+    Command{"tokens", run_tokens},
+    Command{"agents", run_agents},
 };
 
 constexpr const char* kOverview =
@@ -34,6 +36,8 @@ constexpr const char* kOverview =
     "  projections rebuild N   rebuild projection N from the log and swap it in\n"
     "  verify [N...]           compare read models with a replay of the log\n"
     "  audit                   event history by tenant, stream or correlation id\n"
+    "  tokens issue|revoke     service tokens for the marketplace and administrators\n"
+    "  agents create|...       CTI middleware agents: create, reset-password, disable, list\n"
     "\n"
     "Run 'switchboard-admin COMMAND --help' for a command's options.\n"
     "Exit status: 0 success, 1 failure (or verify found differences), 2 bad arguments.";

@@ -570,11 +570,11 @@ BOOST_AUTO_TEST_CASE(issue_prints_the_secret_once_and_records_only_its_hash) {
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE event_type = 'TokenIssued'"
                              " AND data->>'role' = 'marketplace'"),
                     1);
-  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE data::text LIKE '%" + secret +
-                             "%'"),
-                    0);
+  BOOST_CHECK_EQUAL(
+      db.count("SELECT count(*) FROM events WHERE data::text LIKE '%" + secret + "%'"), 0);
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE data->>'sha256' ="
-                             " encode(sha256('" + secret + "'::bytea), 'hex')"),
+                             " encode(sha256('" +
+                             secret + "'::bytea), 'hex')"),
                     1);
 }
 

@@ -1,0 +1,421 @@
+#include "api/cti/connector.hpp"
+
+#include <openssl/rand.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <map>
+#include <set>
+#include <thread>
+
+namespace switchboard::api::cti {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+
+constexpr const char* subprotocol = "nauphone-cti-protocol";
+constexpr const char* protocol_version = "13";
+
+std::string random_prefix() {
+  unsigned char bytes[6];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return "node";
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (auto b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+std::string field(const rapidjson::Value& v, const char* name) {
+  const auto it = v.FindMember(name);
+  if (it == v.MemberEnd() || !it->value.IsString()) return {};
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+std::string simple_command(const char* name, const std::string& rid, const std::string& login) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
+  w.StartObject();
+  w.Key("name");
+  w.String(name);
+  w.Key("rid");
+  w.String(rid.c_str());
+  if (!login.empty()) {
+    w.Key("login");
+    w.String(login.c_str());
+  }
+  if (std::string_view{name} == "SetProtocolVersion") {
+    w.Key("protocolVersion");
+    w.String(protocol_version);
+  }
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+}  // namespace
+
+std::optional<Url> parse_ws_url(const std::string& url) {
+  constexpr std::string_view scheme = "ws://";
+  if (!url.starts_with(scheme)) return std::nullopt;
+  const auto rest = url.substr(scheme.size());
+  const auto slash = rest.find('/');
+  const auto authority = rest.substr(0, slash);
+  Url out;
+  out.target = slash == std::string::npos ? "/" : rest.substr(slash);
+  const auto colon = authority.rfind(':');
+  if (colon == std::string::npos) {
+    out.host = authority;
+    out.port = "8098";
+  } else {
+    out.host = authority.substr(0, colon);
+    out.port = authority.substr(colon + 1);
+  }
+  if (out.host.empty() || out.port.empty() ||
+      out.port.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// Everything below runs on the io thread; public methods post to it.
+struct Connector::Impl : std::enable_shared_from_this<Impl> {
+  struct Pending {
+    std::function<void(Reply)> done;
+    std::unique_ptr<net::steady_timer> timer;
+  };
+
+  Impl(ConnectorOptions o, EventSink s)
+      : options(std::move(o)), sink(std::move(s)), rid_prefix(random_prefix()) {}
+
+  ConnectorOptions options;
+  EventSink sink;
+  std::string rid_prefix;
+  std::atomic<std::uint64_t> rid_counter{0};
+  std::atomic<bool> ready{false};
+  std::atomic<std::uint64_t> sessions{0};
+
+  net::io_context io;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> guard;
+  std::thread thread;
+  bool stopping = false;
+
+  std::optional<websocket::stream<beast::tcp_stream>> ws;
+  std::uint64_t generation = 0;  // which connection a completion belongs to
+  beast::flat_buffer buffer;
+  std::deque<std::string> outbox;
+  bool writing = false;
+  std::chrono::milliseconds backoff{0};
+  net::steady_timer retry_timer{io};
+  tcp::resolver resolver{io};
+
+  std::set<std::string> attached;
+  std::map<std::string, Pending> pending;
+
+  std::string rid() { return rid_prefix + "-" + std::to_string(++rid_counter); }
+
+  void start() {
+    if (thread.joinable()) return;
+    io.restart();
+    stopping = false;
+    guard.emplace(net::make_work_guard(io));
+    thread = std::thread([self = shared_from_this()] { self->io.run(); });
+    net::post(io, [self = shared_from_this()] { self->connect(); });
+  }
+
+  void stop() {
+    if (!thread.joinable()) return;
+    net::post(io, [self = shared_from_this()] {
+      self->stopping = true;
+      self->retry_timer.cancel();
+      self->drop("the connector is stopping");
+      self->guard.reset();
+    });
+    thread.join();
+  }
+
+  void connect() {
+    if (stopping) return;
+    const auto url = parse_ws_url(options.url);
+    if (!url) {
+      spdlog::error("cti: '{}' is not a ws://host:port/path URL; not connecting", options.url);
+      return;
+    }
+    const auto gen = ++generation;
+    resolver.async_resolve(url->host, url->port,
+                           [self = shared_from_this(), gen, url = *url](
+                               beast::error_code ec, tcp::resolver::results_type results) {
+                             if (gen != self->generation) return;
+                             if (ec)
+                               return self->retry("resolve " + url.host + ": " + ec.message());
+                             self->ws.emplace(self->io);
+                             auto& layer = beast::get_lowest_layer(*self->ws);
+                             layer.expires_after(std::chrono::seconds{5});
+                             layer.async_connect(results, [self, gen, url](beast::error_code ec,
+                                                                           const tcp::endpoint&) {
+                               if (gen != self->generation) return;
+                               if (ec) return self->retry("connect: " + ec.message());
+                               self->handshake(gen, url);
+                             });
+                           });
+  }
+
+  void handshake(std::uint64_t gen, const Url& url) {
+    beast::get_lowest_layer(*ws).expires_never();
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds{5};
+    timeouts.idle_timeout = std::chrono::seconds{15};
+    timeouts.keep_alive_pings = true;
+    ws->set_option(timeouts);
+    ws->set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
+      request.set(beast::http::field::sec_websocket_protocol, subprotocol);
+      request.set(beast::http::field::user_agent, "switchboard-cti-connector");
+    }));
+    auto response = std::make_shared<websocket::response_type>();
+    ws->async_handshake(
+        *response, url.host + ":" + url.port, url.target,
+        [self = shared_from_this(), gen, response](beast::error_code ec) {
+          if (gen != self->generation) return;
+          if (ec) return self->retry("handshake: " + ec.message());
+          if ((*response)[beast::http::field::sec_websocket_protocol] != subprotocol) {
+            return self->retry("the server did not accept subprotocol nauphone-cti-protocol");
+          }
+          self->ws->text(true);
+          self->read(gen);
+          self->set_protocol_version(gen);
+        });
+  }
+
+  void set_protocol_version(std::uint64_t gen) {
+    const auto id = rid();
+    request(id, simple_command("SetProtocolVersion", id, ""),
+            [self = shared_from_this(), gen](Reply reply) {
+              if (gen != self->generation) return;
+              if (reply.status != Reply::Status::ok) {
+                return self->retry("SetProtocolVersion refused: " +
+                                   (reply.description.empty() ? reply.message : reply.description));
+              }
+              self->backoff = std::chrono::milliseconds{0};
+              self->ready = true;
+              ++self->sessions;
+              spdlog::info("cti: connected to {} (protocol 13); attaching {} login(s)",
+                           self->options.url, self->attached.size());
+              for (const auto& login : self->attached) self->send_attach(login, {});
+            });
+  }
+
+  void send_attach(const std::string& login, std::function<void(Reply)> done) {
+    const auto id = rid();
+    request(id, simple_command("AttachToUser", id, login),
+            [login, done = std::move(done)](Reply reply) {
+              if (reply.status != Reply::Status::ok) {
+                spdlog::warn("cti: AttachToUser {} failed: {}", login,
+                             reply.description.empty() ? reply.message : reply.description);
+              }
+              if (done) done(std::move(reply));
+            });
+  }
+
+  void attach(const std::string& login, std::function<void(Reply)> done) {
+    const bool fresh = attached.insert(login).second;
+    // Another session of an attached login: the CTI API already sends its events.
+    if (ready && !fresh) {
+      if (done) done(Reply{Reply::Status::ok, {}, {}});
+      return;
+    }
+    if (ready) return send_attach(login, std::move(done));
+    // Sent with every other attached login once the connection is up.
+    if (done) done(Reply{Reply::Status::unavailable, "not connected to the CTI API", {}});
+  }
+
+  void detach(const std::string& login) {
+    if (attached.erase(login) == 0 || !ready) return;
+    const auto id = rid();
+    request(id, simple_command("DetachFromUser", id, login), [login](Reply reply) {
+      if (reply.status != Reply::Status::ok) {
+        spdlog::warn("cti: DetachFromUser {} failed: {}", login, reply.description);
+      }
+    });
+  }
+
+  // Sends a command whose rid is `id` and arms its timeout.
+  void request(const std::string& id, std::string message, std::function<void(Reply)> done) {
+    if (!ws) {
+      done(Reply{Reply::Status::unavailable, "not connected to the CTI API", {}});
+      return;
+    }
+    Pending p{std::move(done), std::make_unique<net::steady_timer>(io)};
+    p.timer->expires_after(options.command_timeout);
+    p.timer->async_wait([self = shared_from_this(), id](beast::error_code ec) {
+      if (ec) return;
+      self->complete(id, Reply{Reply::Status::timeout, "the CTI API did not answer in time", {}});
+    });
+    pending[id] = std::move(p);
+    write(std::move(message));
+  }
+
+  void complete(const std::string& id, Reply reply) {
+    const auto it = pending.find(id);
+    if (it == pending.end()) return;
+    auto done = std::move(it->second.done);
+    it->second.timer->cancel();
+    pending.erase(it);
+    done(std::move(reply));
+  }
+
+  void write(std::string message) {
+    outbox.push_back(std::move(message));
+    if (!writing) write_next(generation);
+  }
+
+  void write_next(std::uint64_t gen) {
+    if (outbox.empty() || !ws) {
+      writing = false;
+      return;
+    }
+    writing = true;
+    ws->async_write(net::buffer(outbox.front()),
+                    [self = shared_from_this(), gen](beast::error_code ec, std::size_t) {
+                      if (gen != self->generation) return;
+                      self->outbox.pop_front();
+                      if (ec) return self->retry("write: " + ec.message());
+                      self->write_next(gen);
+                    });
+  }
+
+  void read(std::uint64_t gen) {
+    ws->async_read(buffer, [self = shared_from_this(), gen](beast::error_code ec, std::size_t) {
+      if (gen != self->generation) return;
+      if (ec) return self->retry("read: " + ec.message());
+      auto text = beast::buffers_to_string(self->buffer.data());
+      self->buffer.consume(self->buffer.size());
+      self->dispatch(std::move(text));
+      self->read(gen);
+    });
+  }
+
+  void dispatch(std::string text) {
+    rapidjson::Document d;
+    d.Parse(text.data(), text.size());
+    if (d.HasParseError() || !d.IsObject()) {
+      spdlog::warn("cti: ignoring a message that is not a JSON object: {}", text.substr(0, 200));
+      return;
+    }
+    const auto name = field(d, "name");
+    const auto id = field(d, "rid");
+    if (!id.empty()) {
+      // Only replies carry a rid; one nobody waits for any more came after its timeout.
+      if (!pending.contains(id)) {
+        spdlog::info("cti: late or unknown reply dropped: {}", text.substr(0, 200));
+        return;
+      }
+      Reply reply;
+      reply.message = text;
+      reply.description = field(d, "description");
+      reply.status = name == "Ok"           ? Reply::Status::ok
+                     : name == "Error"      ? Reply::Status::error
+                     : name == "ParseError" ? Reply::Status::parse_error
+                                            : Reply::Status::data;
+      return complete(id, std::move(reply));
+    }
+    const auto login = field(d, "login");
+    if (login.empty()) {
+      spdlog::debug("cti: service message {}", text.substr(0, 200));
+      return;
+    }
+    sink(login, std::move(text));
+  }
+
+  // Ends the current connection: every waiting command fails, nothing more is read or written.
+  void drop(const std::string& why) {
+    ++generation;
+    ready = false;
+    writing = false;
+    outbox.clear();
+    if (ws) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(*ws).socket().close(ignored);
+      ws.reset();
+    }
+    auto waiting = std::move(pending);
+    pending.clear();
+    for (auto& [id, p] : waiting) {
+      p.timer->cancel();
+      p.done(Reply{Reply::Status::unavailable, "the CTI connection was lost: " + why, {}});
+    }
+  }
+
+  void retry(const std::string& why) {
+    drop(why);
+    if (stopping) return;
+    backoff = std::clamp(backoff * 2, options.min_backoff, options.max_backoff);
+    spdlog::warn("cti: {} ({}); reconnecting in {} ms", options.url, why, backoff.count());
+    retry_timer.expires_after(backoff);
+    retry_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->connect();
+    });
+  }
+};
+
+Connector::Connector(ConnectorOptions options, EventSink sink)
+    : impl_(std::make_shared<Impl>(std::move(options), std::move(sink))) {}
+
+Connector::~Connector() {
+  stop();
+}
+
+void Connector::start() {
+  impl_->start();
+}
+
+void Connector::stop() {
+  impl_->stop();
+}
+
+void Connector::attach(const std::string& login, std::function<void(Reply)> done) {
+  net::post(impl_->io, [impl = impl_, login, done = std::move(done)]() mutable {
+    impl->attach(login, std::move(done));
+  });
+}
+
+void Connector::detach(const std::string& login) {
+  net::post(impl_->io, [impl = impl_, login] { impl->detach(login); });
+}
+
+std::string Connector::next_rid() {
+  return impl_->rid();
+}
+
+void Connector::send(std::string rid, std::string message, std::function<void(Reply)> done) {
+  net::post(impl_->io, [impl = impl_, rid = std::move(rid), message = std::move(message),
+                        done = std::move(done)]() mutable {
+    if (!impl->ready) {
+      return done(Reply{Reply::Status::unavailable, "not connected to the CTI API", {}});
+    }
+    impl->request(rid, std::move(message), std::move(done));
+  });
+}
+
+bool Connector::ready() const {
+  return impl_->ready.load();
+}
+
+std::uint64_t Connector::sessions() const {
+  return impl_->sessions.load();
+}
+
+}  // namespace switchboard::api::cti

@@ -1,0 +1,67 @@
+#pragma once
+
+// Several nodes, one CTI socket: the node that holds the CTI ownership (see CtiService) serves
+// commands and attach/detach requests for every node over NATS; the others forward theirs.
+//
+//   switchboard.cti.command  request/reply  {"login","rid","message"} ->
+//   {"status","description","message"} switchboard.cti.attach   publish        the CTI login
+//   switchboard.cti.detach   publish        the CTI login
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/cti/connector.hpp"
+#include "api/cti/work_pool.hpp"
+
+namespace switchboard::api::nats {
+class NatsClient;
+}
+
+namespace switchboard::api::cti {
+
+class CtiRelay {
+ public:
+  using CommandHandler = std::function<void(const std::string& login, std::string rid,
+                                            std::string message, std::function<void(Reply)>)>;
+  using LoginHandler = std::function<void(const std::string& login)>;
+
+  // Connects lazily; `timeout` bounds a forwarded command's wait for the owner's answer.
+  CtiRelay(std::string nats_url, std::chrono::milliseconds timeout);
+  ~CtiRelay();
+  CtiRelay(const CtiRelay&) = delete;
+  CtiRelay& operator=(const CtiRelay&) = delete;
+
+  // Owner side: take every node's requests. False (with the reason logged) without NATS.
+  bool serve(CommandHandler on_command, LoginHandler on_attach, LoginHandler on_detach);
+  void stop_serving();
+
+  // Other nodes. `done` is called once, from a relay thread.
+  void forward_command(const std::string& login, std::string rid, std::string message,
+                       std::function<void(Reply)> done);
+  void forward_attach(const std::string& login);
+  void forward_detach(const std::string& login);
+
+ private:
+  struct Subscriptions;
+  nats::NatsClient* client();
+
+  std::string url_;
+  std::chrono::milliseconds timeout_;
+  std::mutex mutex_;
+  std::unique_ptr<nats::NatsClient> client_;
+  std::unique_ptr<Subscriptions> subscriptions_;
+  CommandHandler on_command_;
+  LoginHandler on_attach_;
+  LoginHandler on_detach_;
+  // Blocking NATS requests wait here; declared last, so it finishes before the rest goes.
+  WorkPool requests_;
+};
+
+// The wire form of a Reply and back (also used by tests).
+std::string reply_json(const Reply& reply);
+Reply reply_from_json(const std::string& text);
+
+}  // namespace switchboard::api::cti

@@ -1,0 +1,101 @@
+#pragma once
+
+// Everything the CTI routes need, built by main: agents and sessions, the line commands, the
+// recorder of CTI events, the WebSocket connector and the long-poll feed.
+//
+// Of all nodes sharing a database, one holds the CTI connection: the one holding the PostgreSQL
+// advisory lock `cti owner` (on a session of its own, so the lock goes when the node or its
+// connection dies, and another node takes over within about a second). The owner attaches every
+// login with an open session and serves the other nodes' commands over NATS (CtiRelay); events
+// reach every node through the event store.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <pqxx/connection>
+#include <string>
+#include <thread>
+
+#include "api/cti/connector.hpp"
+#include "api/cti/cti_relay.hpp"
+#include "api/cti/event_feed.hpp"
+#include "api/cti/work_pool.hpp"
+#include "commands/cti/agent_commands.hpp"
+#include "commands/cti/event_recorder.hpp"
+#include "commands/cti/line_commands.hpp"
+#include "commands/cti/session_commands.hpp"
+
+namespace switchboard::eventstore {
+class ConnectionPool;
+}
+
+namespace switchboard::api::cti {
+
+struct CtiSettings {
+  std::string database_url;
+  std::string nats_url;
+  ConnectorOptions connector;
+  // The longest long-poll wait; kept below the server's request timeout.
+  std::chrono::milliseconds max_wait{25'000};
+};
+
+class CtiService {
+ public:
+  // Opens no connection: start() does.
+  CtiService(eventstore::EventStore& store, CtiSettings settings);
+  ~CtiService();
+  CtiService(const CtiService&) = delete;
+  CtiService& operator=(const CtiService&) = delete;
+
+  // Takes the CTI ownership if no other node has it (then connects to the CTI API and attaches
+  // every login that has an open session) and keeps trying in the background if not.
+  void start();
+  void stop();
+
+  commands::cti::SessionCommands& sessions() { return sessions_; }
+  commands::cti::LineCommands& lines() { return lines_; }
+  EventFeed& feed() { return feed_; }
+  Connector& connector() { return connector_; }
+  commands::cti::EventRecorder& recorder() { return recorder_; }
+  std::chrono::milliseconds max_wait() const { return settings_.max_wait; }
+  bool owner() const { return owner_.load(); }
+
+  // Runs a request's blocking part (authentication, commands) off the HTTP server's threads.
+  void post(std::function<void()> job) { work_.post(std::move(job)); }
+
+  // Sends a command for `cti_login` to the CTI API; `done` gets the reply (from another thread).
+  void send(const std::string& cti_login, std::string rid, std::string message,
+            std::function<void(Reply)> done);
+
+  // After a login: the CTI API starts sending the login's events.
+  void attach(const std::string& cti_login);
+  // After a logout: detaches unless another open session still needs the login.
+  void release(const std::string& cti_login, const std::string& ended_session_id);
+
+ private:
+  void try_take_ownership();
+  void lose_ownership();
+  void keep_ownership();
+  void attach_open_sessions();
+
+  CtiSettings settings_;
+  commands::cti::AgentCommands agents_;
+  commands::cti::SessionCommands sessions_;
+  commands::cti::LineCommands lines_;
+  commands::cti::EventRecorder recorder_;
+  Connector connector_;
+  EventFeed feed_;
+  std::unique_ptr<eventstore::ConnectionPool> pool_;
+  CtiRelay relay_;
+  std::atomic<bool> owner_{false};
+  std::unique_ptr<pqxx::connection> lock_connection_;  // the ownership thread's only
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread ownership_;
+  WorkPool work_{16};
+};
+
+}  // namespace switchboard::api::cti

@@ -1,0 +1,66 @@
+#pragma once
+
+// Long-poll delivery of the cti_event_cache projection. One thread per node LISTENs on the
+// projection's channel; a waiting GET /api/v1/events is answered as soon as a batch for its login
+// commits, on whichever node the batch was projected, or with nothing when its wait ends.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace switchboard::api::cti {
+
+struct FeedResult {
+  enum class Status { events, empty, failed };
+  Status status = Status::failed;
+  std::string body;         // {"events":[...],"cursor":n} for events
+  std::int64_t cursor = 0;  // seq of the last event in body
+  std::string error;
+};
+
+class EventFeed {
+ public:
+  explicit EventFeed(std::string database_url, std::size_t max_batch = 200);
+  ~EventFeed();
+  EventFeed(const EventFeed&) = delete;
+  EventFeed& operator=(const EventFeed&) = delete;
+
+  void start();
+  void stop();
+
+  // Events of `cti_login` after `after` (and after what it acknowledged), waiting up to `wait`
+  // (minus up to a fifth, at random) for the first. `done` is called once, from the feed's thread.
+  void poll(std::string cti_login, std::int64_t after, std::chrono::milliseconds wait,
+            std::function<void(FeedResult)> done);
+
+  std::size_t waiting() const;
+
+ private:
+  struct Waiter {
+    std::string login;
+    std::int64_t after = 0;
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void(FeedResult)> done;
+  };
+  struct Listener;
+  void run();
+  void wake();
+
+  std::string url_;
+  std::size_t max_batch_;
+  mutable std::mutex mutex_;
+  std::vector<Waiter> arrivals_;  // registered, not yet looked at by the feed's thread
+  std::size_t parked_ = 0;
+  bool stopping_ = false;
+  int wake_pipe_[2] = {-1, -1};
+  std::thread thread_;
+};
+
+}  // namespace switchboard::api::cti

@@ -1,0 +1,31 @@
+#pragma once
+
+// The admin API (service token with role admin only; the marketplace's tokens get 403): the
+// decisions that gate a provider's publication, and the list of providers with what each still
+// lacks.
+
+#include "api/auth/authenticator.hpp"
+#include "api/http/router.hpp"
+#include "commands/provider_platform/platform_commands.hpp"
+#include "eventstore/connection_pool.hpp"
+
+namespace switchboard::api::routes::admin {
+
+struct Dependencies {
+  const auth::Authenticator& auth;
+  commands::provider_platform::PlatformCommands& platform;
+  eventstore::ConnectionPool& read_models;
+};
+
+void register_routes(http::Router& router, Dependencies deps);
+
+// POST /admin/v1/apps/:app_id/moderation
+http::Handler decide_moderation(Dependencies deps);
+// POST /admin/v1/apps/:app_id/test-stand
+http::Handler record_test_stand_result(Dependencies deps);
+// POST /admin/v1/apps/:app_id/production-approval
+http::Handler approve_for_production(Dependencies deps);
+// GET /admin/v1/providers
+http::Handler list_providers(Dependencies deps);
+
+}  // namespace switchboard::api::routes::admin

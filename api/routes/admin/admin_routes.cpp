@@ -1,0 +1,16 @@
+#include "api/routes/admin/admin.hpp"
+
+namespace switchboard::api::routes::admin {
+
+void register_routes(http::Router& router, Dependencies deps) {
+  using http::Method;
+  router.add(Method::post, "/admin/v1/apps/:app_id/moderation", decide_moderation(deps),
+             {.body_schema = "moderation_decision"});
+  router.add(Method::post, "/admin/v1/apps/:app_id/test-stand", record_test_stand_result(deps),
+             {.body_schema = "test_stand_result"});
+  router.add(Method::post, "/admin/v1/apps/:app_id/production-approval",
+             approve_for_production(deps), {.body_schema = "production_approval"});
+  router.add(Method::get, "/admin/v1/providers", list_providers(deps));
+}
+
+}  // namespace switchboard::api::routes::admin

@@ -1,0 +1,79 @@
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "api/routes/cti/cti_routes.hpp"
+#include "api/routes/cti/session_auth.hpp"
+#include "domain/cti/line.hpp"
+
+namespace switchboard::api::routes::cti {
+namespace {
+
+using api::cti::Reply;
+
+std::string quoted(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
+  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+http::Response answer(const std::string& rid, const Reply& reply) {
+  switch (reply.status) {
+    case Reply::Status::ok:
+    case Reply::Status::data:
+      return http::json(200, R"({"rid":)" + quoted(rid) + R"(,"reply":)" + reply.message + "}");
+    case Reply::Status::error:
+      return http::problem(502, "the CTI API refused the command",
+                           reply.description.empty() ? reply.message : reply.description,
+                           {{"/name", "refused by the CTI API (rid " + rid + ")"}});
+    case Reply::Status::parse_error:
+      return http::problem(500, "the CTI API could not read the command", reply.description);
+    case Reply::Status::timeout:
+      return http::problem(504, "the CTI API did not answer",
+                           "no reply to rid " + rid +
+                               " in time; the command may or may not "
+                               "have taken effect");
+    case Reply::Status::unavailable:
+      break;
+  }
+  return http::problem(502, "the CTI API is unavailable", reply.description);
+}
+
+}  // namespace
+
+// POST /api/v1/control {name, cid?, on?, phoneNumber?, state?, reason?}: one allow-listed webphone
+// command for the caller's own CTI login and calls. The middleware adds login and rid, records
+// the command, sends it and answers with the CTI API's reply: 200 Ok/data, 502 Error or no
+// connection, 504 no reply in time.
+http::AsyncHandler control(api::cti::CtiService* service) {
+  return [service](http::Request request, http::Responder respond) {
+    if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
+    service->post([service, request = std::move(request), respond = std::move(respond)] {
+      auto caller = authenticate(service, request);
+      if (auto* refusal = std::get_if<http::Response>(&caller)) return respond(std::move(*refusal));
+      const auto agent = std::get<commands::cti::AuthenticatedAgent>(std::move(caller));
+
+      auto parsed = domain::cti::parse_control(request.body);
+      if (auto* r = std::get_if<domain::Rejection>(&parsed)) return respond(rejection_problem(*r));
+      const domain::cti::IssueCommand command{std::get<domain::cti::ControlCommand>(parsed),
+                                              service->connector().next_rid()};
+
+      const auto outcome = service->lines().issue(agent.cti_login, command,
+                                                  agent_context(request, agent.agent_login));
+      if (outcome.status == commands::CommandOutcome::Status::rejected) {
+        return respond(rejection_problem(outcome.rejection));
+      }
+      if (!outcome.ok())
+        return respond(http::problem(500, "cannot record the command", outcome.error));
+
+      service->send(agent.cti_login, command.rid,
+                    domain::cti::cti_message(command.command, agent.cti_login, command.rid),
+                    [respond = std::move(respond), rid = command.rid](Reply reply) {
+                      respond(answer(rid, reply));
+                    });
+    });
+  };
+}
+
+}  // namespace switchboard::api::routes::cti

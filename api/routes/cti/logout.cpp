@@ -1,0 +1,28 @@
+#include "api/routes/cti/cti_routes.hpp"
+#include "api/routes/cti/session_auth.hpp"
+
+namespace switchboard::api::routes::cti {
+
+// POST /api/v1/logout: ends the caller's session (204); the CTI login is detached when no other
+// session of it is open.
+http::Handler logout(api::cti::CtiService* service) {
+  return [service](const http::Request& request) {
+    auto caller = authenticate(service, request);
+    if (auto* refusal = std::get_if<http::Response>(&caller)) return std::move(*refusal);
+    const auto& agent = std::get<commands::cti::AuthenticatedAgent>(caller);
+    const auto outcome =
+        service->sessions().logout(agent, agent_context(request, agent.agent_login));
+    if (outcome.status == commands::CommandOutcome::Status::rejected) {
+      return rejection_problem(outcome.rejection);
+    }
+    if (!outcome.ok()) return http::problem(500, "logout failed", outcome.error);
+    service->release(agent.cti_login, agent.session_id);
+    http::Response response{.status = 204, .content_type = {}, .body = {}, .headers = {}};
+    response.headers.emplace_back("Set-Cookie", std::string{session_cookie} +
+                                                    "=; Path=/api/v1; HttpOnly; SameSite=Strict; "
+                                                    "Max-Age=0");
+    return response;
+  };
+}
+
+}  // namespace switchboard::api::routes::cti

@@ -1,0 +1,87 @@
+#include "api/routes/cti/session_auth.hpp"
+
+namespace switchboard::api::routes::cti {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::string> cookie(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const auto semicolon = header.find(';');
+    const auto pair = trim(header.substr(0, semicolon));
+    const auto equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      return std::string{pair.substr(equals + 1)};
+    }
+    if (semicolon == std::string_view::npos) break;
+    header.remove_prefix(semicolon + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> session_token(const http::Request& request) {
+  if (const auto authorization = request.header("Authorization")) {
+    const auto value = trim(*authorization);
+    constexpr std::string_view bearer = "Bearer ";
+    if (value.size() > bearer.size() && http::iequals(value.substr(0, bearer.size()), bearer)) {
+      return std::string{trim(value.substr(bearer.size()))};
+    }
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (!http::iequals(name, "Cookie")) continue;
+    if (auto token = cookie(value, session_cookie)) return token;
+  }
+  return std::nullopt;
+}
+
+std::variant<commands::cti::AuthenticatedAgent, http::Response> authenticate(
+    api::cti::CtiService* service, const http::Request& request) {
+  if (service == nullptr) {
+    return http::problem(503, "CTI middleware not configured");
+  }
+  const auto token = session_token(request);
+  if (!token) {
+    auto response =
+        http::problem(401, "not authenticated",
+                      "log in with POST /api/v1/login and send the session token as "
+                      "'Authorization: Bearer <token>' or in the switchboard_session cookie",
+                      {{"Authorization", "missing"}});
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  if (auto agent = service->sessions().authenticate(*token)) return std::move(*agent);
+  auto response = http::problem(401, "not authenticated",
+                                "the session is unknown, ended or expired; log in again",
+                                {{"Authorization", "invalid or expired session"}});
+  response.headers.emplace_back("WWW-Authenticate", R"(Bearer error="invalid_token")");
+  return response;
+}
+
+commands::CommandContext agent_context(const http::Request& request, const std::string& agent) {
+  return {.tenant = "",
+          .actor = "agent:" + agent,
+          .correlation_id = request.request_id,
+          .causation_id = "",
+          .command_id = commands::new_uuid(),
+          .idempotency_key = std::nullopt};
+}
+
+http::Response rejection_problem(const domain::Rejection& rejection) {
+  using Kind = domain::Rejection::Kind;
+  const int status = rejection.kind == Kind::forbidden   ? 403
+                     : rejection.kind == Kind::not_found ? 404
+                     : rejection.kind == Kind::conflict  ? 409
+                                                         : 400;
+  std::vector<http::FieldError> errors;
+  if (!rejection.field.empty()) errors.push_back({rejection.field, rejection.message});
+  return http::problem(status, status == 403 ? "forbidden" : "invalid request", rejection.message,
+                       std::move(errors));
+}
+
+}  // namespace switchboard::api::routes::cti

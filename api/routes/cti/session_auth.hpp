@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "api/cti/cti_service.hpp"
+#include "api/http/types.hpp"
+#include "commands/command_context.hpp"
+#include "domain/decision.hpp"
+
+namespace switchboard::api::routes::cti {
+
+inline constexpr const char* session_cookie = "switchboard_session";
+
+// The session token from `Authorization: Bearer <token>` or, failing that, the session cookie.
+std::optional<std::string> session_token(const http::Request& request);
+
+// The caller's agent, or the response to send instead: 401 without a valid session, 503 when the
+// CTI middleware is not configured.
+std::variant<commands::cti::AuthenticatedAgent, http::Response> authenticate(
+    api::cti::CtiService* service, const http::Request& request);
+
+// Metadata for the commands an agent's request causes.
+commands::CommandContext agent_context(const http::Request& request, const std::string& agent);
+
+// A refused command as a problem: invalid 400, forbidden 403, not_found 404, conflict 409.
+http::Response rejection_problem(const domain::Rejection& rejection);
+
+}  // namespace switchboard::api::routes::cti

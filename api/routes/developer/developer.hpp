@@ -1,0 +1,49 @@
+#pragma once
+
+// The provider developer API (developer token; seed 001 "only the app's own developer"): the
+// provider's configurations and the developer's own tokens. Another developer's provider is a
+// 404, the same as one that does not exist, so codes cannot be probed.
+
+#include <string>
+#include <variant>
+
+#include "api/auth/authenticator.hpp"
+#include "api/http/router.hpp"
+#include "commands/access/access_commands.hpp"
+#include "commands/provider_platform/platform_commands.hpp"
+#include "eventstore/connection_pool.hpp"
+
+namespace switchboard::api::routes::developer {
+
+struct Dependencies {
+  const auth::Authenticator& auth;
+  commands::provider_platform::PlatformCommands& platform;
+  commands::access::AccessCommands& access;
+  eventstore::ConnectionPool& read_models;
+};
+
+void register_routes(http::Router& router, Dependencies deps);
+
+// The calling developer and the app behind `:code`, when that provider is theirs.
+struct OwnProvider {
+  auth::Principal principal;
+  std::string app_id;
+};
+// 401/403 for a missing or non-developer token; 404 unless `:code` is a provider (its scope is
+// on) whose app belongs to the caller. Decided on the app's own state, not a read model, so an
+// app just registered is found at once.
+std::variant<OwnProvider, http::Response> own_provider(const Dependencies& deps,
+                                                       const http::Request& request);
+
+// POST /developer/v1/providers/:code/configurations
+http::Handler upload_configuration(Dependencies deps);
+// GET /developer/v1/providers/:code/configurations/active
+http::Handler get_active_configuration(Dependencies deps);
+// GET /developer/v1/providers/:code/configurations
+http::Handler list_configurations(Dependencies deps);
+// DELETE /developer/v1/providers/:code/configurations/:version
+http::Handler delete_configuration(Dependencies deps);
+// POST /developer/v1/tokens
+http::Handler rotate_token(Dependencies deps);
+
+}  // namespace switchboard::api::routes::developer

@@ -1,0 +1,26 @@
+#include <pqxx/pqxx>
+
+#include "api/routes/developer/developer.hpp"
+#include "api/routes/provider_views.hpp"
+
+namespace switchboard::api::routes::developer {
+
+http::Handler get_active_configuration(Dependencies deps) {
+  return [deps](const http::Request& request) {
+    auto owner = own_provider(deps, request);
+    if (auto* refused = std::get_if<http::Response>(&owner)) return std::move(*refused);
+    const auto& app_id = std::get<OwnProvider>(owner).app_id;
+
+    const auto active = deps.read_models.with_connection([&](pqxx::connection& c) {
+      pqxx::read_transaction tx(c);
+      return active_configuration_json(tx, app_id);
+    });
+    if (!active) {
+      return http::problem(404, "not found", "the provider has no active configuration yet",
+                           {{"code", "upload a configuration first"}});
+    }
+    return http::json(200, *active);
+  };
+}
+
+}  // namespace switchboard::api::routes::developer

@@ -1,0 +1,28 @@
+#include <pqxx/pqxx>
+
+#include "api/routes/developer/developer.hpp"
+#include "api/routes/provider_views.hpp"
+
+namespace switchboard::api::routes::developer {
+
+http::Handler list_configurations(Dependencies deps) {
+  return [deps](const http::Request& request) {
+    auto owner = own_provider(deps, request);
+    if (auto* refused = std::get_if<http::Response>(&owner)) return std::move(*refused);
+    const auto& app_id = std::get<OwnProvider>(owner).app_id;
+    const auto page = page_request(request);
+    if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
+
+    const auto body = deps.read_models.with_connection([&](pqxx::connection& c) {
+      pqxx::read_transaction tx(c);
+      return configurations_page_json(tx, app_id, std::get<PageRequest>(page));
+    });
+    if (!body) {
+      return http::problem(400, "invalid request", "bad query parameter",
+                           {{"cursor", "pass the next_cursor of the previous page"}});
+    }
+    return http::json(200, *body);
+  };
+}
+
+}  // namespace switchboard::api::routes::developer

@@ -1,0 +1,27 @@
+#include "api/routes/command_response.hpp"
+#include "api/routes/marketplace/installations.hpp"
+
+namespace switchboard::api::routes::marketplace {
+
+http::Handler remove_app(Dependencies deps) {
+  return [deps](const http::Request& request) {
+    auto call = installation_call(deps, request);
+    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
+    const auto& c = std::get<InstallationCall>(call);
+
+    // Checked here, not only by the aggregate: a repeated removal (which changes nothing) must
+    // not accept what the first one would have refused.
+    const auto reason = request.query_param("reason").value_or("");
+    if (reason != "disabled" && reason != "removed") {
+      return http::problem(400, "invalid request", "bad query parameter",
+                           {{"reason", "must be 'disabled' or 'removed'"}});
+    }
+    const domain::provider_platform::RemoveApp command{c.app_id, reason};
+    const auto outcome = deps.platform.on_tenant(c.tenant_id, c.app_id, command,
+                                                 command_context(request, c.principal, c.tenant_id),
+                                                 canonical_command(request));
+    return installation_answer(deps, outcome, c.tenant_id, c.app_id, 200);
+  };
+}
+
+}  // namespace switchboard::api::routes::marketplace

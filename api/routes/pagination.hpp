@@ -1,0 +1,28 @@
+#pragma once
+
+// Cursor pagination for query routes that list what can grow: `limit` (1..200, default 50) and an
+// opaque `cursor` taken from the previous page's `next_cursor`.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "api/http/types.hpp"
+
+namespace switchboard::api::routes {
+
+struct PageRequest {
+  std::size_t limit = 50;
+  std::string cursor;  // empty: the first page
+};
+
+// The page asked for, or a 400 problem naming the bad parameter.
+std::variant<PageRequest, http::Response> page_request(const http::Request& request);
+
+// {"items": [<each of items_json>], "next_cursor": "..." | null}
+std::string page_json(const std::vector<std::string>& items_json,
+                      const std::optional<std::string>& next_cursor);
+
+}  // namespace switchboard::api::routes

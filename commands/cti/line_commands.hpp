@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "commands/pipeline.hpp"
+#include "domain/cti/line.hpp"
+
+namespace switchboard::commands::cti {
+
+// What agents do to their line: acknowledge events and issue webphone commands. Both are decided
+// against the line's own stream, so a command can only name a call the CTI API reported for the
+// agent's login.
+class LineCommands {
+ public:
+  explicit LineCommands(eventstore::EventStore& store) : pipeline_(store, 100'000) {}
+
+  CommandOutcome acknowledge(const std::string& cti_login, std::int64_t up_to,
+                             const CommandContext& context);
+  // How far the agent has acknowledged, as the line's stream has it now (the projection may lag).
+  std::int64_t acknowledged(const std::string& cti_login);
+
+  // Records the command (with its rid) before it is sent, so the audit trail has every attempt.
+  CommandOutcome issue(const std::string& cti_login, const domain::cti::IssueCommand& command,
+                       const CommandContext& context);
+
+ private:
+  Pipeline<domain::cti::Line> pipeline_;
+};
+
+}  // namespace switchboard::commands::cti

@@ -1,0 +1,113 @@
+#include "commands/cti/session_commands.hpp"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "commands/cti/password.hpp"
+
+namespace switchboard::commands::cti {
+namespace {
+
+namespace cti = domain::cti;
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 15];
+  }
+  return out;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Verified against when the login is unknown, so an unknown login costs as long as a wrong
+// password and response times do not tell which logins exist.
+const std::string& decoy_hash() {
+  static const std::string hash = hash_password("switchboard decoy password");
+  return hash;
+}
+
+bool plausible_token(const std::string& token) {
+  return token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+}  // namespace
+
+std::string SessionCommands::session_id(const std::string& token) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+  return hex(digest, sizeof digest);
+}
+
+LoginResult SessionCommands::login(const std::string& login, const std::string& password,
+                                   const CommandContext& context) {
+  LoginResult result;
+  const auto agent = agents_.load(login);
+  const bool password_ok =
+      verify_password(password, agent.exists ? agent.password_hash : decoy_hash());
+  if (!agent.exists || !agent.enabled || !password_ok) {
+    result.status = LoginResult::Status::bad_credentials;
+    return result;
+  }
+  unsigned char random[32];
+  if (RAND_bytes(random, sizeof random) != 1) {
+    result.error = "no random bytes for a session token";
+    return result;
+  }
+  result.token = hex(random, sizeof random);
+  const auto now = unix_now();
+  const cti::StartSession command{agent.login, agent.cti_login, now, now + lifetime_.count()};
+  const auto id = session_id(result.token);
+  const auto outcome =
+      pipeline_.execute(id, context, "login " + id,
+                        [&](const cti::SessionState& s) { return cti::decide(s, command); });
+  if (!outcome.ok()) {
+    result.error = outcome.error.empty() ? outcome.rejection.message : outcome.error;
+    return result;
+  }
+  result.status = LoginResult::Status::ok;
+  result.agent = {id, agent.login, agent.cti_login, command.expires_at};
+  return result;
+}
+
+CommandOutcome SessionCommands::logout(const AuthenticatedAgent& agent,
+                                       const CommandContext& context) {
+  {
+    std::lock_guard lock(verdicts_mutex_);
+    verdicts_.erase(agent.session_id);
+  }
+  return pipeline_.execute(
+      agent.session_id, context, "logout " + agent.session_id,
+      [](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{"logout"}); });
+}
+
+std::optional<AuthenticatedAgent> SessionCommands::authenticate(const std::string& token) {
+  if (!plausible_token(token)) return std::nullopt;
+  const auto id = session_id(token);
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(verdicts_mutex_);
+    if (const auto it = verdicts_.find(id); it != verdicts_.end() && it->second.until > now) {
+      return it->second.agent;
+    }
+  }
+  std::optional<AuthenticatedAgent> verdict;
+  const auto session = pipeline_.load(pipeline_.stream_id(id)).state;
+  if (session.active_at(unix_now()) && agents_.load(session.agent_login).enabled) {
+    verdict = AuthenticatedAgent{id, session.agent_login, session.cti_login, session.expires_at};
+  }
+  std::lock_guard lock(verdicts_mutex_);
+  // Bounded: stale verdicts go when the map grows, unknown tokens included.
+  if (verdicts_.size() > 200'000)
+    std::erase_if(verdicts_, [now](const auto& v) { return v.second.until <= now; });
+  verdicts_[id] = {verdict, now + recheck_};
+  return verdict;
+}
+
+}  // namespace switchboard::commands::cti

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "commands/cti/agent_commands.hpp"
+#include "domain/cti/session.hpp"
+
+namespace switchboard::commands::cti {
+
+struct AuthenticatedAgent {
+  std::string session_id;  // SHA-256 of the token, hex: the session's stream id
+  std::string agent_login;
+  std::string cti_login;
+  std::int64_t expires_at = 0;
+};
+
+struct LoginResult {
+  enum class Status { ok, bad_credentials, failed };
+  Status status = Status::failed;
+  std::string token;  // shown to the agent once; only its hash is stored
+  AuthenticatedAgent agent;
+  std::string error;
+};
+
+// Agent sessions: login (password check, then a session stream keyed by the token's hash),
+// logout, and the check every CTI request starts with.
+class SessionCommands {
+ public:
+  // `recheck` bounds how long a verdict of authenticate() is reused: a logout, an expiry or a
+  // disabled agent takes effect within it on every node (at once for a logout on this node).
+  SessionCommands(eventstore::EventStore& store, AgentCommands& agents,
+                  std::chrono::seconds lifetime = std::chrono::hours{12},
+                  std::chrono::milliseconds recheck = std::chrono::seconds{1})
+      : agents_(agents), pipeline_(store, 100'000), lifetime_(lifetime), recheck_(recheck) {}
+
+  LoginResult login(const std::string& login, const std::string& password,
+                    const CommandContext& context);
+  CommandOutcome logout(const AuthenticatedAgent& agent, const CommandContext& context);
+
+  // The session's agent while the session is open, unexpired and its agent enabled.
+  std::optional<AuthenticatedAgent> authenticate(const std::string& token);
+
+  static std::string session_id(const std::string& token);
+
+ private:
+  AgentCommands& agents_;
+  Pipeline<domain::cti::Session> pipeline_;
+  std::chrono::seconds lifetime_;
+  std::chrono::milliseconds recheck_;
+
+  struct Verdict {
+    std::optional<AuthenticatedAgent> agent;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::mutex verdicts_mutex_;
+  std::unordered_map<std::string, Verdict> verdicts_;  // by session id
+};
+
+}  // namespace switchboard::commands::cti

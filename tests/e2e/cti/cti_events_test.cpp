@@ -1,0 +1,172 @@
+// GET /api/v1/events and POST /api/v1/control end to end: isolation between agents,
+// acknowledgement by `after`, long-poll, and no events lost when the CTI server restarts.
+
+#include <boost/test/unit_test.hpp>
+#include <future>
+
+#include "tests/e2e/cti/agent_feed.hpp"
+
+namespace cti = switchboard::tests::e2e::cti;
+
+namespace {
+
+std::string incoming(cti::FakeCti& fake, const std::string& login, const std::string& caller) {
+  std::string cid;
+  cti::eventually([&] {
+    const auto r =
+        fake.control("/incoming", R"({"login":")" + login + R"(","caller":")" + caller + R"("})");
+    if (r.status != 200) return false;
+    cid = cti::parse(r.body)["cid"].GetString();
+    return true;
+  });
+  BOOST_REQUIRE_MESSAGE(!cid.empty(), login << " was never attached");
+  return cid;
+}
+
+std::string command(const std::string& name, const std::string& cid) {
+  return R"({"name":")" + name + R"(","cid":")" + cid + R"("})";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cti_events)
+
+BOOST_AUTO_TEST_CASE(an_agent_answers_and_hangs_up_while_the_other_sees_none_of_it) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  stack.create_agent("bob", "op2", "bob-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto alice_token = stack.login("alice", "alice-secret");
+  const auto bob_token = stack.login("bob", "bob-secret");
+  cti::AgentFeed alice{endpoint, alice_token};
+  cti::AgentFeed bob{endpoint, bob_token};
+
+  const auto cid = incoming(stack.cti(), "op1", "+4930123456");
+  const auto* call = alice.wait_for("NewCall");
+  BOOST_REQUIRE(call != nullptr);
+  BOOST_TEST(call->cid == cid);
+
+  // Bob can touch Alice's call neither by its cid nor by naming her login.
+  const auto stolen =
+      cti::post_json(endpoint, "/api/v1/control", command("Answer", cid), bob_token);
+  BOOST_TEST(stolen.status == 403);
+  BOOST_TEST(stolen.text().find("/cid") != std::string::npos);
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/control",
+                            R"({"name":"Answer","cid":")" + cid + R"(","login":"op1"})", bob_token)
+                 .status == 400);
+
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/control", command("Answer", cid), alice_token).status ==
+      200);
+  BOOST_TEST(alice.wait_for("CallStatus", "connected") != nullptr);
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/control", command("Hangup", cid), alice_token).status ==
+      200);
+  BOOST_TEST(alice.wait_for("CallStatus", "ended") != nullptr);
+
+  // Bob's feed holds only op2's own session events.
+  while (bob.poll(1) == 200) {
+  }
+  for (const auto& e : bob.events()) {
+    BOOST_TEST(e.login == "op2", e.json);
+    BOOST_TEST(e.name != "NewCall");
+  }
+  for (const auto& e : alice.events()) BOOST_TEST(e.login == "op1", e.json);
+  // Nothing Bob did reached the CTI API for op1.
+  const auto state = stack.cti().state();
+  for (const auto& c : state["commands"].GetArray()) {
+    if (std::string{c["name"].GetString()} == "Answer") {
+      BOOST_TEST(std::string{c["login"].GetString()} == "op1");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(acknowledged_events_are_never_handed_out_again_unacknowledged_ones_are) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  incoming(stack.cti(), "op1", "100");
+  cti::AgentFeed feed{endpoint, token};
+  BOOST_REQUIRE(feed.wait_for("NewCall") != nullptr);
+  const auto last = feed.cursor();
+
+  // A response lost on the way (the agent never acknowledged): asking again without `after`
+  // hands the same events out again.
+  const auto again = cti::get_events(endpoint, token);
+  BOOST_TEST(again.status == 200);
+  BOOST_TEST(cti::parse(again.text())["cursor"].GetInt64() == last);
+
+  // Acknowledged: gone for good, also without `after` on later calls.
+  BOOST_TEST(cti::get_events(endpoint, token, "after=" + std::to_string(last)).status == 204);
+  BOOST_TEST(cti::get_events(endpoint, token).status == 204);
+  // Acknowledging what was never handed out is refused.
+  const auto ahead = cti::get_events(endpoint, token, "after=" + std::to_string(last + 100));
+  BOOST_TEST(ahead.status == 400);
+  BOOST_TEST(ahead.text().find("after") != std::string::npos);
+  BOOST_TEST(cti::get_events(endpoint, token, "after=abc").status == 400);
+  BOOST_TEST(cti::get_events(endpoint, token, "after=-1").status == 400);
+  BOOST_TEST(cti::get_events(endpoint, token, "wait=100000").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_long_poll_returns_as_soon_as_an_event_arrives) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  cti::AgentFeed feed{endpoint, token};
+  BOOST_REQUIRE(feed.wait_for("Conferences") != nullptr);  // the attach snapshot
+  while (feed.poll(0) == 200) {
+  }
+  const auto cursor = feed.cursor();
+  auto waiting = std::async(std::launch::async, [&] {
+    return cti::get_events(endpoint, token, "after=" + std::to_string(cursor) + "&wait=20");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  const auto started = std::chrono::steady_clock::now();
+  incoming(stack.cti(), "op1", "200");
+  const auto r = waiting.get();
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.text().find("NewCall") != std::string::npos);
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds{15}));
+}
+
+BOOST_AUTO_TEST_CASE(a_cti_server_restart_costs_no_events) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  incoming(stack.cti(), "op1", "before-restart");
+  // Wait until the event is recorded (handed out), without acknowledging it.
+  BOOST_REQUIRE(cti::eventually([&] {
+    return cti::get_events(endpoint, token).text().find("before-restart") != std::string::npos;
+  }));
+
+  stack.cti().restart();
+  BOOST_REQUIRE_MESSAGE(cti::eventually([&] { return stack.cti().attached("op1"); }),
+                        "the connector did not re-attach op1 after the restart");
+  const auto cid = incoming(stack.cti(), "op1", "after-restart");
+
+  cti::AgentFeed feed{endpoint, token};
+  BOOST_REQUIRE(cti::eventually([&] {
+    feed.poll(1);
+    for (const auto& e : feed.events()) {
+      if (e.name == "NewCall" && e.cid == cid && e.json.find("after-restart") != std::string::npos)
+        return true;
+    }
+    return false;
+  }));
+  int before = 0;
+  std::int64_t previous = 0;
+  for (const auto& e : feed.events()) {
+    if (e.json.find("before-restart") != std::string::npos) ++before;
+    BOOST_TEST(e.seq > previous);  // in order, none twice
+    previous = e.seq;
+  }
+  BOOST_TEST(before >= 1);
+  // The restarted server knows the call, so the agent controls it through the new connection.
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/control", command("Answer", cid), token).status ==
+             200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

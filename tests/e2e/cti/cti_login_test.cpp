@@ -1,0 +1,103 @@
+// POST /api/v1/login and /api/v1/logout over real sockets, and what every CTI route does without
+// a valid session.
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/e2e/cti/support/cti_stack.hpp"
+
+namespace cti = switchboard::tests::e2e::cti;
+namespace e2e = switchboard::tests::e2e;
+
+BOOST_AUTO_TEST_SUITE(cti_login)
+
+BOOST_AUTO_TEST_CASE(login_answers_200_400_401_as_the_seed_lists) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+
+  auto ok =
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"alice-secret"})");
+  BOOST_TEST(ok.status == 200);
+  const auto body = cti::parse(ok.text());
+  BOOST_TEST(std::string{body["ctiLogin"].GetString()} == "op1");
+  BOOST_TEST(std::string{body["token"].GetString()}.size() == 64u);
+  BOOST_TEST(ok.header("Set-Cookie").value_or("").find("switchboard_session=") == 0u);
+
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"nope"})").status ==
+      401);
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"mallory","password":"x"})").status ==
+      401);
+
+  const auto missing = cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice"})");
+  BOOST_TEST(missing.status == 400);
+  BOOST_TEST(missing.text().find("password") != std::string::npos);
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":5})").status == 400);
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/login", "{not json").status == 400);
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/login", "[]").status == 400);
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/login",
+                            R"({"login":"alice","password":"alice-secret","extra":1})")
+                 .status == 400);
+
+  // gzip request body, as the agent CLI sends it.
+  e2e::HttpRequest gz{
+      .method = "POST", .target = "/api/v1/login", .headers = {}, .body = {}, .gzip_body = true};
+  gz.headers.emplace_back("Content-Type", "application/json");
+  gz.body = R"({"login":"alice","password":"alice-secret"})";
+  BOOST_TEST(e2e::send(endpoint, gz).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(session_by_cookie_or_bearer_and_logout_ends_it) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+
+  BOOST_TEST(cti::get_events(endpoint, token, "wait=0").status != 401);
+  e2e::HttpRequest by_cookie{
+      .method = "GET", .target = "/api/v1/events", .headers = {}, .body = {}, .gzip_body = false};
+  by_cookie.headers.emplace_back("Cookie", "theme=dark; switchboard_session=" + token);
+  BOOST_TEST(e2e::send(endpoint, by_cookie).status != 401);
+
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/logout", "", token).status == 204);
+  BOOST_TEST(cti::get_events(endpoint, token).status == 401);
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/logout", "", token).status == 401);
+}
+
+BOOST_AUTO_TEST_CASE(every_cti_route_refuses_missing_or_forged_sessions) {
+  cti::CtiStack stack;
+  const auto endpoint = stack.server().endpoint();
+  const std::string forged(64, 'a');
+  for (const std::string token : {std::string{}, forged, std::string{"short"}}) {
+    BOOST_TEST(cti::get_events(endpoint, token).status == 401);
+    BOOST_TEST(
+        cti::post_json(endpoint, "/api/v1/control", R"({"name":"GetCalls"})", token).status == 401);
+    BOOST_TEST(cti::post_json(endpoint, "/api/v1/logout", "", token).status == 401);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_disabled_agent_cannot_log_in_and_loses_its_sessions) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  BOOST_TEST(cti::get_events(endpoint, token).status != 401);
+  BOOST_TEST(stack.admin({"agents", "disable", "alice"}) == 0);
+  // Every node re-checks a session at least once a second.
+  BOOST_TEST(cti::eventually([&] { return cti::get_events(endpoint, token).status == 401; }));
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"alice-secret"})")
+          .status == 401);
+  BOOST_TEST(stack.admin({"agents", "enable", "alice"}) == 0);
+  BOOST_TEST(stack.admin({"agents", "reset-password", "alice", "--password", "new-secret"}) == 0);
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"alice-secret"})")
+          .status == 401);
+  BOOST_TEST(
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"new-secret"})")
+          .status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

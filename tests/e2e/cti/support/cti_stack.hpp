@@ -1,0 +1,67 @@
+#pragma once
+
+// A whole CTI setup over real sockets: the fake CTI server (its own process), the switchboard
+// binary pointed at it, and agents created with switchboard-admin.
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "tests/e2e/cti/support/child_process.hpp"
+#include "tests/e2e/support/server_process.hpp"
+
+namespace switchboard::tests::e2e::cti {
+
+class FakeCti {
+ public:
+  explicit FakeCti(const TempDir& dir);
+  std::uint16_t port() const { return port_; }
+  // POST to the control interface (tools/fake_cti/control_api.hpp).
+  HttpResponse control(const std::string& path, const std::string& body = "{}");
+  rapidjson::Document state();
+  bool attached(const std::string& login);
+  // Stops the process and starts a new one on the same ports (a CTI server restart).
+  void restart();
+
+ private:
+  void start();
+  const TempDir& dir_;
+  std::uint16_t port_;
+  std::uint16_t control_port_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+class CtiStack {
+ public:
+  CtiStack();
+  FakeCti& cti() { return cti_; }
+  ServerProcess& server() { return *server_; }
+  void create_agent(const std::string& login, const std::string& cti_login,
+                    const std::string& password);
+  int admin(const std::vector<std::string>& args);
+  // The session token, or a failed test.
+  std::string login(const std::string& login, const std::string& password);
+
+ private:
+  TempDir dir_;
+  FakeCti cti_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+HttpResponse post_json(const Endpoint& endpoint, const std::string& target, const std::string& body,
+                       const std::string& token = {},
+                       std::chrono::milliseconds timeout = std::chrono::seconds{15});
+HttpResponse get_events(const Endpoint& endpoint, const std::string& token,
+                        const std::string& query = {},
+                        std::chrono::milliseconds timeout = std::chrono::seconds{40});
+rapidjson::Document parse(const std::string& text);
+
+// Polls `condition` until true or `timeout`.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds{20});
+
+}  // namespace switchboard::tests::e2e::cti

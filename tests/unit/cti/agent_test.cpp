@@ -1,0 +1,75 @@
+// Agents and sessions, and password hashing.
+
+#include "domain/cti/agent.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "commands/cti/password.hpp"
+#include "domain/cti/session.hpp"
+#include "tools/agent/command_parser.hpp"
+
+namespace dc = switchboard::domain::cti;
+using switchboard::domain::NewEvent;
+using switchboard::domain::Rejection;
+
+BOOST_AUTO_TEST_SUITE(cti_agents)
+
+BOOST_AUTO_TEST_CASE(an_agent_is_registered_once_with_a_valid_login) {
+  dc::AgentState s;
+  BOOST_TEST(std::get<Rejection>(dc::decide(s, dc::RegisterAgent{"bad login", "op1", "h"})).field ==
+             "login");
+  BOOST_TEST(std::get<Rejection>(dc::decide(s, dc::RegisterAgent{"alice", "", "h"})).field ==
+             "cti_login");
+  const auto events =
+      std::get<std::vector<NewEvent>>(dc::decide(s, dc::RegisterAgent{"alice", "op1", "h"}));
+  for (const auto& e : events) dc::Agent::apply(s, e.type, e.data);
+  BOOST_TEST(s.enabled);
+  BOOST_TEST(s.cti_login == "op1");
+  BOOST_TEST((std::get<Rejection>(dc::decide(s, dc::RegisterAgent{"alice", "op1", "h"})).kind ==
+              Rejection::Kind::conflict));
+  const auto disabled = dc::decide(s, dc::DisableAgent{});
+  for (const auto& e : std::get<std::vector<NewEvent>>(disabled))
+    dc::Agent::apply(s, e.type, e.data);
+  BOOST_TEST(!s.enabled);
+  BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::DisableAgent{})).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_session_is_active_until_it_ends_or_expires) {
+  dc::SessionState s;
+  const auto started =
+      std::get<std::vector<NewEvent>>(dc::decide(s, dc::StartSession{"alice", "op1", 100, 200}));
+  for (const auto& e : started) dc::Session::apply(s, e.type, e.data);
+  BOOST_TEST(s.active_at(150));
+  BOOST_TEST(!s.active_at(200));
+  const auto ended = dc::decide(s, dc::EndSession{"logout"});
+  for (const auto& e : std::get<std::vector<NewEvent>>(ended))
+    dc::Session::apply(s, e.type, e.data);
+  BOOST_TEST(!s.active_at(150));
+}
+
+BOOST_AUTO_TEST_CASE(passwords_verify_only_against_their_own_hash) {
+  namespace cc = switchboard::commands::cti;
+  const auto hash = cc::hash_password("correct horse");
+  BOOST_TEST(hash.starts_with("scrypt$"));
+  BOOST_TEST(cc::verify_password("correct horse", hash));
+  BOOST_TEST(!cc::verify_password("correct horsE", hash));
+  BOOST_TEST(cc::hash_password("correct horse") != hash);  // salted
+  BOOST_TEST(!cc::verify_password("x", "scrypt$1$2"));
+  BOOST_TEST(!cc::verify_password("x", ""));
+}
+
+BOOST_AUTO_TEST_CASE(the_agent_cli_turns_typed_commands_into_control_bodies) {
+  namespace agent = switchboard::tools::agent;
+  BOOST_TEST(std::get<std::string>(*agent::control_body("answer 12")) ==
+             R"({"name":"Answer","cid":"12"})");
+  BOOST_TEST(std::get<std::string>(*agent::control_body("hold 3 off")) ==
+             R"({"name":"Hold","cid":"3","on":false})");
+  BOOST_TEST(std::get<std::string>(*agent::control_body("transfer 3 +4930")) ==
+             R"({"name":"Transfer","cid":"3","phoneNumber":"+4930"})");
+  BOOST_TEST(std::holds_alternative<agent::ParseError>(*agent::control_body("hold 3 maybe")));
+  BOOST_TEST(std::holds_alternative<agent::ParseError>(*agent::control_body("answer")));
+  BOOST_TEST(std::holds_alternative<agent::ParseError>(*agent::control_body("dance")));
+  BOOST_TEST(!agent::control_body("   ").has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
