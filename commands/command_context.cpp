@@ -9,18 +9,26 @@
 #include <random>
 
 namespace switchboard::commands {
-namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
 
 std::string hex(const unsigned char* bytes, std::size_t n) {
+  constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(n * 2);
   for (std::size_t i = 0; i < n; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 15];
   }
   return out;
+}
+
+namespace {
+
+std::string uuid_text(unsigned char* b, unsigned char version) {
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (version << 4));
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  const auto h = hex(b, 16);
+  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) +
+         '-' + h.substr(20);
 }
 
 }  // namespace
@@ -31,11 +39,13 @@ std::string new_uuid() {
     thread_local std::mt19937_64 fallback{std::random_device{}()};
     for (auto& x : b) x = static_cast<unsigned char>(fallback());
   }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  const auto h = hex(b.data(), b.size());
-  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) +
-         '-' + h.substr(20);
+  return uuid_text(b.data(), 4);
+}
+
+std::string name_uuid(std::string_view name) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(name.data()), name.size(), digest);
+  return uuid_text(digest, 8);
 }
 
 std::string metadata_json(const CommandContext& c) {
@@ -58,8 +68,8 @@ std::string metadata_json(const CommandContext& c) {
 
 std::string fingerprint(std::string_view canonical_command) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical_command.data()),
-         canonical_command.size(), digest);
+  SHA256(reinterpret_cast<const unsigned char*>(canonical_command.data()), canonical_command.size(),
+         digest);
   return hex(digest, 16);
 }
 

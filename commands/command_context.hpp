@@ -17,8 +17,15 @@ struct CommandContext {
   std::optional<std::string> idempotency_key;
 };
 
+// Lower-case hex of `n` bytes: digests and random secrets as text.
+std::string hex(const unsigned char* bytes, std::size_t n);
+
 // A random UUID (version 4), for event ids, command ids and correlation ids.
 std::string new_uuid();
+
+// A UUID (version 8) derived from `name` by SHA-256: the same name always gives the same id, so
+// a retried request names the same message.
+std::string name_uuid(std::string_view name);
 
 // The metadata JSON object stored with each event.
 std::string metadata_json(const CommandContext& context);

@@ -5,14 +5,31 @@
 namespace switchboard::domain::access {
 
 std::string_view to_string(TokenKind kind) {
-  return kind == TokenKind::service ? "service" : "developer";
+  switch (kind) {
+    case TokenKind::developer:
+      return "developer";
+    case TokenKind::user:
+      return "user";
+    case TokenKind::client:
+      return "client";
+    case TokenKind::service:
+      break;
+  }
+  return "service";
+}
+
+TokenKind token_kind(std::string_view name) {
+  for (auto kind : {TokenKind::developer, TokenKind::user, TokenKind::client}) {
+    if (name == to_string(kind)) return kind;
+  }
+  return TokenKind::service;
 }
 
 void AccessToken::apply(State& s, std::string_view type, std::string_view data) {
   if (type == "TokenIssued") {
     const auto d = parse(data);
     s.issued = true;
-    s.kind = text(d, "kind") == "developer" ? TokenKind::developer : TokenKind::service;
+    s.kind = token_kind(text(d, "kind"));
     s.subject = text(d, "subject");
     s.role = text(d, "role");
   } else if (type == "TokenRevoked") {
@@ -27,6 +44,17 @@ Decision decide(const AccessToken::State& s, const IssueToken& c) {
   }
   if (c.kind == TokenKind::developer && c.subject.empty()) {
     return reject(Rejection::Kind::invalid, "a developer token names its developer", "subject");
+  }
+  if (c.kind == TokenKind::user) {
+    const auto slash = c.subject.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == c.subject.size()) {
+      return reject(Rejection::Kind::invalid, "a user token names \"<tenant_id>/<user_id>\"",
+                    "subject");
+    }
+  }
+  if (c.kind == TokenKind::client) {
+    return reject(Rejection::Kind::invalid,
+                  "client tokens come from providers and are activated by tenants", "kind");
   }
   return std::vector<NewEvent>{{"TokenIssued", json_object([&](JsonWriter& w) {
                                   put(w, "token_id", c.token_id);

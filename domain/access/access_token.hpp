@@ -10,9 +10,14 @@ namespace switchboard::domain::access {
 // A bearer token: 256 random bits shown once, stored as its SHA-256. Kinds:
 //   service   (role marketplace or admin): the internal and admin APIs
 //   developer (subject: developer id): one developer's apps, configurations and tokens
-enum class TokenKind { service, developer };
+//   user      (subject: "<tenant_id>/<user_id>"): one CRM user of one tenant, the CRM API
+//   client    a provider's client token: chosen by the provider and activated by a tenant
+//             (domain/messaging), never issued here; it authenticates as one tenant x provider
+enum class TokenKind { service, developer, user, client };
 
 std::string_view to_string(TokenKind kind);
+// The kind named by to_string; service for anything else.
+TokenKind token_kind(std::string_view name);
 
 struct AccessToken {
   struct State {

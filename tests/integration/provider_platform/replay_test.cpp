@@ -10,6 +10,7 @@
 #include "projections/registry.hpp"
 #include "projections/runner.hpp"
 #include "tests/support/platform_setup.hpp"
+#include "tests/support/projection_contents.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace switchboard;
@@ -17,23 +18,6 @@ using namespace std::chrono_literals;
 namespace pp = domain::provider_platform;
 
 namespace {
-
-// Every row of every table of the projection, as text, in a stable order.
-std::map<std::string, std::string> contents(const tests::TestDatabase& db,
-                                            const projections::Projection& projection) {
-  pqxx::connection c(db.admin_url());
-  pqxx::nontransaction tx(c);
-  std::map<std::string, std::string> tables;
-  for (const auto& table : projection.tables()) {
-    auto& text = tables[table];
-    for (const auto& row :
-         tx.exec("SELECT t::text FROM " + c.quote_name(table) + " t ORDER BY 1")) {
-      text += row[0].c_str();
-      text += '\n';
-    }
-  }
-  return tables;
-}
 
 // Apps, versions, configurations, publication; sandbox and production tenants installing,
 // upgrading, removing and reinstalling.
@@ -101,9 +85,9 @@ BOOST_AUTO_TEST_CASE(provider_platform_read_models_replay_to_the_same_rows) {
   for (const auto& projection : all) {
     BOOST_TEST_CONTEXT("projection " << projection->name()) {
       BOOST_TEST(projections::verify(db.admin_url(), *projection).empty());
-      const auto before = contents(db, *projection);
+      const auto before = tests::projection_contents(db, *projection);
       projections::rebuild(db.admin_url(), *projection);
-      const auto after = contents(db, *projection);
+      const auto after = tests::projection_contents(db, *projection);
       for (const auto& [table, rows] : before) {
         BOOST_TEST(after.at(table) == rows, "table " << table);
       }

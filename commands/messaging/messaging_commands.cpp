@@ -1,0 +1,75 @@
+#include "commands/messaging/messaging_commands.hpp"
+
+namespace switchboard::commands::messaging {
+namespace {
+
+CommandOutcome rejected(domain::Rejection rejection) {
+  CommandOutcome outcome;
+  outcome.status = CommandOutcome::Status::rejected;
+  outcome.rejection = std::move(rejection);
+  return outcome;
+}
+
+}  // namespace
+
+std::optional<CommandOutcome> MessagingCommands::refuse_ids(
+    std::string_view tenant_id, std::string_view provider_code,
+    std::optional<std::string_view> chat_id) {
+  using Kind = domain::Rejection::Kind;
+  // Stream ids join the parts with '/': a tenant id holding one could name another's stream.
+  if (!dm::valid_id(tenant_id) || tenant_id.find('/') != std::string_view::npos) {
+    return rejected({Kind::invalid, "not a tenant id", "tenant_id", {}});
+  }
+  if (!dm::valid_id(provider_code, 64) || provider_code.find('/') != std::string_view::npos) {
+    return rejected({Kind::invalid, "not a provider code", "provider_code", {}});
+  }
+  if (chat_id && !dm::valid_id(*chat_id)) {
+    return rejected(
+        {Kind::invalid, "1 to 256 bytes of UTF-8 without control characters", "chat_id", {}});
+  }
+  return std::nullopt;
+}
+
+CommandOutcome MessagingCommands::refused_chat_id() {
+  return rejected({domain::Rejection::Kind::invalid,
+                   "the message's chat is not the chat it was sent to",
+                   "/chat/id",
+                   {}});
+}
+
+CommandOutcome MessagingCommands::activate_token(const dm::ActivateToken& command,
+                                                 const CommandContext& context,
+                                                 std::string_view canonical) {
+  if (auto refused = refuse_ids(command.tenant_id, command.provider_code)) return *refused;
+  // Input the connection would refuse is refused before the hash becomes a stream id.
+  if (auto d = dm::decide(dm::Connection::State{}, command);
+      std::holds_alternative<domain::Rejection>(d)) {
+    return rejected(std::get<domain::Rejection>(std::move(d)));
+  }
+  // The claim carries no idempotency key of its own: a retry finds the token already claimed by
+  // this connection and passes.
+  CommandContext claim_context = context;
+  claim_context.idempotency_key.reset();
+  const dm::ClaimClientToken claim{command.tenant_id, command.provider_code};
+  auto claimed = claims_.execute(command.token_sha256, claim_context, canonical,
+                                 [&](const auto& s) { return dm::decide(s, claim); });
+  if (!claimed.ok()) return claimed;
+  return connections_.execute(
+      dm::Connection::id(command.tenant_id, command.provider_code), context, canonical,
+      [&](const dm::Connection::State& s) { return dm::decide(s, command); });
+}
+
+std::string MessagingCommands::inbound_message_id(std::string_view tenant_id,
+                                                  std::string_view provider_code,
+                                                  std::string_view chat_id,
+                                                  std::string_view provider_message_id) {
+  // Ids never hold control characters (the domain refuses them), so NUL separates them
+  // unambiguously.
+  std::string name;
+  for (const auto part : {tenant_id, provider_code, chat_id, provider_message_id}) {
+    name.append(part).push_back('\0');
+  }
+  return name_uuid(name);
+}
+
+}  // namespace switchboard::commands::messaging

@@ -1,0 +1,101 @@
+#pragma once
+
+// Messaging's commands (docs/messaging.md): connections and their client tokens, chats and their
+// messages. Routes and the delivery worker call these; the rules live in domain/messaging.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "commands/pipeline.hpp"
+#include "domain/messaging/chat.hpp"
+#include "domain/messaging/client_token_claim.hpp"
+#include "domain/messaging/connection.hpp"
+
+namespace switchboard::commands::messaging {
+
+namespace dm = domain::messaging;
+
+class MessagingCommands {
+ public:
+  explicit MessagingCommands(eventstore::EventStore& store)
+      : connections_(store), chats_(store), claims_(store) {}
+
+  // Claims the token for this tenant x provider, then activates it on the connection.
+  CommandOutcome activate_token(const dm::ActivateToken& command, const CommandContext& context,
+                                std::string_view canonical);
+
+  // Any other connection command: decide(connection state, command).
+  template <class Command>
+  CommandOutcome on_connection(const std::string& tenant_id, const std::string& provider_code,
+                               const Command& command, const CommandContext& context,
+                               std::string_view canonical) {
+    if (auto refused = refuse_ids(tenant_id, provider_code)) return *refused;
+    return connections_.execute(
+        dm::Connection::id(tenant_id, provider_code), context, canonical,
+        [&](const dm::Connection::State& s) { return dm::decide(s, command); });
+  }
+
+  // Any chat command: decide(chat state, command), with the connection's state at hand for the
+  // commands that check it. A ReceiveMessage without a message_id gets the derived one.
+  template <class Command>
+  CommandOutcome on_chat(const std::string& tenant_id, const std::string& provider_code,
+                         const std::string& chat_id, const Command& command,
+                         const CommandContext& context, std::string_view canonical) {
+    if (auto refused = refuse_ids(tenant_id, provider_code, chat_id)) return *refused;
+    if constexpr (std::is_same_v<Command, dm::ReceiveMessage>) {
+      if (command.chat.id != chat_id) return refused_chat_id();
+      if (command.message_id.empty()) {
+        auto derived = command;
+        derived.message_id =
+            inbound_message_id(tenant_id, provider_code, chat_id, command.provider_message_id);
+        return on_chat(tenant_id, provider_code, chat_id, derived, context, canonical);
+      }
+    }
+    const auto stream = dm::Chat::id(tenant_id, provider_code, chat_id);
+    if constexpr (requires(const dm::Chat::State& s, const dm::Connection::State& c) {
+                    dm::decide(s, command, c);
+                  }) {
+      const auto linked = connection(tenant_id, provider_code);
+      return chats_.execute(stream, context, canonical, [&](const dm::Chat::State& s) {
+        return dm::decide(s, command, linked);
+      });
+    } else {
+      return chats_.execute(stream, context, canonical,
+                            [&](const dm::Chat::State& s) { return dm::decide(s, command); });
+    }
+  }
+
+  dm::Connection::State connection(const std::string& tenant_id, const std::string& provider_code) {
+    return connections_
+        .load(Pipeline<dm::Connection>::stream_id(dm::Connection::id(tenant_id, provider_code)))
+        .state;
+  }
+  dm::Chat::State chat(const std::string& tenant_id, const std::string& provider_code,
+                       const std::string& chat_id) {
+    return chats_
+        .load(Pipeline<dm::Chat>::stream_id(dm::Chat::id(tenant_id, provider_code, chat_id)))
+        .state;
+  }
+
+  // The message id of an inbound message: a UUID derived by SHA-256 from (tenant, provider, chat,
+  // provider message id), so a provider repeating a message names the same one. Providers' ids
+  // need only be unique within a chat (many messengers number messages per chat).
+  static std::string inbound_message_id(std::string_view tenant_id, std::string_view provider_code,
+                                        std::string_view chat_id,
+                                        std::string_view provider_message_id);
+
+ private:
+  // Ids that would make a malformed stream id are refused before any stream is touched.
+  static std::optional<CommandOutcome> refuse_ids(
+      std::string_view tenant_id, std::string_view provider_code,
+      std::optional<std::string_view> chat_id = std::nullopt);
+  static CommandOutcome refused_chat_id();
+
+  Pipeline<dm::Connection> connections_;
+  Pipeline<dm::Chat> chats_;
+  Pipeline<dm::ClientTokenClaim> claims_;
+};
+
+}  // namespace switchboard::commands::messaging

@@ -1,0 +1,76 @@
+#pragma once
+
+// One tenant x one provider (docs/messaging.md, "Who is who"): made when the tenant activates
+// the client token its provider gave it, undone when the token is deactivated or the app is
+// disabled or removed. Holds the main account and one child account per channel. Stream
+// "connection-<tenant_id>/<provider_code>".
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "domain/decision.hpp"
+
+namespace switchboard::domain::messaging {
+
+// The account every active connection has; providers cannot use the id for a channel.
+inline constexpr std::string_view kMainAccount = "main";
+inline constexpr std::size_t kMaxAccountIdLength = 128;
+
+inline constexpr std::string_view kDeactivationReasons[] = {"deactivated", "app_disabled",
+                                                            "app_removed"};
+
+struct Account {
+  std::string channel_code;
+  std::string name;
+  bool main = false;
+  bool active = false;
+};
+
+struct Connection {
+  struct State {
+    bool active = false;
+    // Known from the first activation on: every event of the stream carries them.
+    std::string tenant_id;
+    std::string provider_code;
+    std::string app_id;
+    std::string token_sha256;
+    bool has_history = false;
+    std::map<std::string, Account> accounts;  // by account id; disconnected ones stay, inactive
+  };
+  static constexpr std::string_view category = "connection";
+  static std::string id(std::string_view tenant_id, std::string_view provider_code) {
+    return std::string(tenant_id) + "/" + std::string(provider_code);
+  }
+  static void apply(State& s, std::string_view type, std::string_view data);
+};
+
+struct ActivateToken {
+  std::string tenant_id;
+  std::string provider_code;
+  std::string app_id;
+  std::string token_sha256;  // lower-case hex: how the provider is authenticated
+  std::string token_sealed;  // base64 of the AES-256-GCM sealed token: how it is called
+  bool has_history = false;  // the bound configuration has a message_history endpoint
+};
+struct DeactivateToken {
+  std::string reason;  // one of kDeactivationReasons
+};
+struct ConnectAccount {
+  std::string account_id;
+  std::string channel_code;
+  std::string name;
+};
+struct DisconnectAccount {
+  std::string account_id;
+};
+
+// Lower-case hex SHA-256: what a client token is known by.
+bool valid_sha256_hex(std::string_view s);
+
+Decision decide(const Connection::State& s, const ActivateToken& c);
+Decision decide(const Connection::State& s, const DeactivateToken& c);
+Decision decide(const Connection::State& s, const ConnectAccount& c);
+Decision decide(const Connection::State& s, const DisconnectAccount& c);
+
+}  // namespace switchboard::domain::messaging

@@ -1,0 +1,127 @@
+#include "projections/messaging/delivery_reactor.hpp"
+
+#include <functional>
+#include <initializer_list>
+#include <string_view>
+
+#include "domain/json.hpp"
+
+namespace switchboard::projections::messaging {
+namespace {
+
+using domain::JsonWriter;
+
+// Copies data[key] into the job as it is (strings, arrays, objects); absent stays absent.
+void copy(JsonWriter& w, const rapidjson::Value& data, const char* key, const char* as = nullptr) {
+  const auto it = data.FindMember(key);
+  if (it == data.MemberEnd() || it->value.IsNull()) return;
+  w.Key(as != nullptr ? as : key);
+  it->value.Accept(w);
+}
+
+struct Header {
+  const char* kind;
+  std::string tenant_id;
+  std::string provider_code;
+  std::string lane;
+};
+
+std::string job(const eventstore::RecordedEvent& e, const Header& h,
+                const std::function<void(JsonWriter&)>& extra) {
+  return domain::json_object([&](JsonWriter& w) {
+    domain::put(w, "job_id", e.event_id);
+    domain::put(w, "kind", h.kind);
+    domain::put(w, "tenant_id", h.tenant_id);
+    domain::put(w, "provider_code", h.provider_code);
+    domain::put(w, "lane", h.lane);
+    domain::put(w, "created_at", e.recorded_at);
+    extra(w);
+  });
+}
+
+}  // namespace
+
+std::optional<std::string> DeliveryReactor::job_for(const eventstore::RecordedEvent& e) {
+  const std::string_view type = e.type;
+  const bool chat = e.stream_id.starts_with("chat-");
+  const bool connection = e.stream_id.starts_with("connection-");
+  const bool tenant = e.stream_id.starts_with("tenant-");
+  if (!chat && !connection && !tenant) return std::nullopt;
+  const auto d = domain::parse(e.data);
+  if (!d.IsObject()) return std::nullopt;
+  const auto tenant_id = tenant ? e.stream_id.substr(7) : domain::text(d, "tenant_id");
+  const auto provider = domain::text(d, "provider_code");
+  if (tenant_id.empty() || provider.empty()) return std::nullopt;
+  const auto connection_lane = tenant_id + "/" + provider;
+
+  if (connection && type == "ClientTokenActivated") {
+    return job(e, {"sync_accounts", tenant_id, provider, connection_lane}, [&](JsonWriter& w) {
+      copy(w, d, "app_id");
+      copy(w, d, "token_sha256");
+      domain::put(w, "has_history", domain::flag(d, "has_history"));
+    });
+  }
+  if (connection && type == "ClientTokenDeactivated") {
+    return job(e, {"app_disabled", tenant_id, provider, connection_lane}, [&](JsonWriter& w) {
+      copy(w, d, "token_sha256");
+      w.Key("body");
+      w.StartObject();
+      domain::put(w, "tenant_id", tenant_id);
+      copy(w, d, "reason");
+      w.EndObject();
+    });
+  }
+  if (tenant && type == "AppRemoved") {
+    // The connection is deactivated by a command (which queues app_disabled), in this lane so it
+    // follows the work queued before it.
+    const auto reason = domain::text(d, "reason") == "disabled" ? "app_disabled" : "app_removed";
+    return job(e, {"remove_app", tenant_id, provider, connection_lane}, [&](JsonWriter& w) {
+      copy(w, d, "app_id");
+      domain::put(w, "reason", reason);
+    });
+  }
+  if (!chat) return std::nullopt;
+  const auto chat_id = domain::text(d, "chat_id");
+  if (chat_id.empty()) return std::nullopt;
+  // A chat job's body: the chat id and these event fields, as the event has them.
+  const auto chat_job = [&](const char* kind, std::initializer_list<const char*> fields,
+                            const std::function<void(JsonWriter&)>& more) {
+    return job(e, {kind, tenant_id, provider, connection_lane + "/" + chat_id}, [&](JsonWriter& w) {
+      w.Key("body");
+      w.StartObject();
+      domain::put(w, "chat_id", chat_id);
+      for (const char* field : fields) copy(w, d, field);
+      if (more) more(w);
+      w.EndObject();
+    });
+  };
+  if (type == "MessageSubmitted") {
+    return chat_job("send_message",
+                    {"message_id", "account_id", "user_id", "text", "format", "entities",
+                     "attachments", "reply_to"},
+                    nullptr);
+  }
+  if (type == "MessageTextUpdated" && domain::text(d, "source") == "crm") {
+    return chat_job("update_message_text",
+                    {"message_id", "provider_message_id", "text", "format", "entities"}, nullptr);
+  }
+  if (type == "ChatRead" && domain::text(d, "source") == "crm") {
+    return chat_job("read_chat", {"account_id"}, [&](JsonWriter& w) {
+      // The provider knows its own ids: when the event carries them, those go.
+      if (d.HasMember("provider_message_ids")) {
+        copy(w, d, "provider_message_ids", "message_ids");
+      } else {
+        copy(w, d, "message_ids");
+      }
+    });
+  }
+  return std::nullopt;
+}
+
+std::optional<OutboundMessage> DeliveryReactor::react(const eventstore::RecordedEvent& event) {
+  auto payload = job_for(event);
+  if (!payload) return std::nullopt;
+  return OutboundMessage{subject_, event.event_id, std::move(*payload)};
+}
+
+}  // namespace switchboard::projections::messaging

@@ -1,0 +1,173 @@
+// Connections, their accounts and the claim that ties a client token to one connection.
+#include "domain/messaging/connection.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "domain/json.hpp"
+#include "domain/messaging/client_token_claim.hpp"
+
+using namespace switchboard::domain;
+using namespace switchboard::domain::messaging;
+
+namespace {
+
+const std::string kTokenA(64, 'a');
+const std::string kTokenB(64, 'b');
+
+template <class Aggregate, class Command>
+std::vector<NewEvent> record(typename Aggregate::State& s, const Command& c) {
+  auto d = decide(s, c);
+  if (const auto* r = std::get_if<Rejection>(&d)) BOOST_FAIL("refused: " << r->message);
+  auto events = std::get<std::vector<NewEvent>>(d);
+  for (const auto& e : events) Aggregate::apply(s, e.type, e.data);
+  return events;
+}
+
+template <class State, class Command>
+Rejection refused(const State& s, const Command& c) {
+  auto d = decide(s, c);
+  BOOST_REQUIRE(std::holds_alternative<Rejection>(d));
+  return std::get<Rejection>(d);
+}
+
+std::vector<std::string> types(const std::vector<NewEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.type);
+  return out;
+}
+
+ActivateToken activation(const std::string& token = kTokenA) {
+  return {"t1", "chatline", "app-1", token, "c2VhbGVk", true};
+}
+
+Connection::State active() {
+  Connection::State s;
+  record<Connection>(s, activation());
+  return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(activation_connects_the_main_account) {
+  Connection::State s;
+  const auto events = record<Connection>(s, activation());
+  BOOST_CHECK(types(events) ==
+              (std::vector<std::string>{"ClientTokenActivated", "AccountConnected"}));
+  const auto d = parse(events[0].data);
+  BOOST_CHECK_EQUAL(text(d, "tenant_id"), "t1");
+  BOOST_CHECK_EQUAL(text(d, "provider_code"), "chatline");
+  BOOST_CHECK_EQUAL(text(d, "app_id"), "app-1");
+  BOOST_CHECK_EQUAL(text(d, "token_sha256"), kTokenA);
+  BOOST_CHECK_EQUAL(text(d, "token_sealed"), "c2VhbGVk");
+  BOOST_CHECK(flag(d, "has_history"));
+  const auto main = parse(events[1].data);
+  BOOST_CHECK_EQUAL(text(main, "account_id"), "main");
+  BOOST_CHECK(flag(main, "main"));
+  BOOST_CHECK_EQUAL(text(main, "tenant_id"), "t1");
+  BOOST_CHECK(s.active);
+  BOOST_CHECK(s.accounts.at("main").active);
+  BOOST_CHECK(s.accounts.at("main").main);
+}
+
+BOOST_AUTO_TEST_CASE(the_same_token_again_records_nothing_and_a_new_one_replaces_it) {
+  auto s = active();
+  BOOST_CHECK(record<Connection>(s, activation()).empty());
+  const auto events = record<Connection>(s, activation(kTokenB));
+  BOOST_CHECK(types(events) == std::vector<std::string>{"ClientTokenActivated"});
+  BOOST_CHECK_EQUAL(s.token_sha256, kTokenB);
+  BOOST_CHECK(s.accounts.at("main").active);
+}
+
+BOOST_AUTO_TEST_CASE(bad_activations_are_refused) {
+  auto a = activation("ABC");
+  BOOST_CHECK(refused(Connection::State{}, a).kind == Rejection::Kind::invalid);
+  a = activation();
+  a.token_sealed.clear();
+  BOOST_CHECK(refused(Connection::State{}, a).kind == Rejection::Kind::invalid);
+}
+
+BOOST_AUTO_TEST_CASE(deactivation_disconnects_every_active_account) {
+  auto s = active();
+  record<Connection>(s, ConnectAccount{"tg-1", "telegram", "Sales bot"});
+  record<Connection>(s, ConnectAccount{"wa-1", "whatsapp", "+7 900"});
+  record<Connection>(s, DisconnectAccount{"wa-1"});
+  const auto events = record<Connection>(s, DeactivateToken{"app_removed"});
+  BOOST_CHECK(types(events) ==
+              (std::vector<std::string>{"ClientTokenDeactivated", "AccountDisconnected",
+                                        "AccountDisconnected"}));
+  const auto d = parse(events[0].data);
+  BOOST_CHECK_EQUAL(text(d, "reason"), "app_removed");
+  BOOST_CHECK_EQUAL(text(d, "token_sha256"), kTokenA);
+  BOOST_CHECK_EQUAL(text(d, "provider_code"), "chatline");
+  BOOST_CHECK_EQUAL(text(parse(events[1].data), "account_id"), "main");
+  BOOST_CHECK_EQUAL(text(parse(events[2].data), "account_id"), "tg-1");
+  BOOST_CHECK(!s.active);
+  for (const auto& [id, account] : s.accounts) BOOST_CHECK(!account.active);
+  BOOST_CHECK(record<Connection>(s, DeactivateToken{"deactivated"}).empty());
+  BOOST_CHECK_EQUAL(refused(s, DeactivateToken{"bored"}).field, "reason");
+}
+
+BOOST_AUTO_TEST_CASE(reactivation_brings_back_the_main_account_only) {
+  auto s = active();
+  record<Connection>(s, ConnectAccount{"tg-1", "telegram", "bot"});
+  record<Connection>(s, DeactivateToken{"deactivated"});
+  const auto events = record<Connection>(s, activation());
+  BOOST_CHECK(types(events) ==
+              (std::vector<std::string>{"ClientTokenActivated", "AccountConnected"}));
+  BOOST_CHECK(s.accounts.at("main").active);
+  BOOST_CHECK(!s.accounts.at("tg-1").active);
+}
+
+BOOST_AUTO_TEST_CASE(accounts_connect_only_on_an_active_connection) {
+  Connection::State inactive;
+  BOOST_CHECK(refused(inactive, ConnectAccount{"tg-1", "telegram", "bot"}).kind ==
+              Rejection::Kind::forbidden);
+  auto s = active();
+  BOOST_CHECK_EQUAL(refused(s, ConnectAccount{"main", "telegram", "bot"}).field, "account_id");
+  BOOST_CHECK_EQUAL(refused(s, ConnectAccount{"", "telegram", "bot"}).field, "account_id");
+  BOOST_CHECK_EQUAL(refused(s, ConnectAccount{std::string(129, 'x'), "telegram", "bot"}).field,
+                    "account_id");
+  BOOST_CHECK_EQUAL(refused(s, ConnectAccount{"tg-1", "", "bot"}).field, "channel_code");
+  const auto events = record<Connection>(s, ConnectAccount{std::string(128, 'x'), "tg", "b"});
+  BOOST_CHECK_EQUAL(events.size(), 1u);
+  BOOST_CHECK(!flag(parse(events[0].data), "main"));
+  BOOST_CHECK_EQUAL(text(parse(events[0].data), "tenant_id"), "t1");
+}
+
+BOOST_AUTO_TEST_CASE(reconnecting_an_account) {
+  auto s = active();
+  record<Connection>(s, ConnectAccount{"tg-1", "telegram", "bot"});
+  BOOST_CHECK(record<Connection>(s, ConnectAccount{"tg-1", "telegram", "bot"}).empty());
+  BOOST_CHECK_EQUAL(record<Connection>(s, ConnectAccount{"tg-1", "telegram", "renamed"}).size(),
+                    1u);
+  BOOST_CHECK_EQUAL(s.accounts.at("tg-1").name, "renamed");
+  record<Connection>(s, DisconnectAccount{"tg-1"});
+  BOOST_CHECK(!s.accounts.at("tg-1").active);
+  BOOST_CHECK_EQUAL(record<Connection>(s, ConnectAccount{"tg-1", "telegram", "renamed"}).size(),
+                    1u);
+  BOOST_CHECK(s.accounts.at("tg-1").active);
+}
+
+BOOST_AUTO_TEST_CASE(disconnecting_an_account) {
+  auto s = active();
+  BOOST_CHECK(refused(s, DisconnectAccount{"nope"}).kind == Rejection::Kind::not_found);
+  BOOST_CHECK_EQUAL(refused(s, DisconnectAccount{"main"}).field, "account_id");
+  record<Connection>(s, ConnectAccount{"tg-1", "telegram", "bot"});
+  const auto events = record<Connection>(s, DisconnectAccount{"tg-1"});
+  BOOST_CHECK(types(events) == std::vector<std::string>{"AccountDisconnected"});
+  BOOST_CHECK_EQUAL(text(parse(events[0].data), "provider_code"), "chatline");
+  BOOST_CHECK(record<Connection>(s, DisconnectAccount{"tg-1"}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_token_belongs_to_its_first_connection) {
+  ClientTokenClaim::State s;
+  const auto events = record<ClientTokenClaim>(s, ClaimClientToken{"t1", "chatline"});
+  BOOST_CHECK(types(events) == std::vector<std::string>{"ClientTokenClaimed"});
+  BOOST_CHECK(record<ClientTokenClaim>(s, ClaimClientToken{"t1", "chatline"}).empty());
+  for (const auto& other : {ClaimClientToken{"t2", "chatline"}, ClaimClientToken{"t1", "other"}}) {
+    const auto r = refused(s, other);
+    BOOST_CHECK(r.kind == Rejection::Kind::conflict);
+    BOOST_CHECK_EQUAL(r.field, "token");
+    BOOST_CHECK_EQUAL(r.message, "this token is already used by another connection");
+  }
+}
