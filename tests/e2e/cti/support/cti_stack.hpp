@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "tests/e2e/cti/support/child_process.hpp"
+#include "tests/e2e/support/child_process.hpp"
 #include "tests/e2e/support/server_process.hpp"
 
 namespace switchboard::tests::e2e::cti {

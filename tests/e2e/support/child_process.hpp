@@ -1,6 +1,6 @@
 #pragma once
 
-// Runs a helper binary (the fake CTI server, switchboard-admin) for the CTI end-to-end tests.
+// Runs a helper binary (a fake outside system, switchboard-admin) for the end-to-end tests.
 
 #include <sys/types.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace switchboard::tests::e2e::cti {
+namespace switchboard::tests::e2e {
 
 class ChildProcess {
  public:
@@ -33,4 +33,4 @@ int run_to_end(const std::filesystem::path& binary, const std::vector<std::strin
                const std::filesystem::path& log,
                std::chrono::milliseconds timeout = std::chrono::seconds{30});
 
-}  // namespace switchboard::tests::e2e::cti
+}  // namespace switchboard::tests::e2e

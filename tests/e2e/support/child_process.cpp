@@ -1,4 +1,4 @@
-#include "tests/e2e/cti/support/child_process.hpp"
+#include "tests/e2e/support/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace switchboard::tests::e2e::cti {
+namespace switchboard::tests::e2e {
 namespace {
 
 pid_t spawn(const std::filesystem::path& binary, const std::vector<std::string>& args,
@@ -83,4 +83,4 @@ int run_to_end(const std::filesystem::path& binary, const std::vector<std::strin
   return wait_exit(spawn(binary, args, log), timeout);
 }
 
-}  // namespace switchboard::tests::e2e::cti
+}  // namespace switchboard::tests::e2e

@@ -1,0 +1,921 @@
+#include "api/delivery/delivery_worker.hpp"
+
+#include <fmt/format.h>
+#include <nats/nats.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <deque>
+#include <map>
+#include <optional>
+#include <pqxx/pqxx>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "api/delivery/policy.hpp"
+#include "api/delivery/provider_client.hpp"
+#include "api/delivery/targets.hpp"
+#include "api/nats/nats_client.hpp"
+#include "eventstore/connection_pool.hpp"
+
+namespace switchboard::api::delivery {
+namespace {
+
+constexpr const char* take_lock = "SELECT pg_try_advisory_lock(hashtext('switchboard delivery'))";
+constexpr int fetch_batch = 64;
+constexpr int fetch_timeout_ms = 250;
+// Consecutive failed fetches (not timeouts) after which the subscription is made anew: the
+// stream or consumer may be gone with a broker that lost its storage.
+constexpr int resubscribe_after = 5;
+constexpr std::size_t max_logged_answer = 2'000;
+// A history import that never ends is the provider's bug; it must not hold the lane forever.
+constexpr int max_history_pages = 10'000;
+
+std::string nats_error(natsStatus s, jsErrCode code) {
+  std::string text = natsStatus_GetText(s);
+  if (code != 0) text += " (JetStream error " + std::to_string(static_cast<int>(code)) + ")";
+  return text;
+}
+
+std::int64_t nanos(std::chrono::milliseconds d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+std::string clip(std::string_view text) {
+  return std::string(text.substr(0, max_logged_answer));
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The array answer of list_accounts ({"accounts": [...]} or a bare array).
+const rapidjson::Value* array_member(const rapidjson::Document& d, const char* name) {
+  if (d.IsArray()) return &d;
+  if (!d.IsObject()) return nullptr;
+  const auto it = d.FindMember(name);
+  return it != d.MemberEnd() && it->value.IsArray() ? &it->value : nullptr;
+}
+
+std::string string_member(const rapidjson::Value& v, const char* name) {
+  if (!v.IsObject()) return {};
+  const auto it = v.FindMember(name);
+  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
+}
+
+}  // namespace
+
+bool ensure_delivery_queue(nats::NatsClient& client, const DeliverySettings& settings,
+                           std::string& error) {
+  jsCtx* js = nullptr;
+  natsStatus s = natsConnection_JetStream(&js, client.raw(), nullptr);
+  if (s != NATS_OK) {
+    error = "JetStream unavailable: " + nats_error(s, static_cast<jsErrCode>(0));
+    return false;
+  }
+  const char* subjects[] = {settings.subject.c_str()};
+  jsStreamConfig stream;
+  jsStreamConfig_Init(&stream);
+  stream.Name = settings.stream.c_str();
+  stream.Subjects = subjects;
+  stream.SubjectsLen = 1;
+  stream.Storage = js_FileStorage;
+  // An acknowledged job is done for good: the stream keeps only work still to do.
+  stream.Retention = js_WorkQueuePolicy;
+  stream.Duplicates =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(settings.duplicate_window).count();
+  jsStreamInfo* stream_info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  s = js_AddStream(&stream_info, js, &stream, nullptr, &code);
+  if (s != NATS_OK && code == JSStreamNameExistErr) {
+    s = js_UpdateStream(&stream_info, js, &stream, nullptr, &code);
+  }
+  if (stream_info != nullptr) jsStreamInfo_Destroy(stream_info);
+  if (s != NATS_OK) {
+    error = "cannot create stream " + settings.stream + ": " + nats_error(s, code);
+    jsCtx_Destroy(js);
+    return false;
+  }
+  jsConsumerConfig consumer;
+  jsConsumerConfig_Init(&consumer);
+  consumer.Durable = settings.consumer.c_str();
+  consumer.AckPolicy = js_AckExplicit;
+  consumer.DeliverPolicy = js_DeliverAll;
+  consumer.AckWait = nanos(settings.ack_wait);
+  // Every held job is pending: the worker's own cap (max_held) is the real limit.
+  consumer.MaxAckPending = std::max<std::int64_t>(settings.max_held * 2, 20'000);
+  consumer.MaxDeliver = -1;
+  consumer.FilterSubject = settings.subject.c_str();
+  jsConsumerInfo* consumer_info = nullptr;
+  code = static_cast<jsErrCode>(0);
+  s = js_AddConsumer(&consumer_info, js, settings.stream.c_str(), &consumer, nullptr, &code);
+  if (s != NATS_OK) {
+    // An existing consumer with other settings (say, another ack wait) is updated in place.
+    code = static_cast<jsErrCode>(0);
+    s = js_UpdateConsumer(&consumer_info, js, settings.stream.c_str(), &consumer, nullptr, &code);
+  }
+  if (consumer_info != nullptr) jsConsumerInfo_Destroy(consumer_info);
+  jsCtx_Destroy(js);
+  if (s != NATS_OK) {
+    error = "cannot create consumer " + settings.consumer + ": " + nats_error(s, code);
+    return false;
+  }
+  return true;
+}
+
+class DeliveryWorker::Consumer {
+ public:
+  Consumer(nats::NatsClient& nats, DeliveryOutcomes& outcomes, const DeliverySettings& settings,
+           DeliveryMetrics& metrics)
+      : nats_(nats),
+        outcomes_(outcomes),
+        settings_(settings),
+        policy_(settings.policy),
+        metrics_(metrics),
+        pool_(settings.database_url, settings.concurrency + 1),
+        resolver_(pool_, settings_.secret_key) {}
+
+  ~Consumer() { stop(); }
+
+  bool start(std::string& error) {
+    if (!subscribe(error)) return false;
+    if (!init_barrier(error)) return false;
+    fetcher_ = std::thread([this] { fetch_loop(); });
+    scheduler_ = std::thread([this] { schedule_loop(); });
+    for (int i = 0; i < settings_.concurrency; ++i) workers_.emplace_back([this] { work_loop(); });
+    return true;
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (fetcher_.joinable()) fetcher_.join();
+    {
+      std::lock_guard lock(mutex_);
+      fetcher_done_ = true;
+    }
+    wake_.notify_all();
+    if (scheduler_.joinable()) scheduler_.join();
+    {
+      std::lock_guard lock(mutex_);
+      workers_done_ = true;
+    }
+    work_cv_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+    unsubscribe();
+  }
+
+ private:
+  enum class Result { done, dropped, rejected, expired, transient, wait };
+
+  struct Entry {
+    natsMsg* msg = nullptr;
+    std::uint64_t seq = 0;
+    Job job;
+    int attempts = 0;  // quick/unavailable attempts that got no usable answer
+    Clock::time_point not_before{};
+    bool in_flight = false;
+    // A final provider answer whose outcome could not be recorded yet: recorded again without
+    // calling the provider again.
+    std::optional<HttpAnswer> unrecorded;
+    std::string unrecorded_url;
+    // sync_accounts progress, so a retry goes on where it stopped.
+    bool accounts_recorded = false;
+    std::string history_cursor;
+    int history_pages = 0;
+    // What the last failed attempt saw, for the expiry's detail.
+    std::string last_problem;
+    int last_status = 0;
+  };
+
+  struct Lane {
+    std::deque<std::unique_ptr<Entry>> queue;  // stream order
+    bool busy = false;                         // an entry of the lane is in flight
+  };
+
+  struct Attempt {
+    Result result;
+    Clock::time_point retry_at{};
+  };
+
+  struct Completion {
+    Entry* entry;
+    Attempt attempt;
+  };
+
+  // --- JetStream ---------------------------------------------------------------------------
+
+  bool subscribe(std::string& error) {
+    if (!ensure_delivery_queue(nats_, settings_, error)) return false;
+    if (js_ == nullptr && natsConnection_JetStream(&js_, nats_.raw(), nullptr) != NATS_OK) {
+      js_ = nullptr;
+      error = "JetStream unavailable";
+      return false;
+    }
+    jsSubOptions options;
+    jsSubOptions_Init(&options);
+    options.Stream = settings_.stream.c_str();
+    options.Consumer = settings_.consumer.c_str();
+    options.ManualAck = true;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const natsStatus s = js_PullSubscribe(&subscription_, js_, settings_.subject.c_str(),
+                                          settings_.consumer.c_str(), nullptr, &options, &code);
+    if (s != NATS_OK) {
+      subscription_ = nullptr;
+      error = "cannot subscribe to " + settings_.stream + ": " + nats_error(s, code);
+      return false;
+    }
+    return true;
+  }
+
+  void unsubscribe() {
+    // Destroying (not unsubscribing) keeps the durable consumer, which the library did not make.
+    if (subscription_ != nullptr) natsSubscription_Destroy(subscription_);
+    subscription_ = nullptr;
+    if (js_ != nullptr) jsCtx_Destroy(js_);
+    js_ = nullptr;
+  }
+
+  // Jobs the previous owner held (delivered, not acknowledged) come back once their ack wait
+  // runs out; until they are all here nothing runs, or a newer job of their lane could overtake
+  // them.
+  bool init_barrier(std::string& error) {
+    jsConsumerInfo* info = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const natsStatus s = js_GetConsumerInfo(&info, js_, settings_.stream.c_str(),
+                                            settings_.consumer.c_str(), nullptr, &code);
+    if (s != NATS_OK) {
+      error = "cannot read consumer " + settings_.consumer + ": " + nats_error(s, code);
+      return false;
+    }
+    barrier_floor_ = info->Delivered.Stream;
+    barrier_pending_ = static_cast<std::uint64_t>(std::max<std::int64_t>(info->NumAckPending, 0));
+    jsConsumerInfo_Destroy(info);
+    barrier_deadline_ = Clock::now() + settings_.ack_wait + std::chrono::seconds(2);
+    barrier_released_ = barrier_pending_ == 0;
+    if (!barrier_released_) {
+      spdlog::info("delivery: waiting for {} job(s) the previous owner held", barrier_pending_);
+    }
+    return true;
+  }
+
+  void fetch_loop() {
+    int failures = 0;
+    for (;;) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+      }
+      const int room = settings_.max_held - static_cast<int>(held_.load());
+      if (room <= 0 || subscription_ == nullptr) {
+        if (subscription_ == nullptr) resubscribe();
+        std::this_thread::sleep_for(std::chrono::milliseconds(fetch_timeout_ms));
+        continue;
+      }
+      natsMsgList list{};
+      jsErrCode code = static_cast<jsErrCode>(0);
+      const natsStatus s = natsSubscription_Fetch(&list, subscription_, std::min(room, fetch_batch),
+                                                  fetch_timeout_ms, &code);
+      if (s == NATS_OK) {
+        failures = 0;
+        {
+          std::lock_guard lock(mutex_);
+          for (int i = 0; i < list.Count; ++i) {
+            inbox_.push_back(list.Msgs[i]);
+            list.Msgs[i] = nullptr;  // ours now
+          }
+          held_ += static_cast<std::size_t>(list.Count);
+        }
+        natsMsgList_Destroy(&list);
+        wake_.notify_all();
+        continue;
+      }
+      natsMsgList_Destroy(&list);
+      if (s == NATS_TIMEOUT) continue;
+      // The broker is away (or restarting): the connection reconnects by itself; fetching
+      // resumes, and jobs held meanwhile are still acknowledged.
+      if (++failures == 1 || failures % 20 == 0) {
+        spdlog::warn("delivery: fetching from {} failed: {}", settings_.stream,
+                     nats_error(s, code));
+      }
+      if (failures % resubscribe_after == 0) resubscribe();
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+
+  void resubscribe() {
+    if (subscription_ != nullptr) natsSubscription_Destroy(subscription_);
+    subscription_ = nullptr;
+    std::string error;
+    if (!subscribe(error)) spdlog::warn("delivery: {}", error);
+  }
+
+  // --- the lanes (scheduler thread only) ---------------------------------------------------
+
+  void schedule_loop() {
+    auto next_progress = Clock::now() + progress_every();
+    auto next_ack_retry = Clock::now();
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      const auto wake_at = std::min(next_wake_, Clock::now() + std::chrono::seconds(1));
+      wake_.wait_until(lock, wake_at, [&] {
+        return !inbox_.empty() || !completions_.empty() || (fetcher_done_ && in_flight_ == 0);
+      });
+      auto inbox = std::move(inbox_);
+      inbox_.clear();
+      auto completions = std::move(completions_);
+      completions_.clear();
+      const bool stopping = stopping_;
+      const bool finished = fetcher_done_;
+      lock.unlock();
+
+      for (auto* m : inbox) admit(m);
+      for (auto& c : completions) finish(c);
+      const auto now = Clock::now();
+      if (now >= next_ack_retry) {
+        retry_acks();
+        next_ack_retry = now + std::chrono::seconds(1);
+      }
+      if (now >= next_progress) {
+        keep_alive();
+        next_progress = now + progress_every();
+      }
+      if (!stopping) dispatch(now);
+      if (finished && in_flight_ == 0) break;
+      lock.lock();
+    }
+    hand_back();
+  }
+
+  std::chrono::milliseconds progress_every() const {
+    return std::max(settings_.ack_wait / 3, std::chrono::milliseconds(100));
+  }
+
+  void admit(natsMsg* m) {
+    jsMsgMetaData* meta = nullptr;
+    if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
+      spdlog::error("delivery: a message without JetStream metadata; ignored");
+      natsMsg_Destroy(m);
+      --held_;
+      return;
+    }
+    const auto seq = meta->Sequence.Stream;
+    jsMsgMetaData_Destroy(meta);
+    if (!barrier_released_ && seq <= barrier_floor_) barrier_seen_.insert(seq);
+    if (const auto it = by_seq_.find(seq); it != by_seq_.end()) {
+      // Delivered again (the broker restarted, or an ack deadline passed): the same job.
+      natsMsg_Destroy(it->second->msg);
+      it->second->msg = m;
+      --held_;
+      if (const auto done = acks_pending_.find(seq); done != acks_pending_.end()) retry_acks();
+      return;
+    }
+    auto job = parse_job(
+        std::string_view(natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m))));
+    if (!job) {
+      spdlog::error("delivery: job {} is not a job; dropped: {}", seq,
+                    clip(std::string_view(natsMsg_GetData(m),
+                                          static_cast<std::size_t>(natsMsg_GetDataLength(m)))));
+      ++metrics_.dropped;
+      auto entry = std::make_unique<Entry>();
+      entry->msg = m;
+      entry->seq = seq;
+      acknowledge(std::move(entry));
+      return;
+    }
+    auto entry = std::make_unique<Entry>();
+    entry->msg = m;
+    entry->seq = seq;
+    entry->job = std::move(*job);
+    spdlog::debug("delivery: job {} ({}, lane {}) fetched", entry->job.job_id, entry->job.kind,
+                  entry->job.lane);
+    by_seq_[seq] = entry.get();
+    auto& lane = lanes_[entry->job.lane];
+    // In stream order: a job the previous owner held comes back after newer ones were fetched.
+    auto at = lane.queue.end();
+    while (at != lane.queue.begin() && (*std::prev(at))->seq > seq &&
+           !(*std::prev(at))->in_flight) {
+      --at;
+    }
+    lane.queue.insert(at, std::move(entry));
+  }
+
+  void dispatch(Clock::time_point now) {
+    if (!barrier_released_) {
+      if (barrier_seen_.size() < barrier_pending_ && now < barrier_deadline_) {
+        next_wake_ = std::min(barrier_deadline_, now + std::chrono::seconds(1));
+        return;
+      }
+      barrier_released_ = true;
+      barrier_seen_.clear();
+    }
+    auto next = Clock::time_point::max();
+    std::vector<Entry*> ready;
+    for (auto& [name, lane] : lanes_) {
+      if (lane.busy || lane.queue.empty()) continue;
+      Entry* head = lane.queue.front().get();
+      if (head->not_before > now) {
+        next = std::min(next, head->not_before);
+        continue;
+      }
+      if (in_flight_ + ready.size() >= static_cast<std::size_t>(settings_.concurrency)) break;
+      lane.busy = true;
+      head->in_flight = true;
+      spdlog::debug("delivery: job {} dispatched", head->job.job_id);
+      ready.push_back(head);
+    }
+    next_wake_ = next;
+    if (ready.empty()) return;
+    in_flight_ += ready.size();
+    {
+      std::lock_guard lock(mutex_);
+      for (auto* e : ready) tasks_.push_back(e);
+    }
+    work_cv_.notify_all();
+  }
+
+  void finish(const Completion& c) {
+    Entry* e = c.entry;
+    e->in_flight = false;
+    --in_flight_;
+    auto& lane = lanes_[e->job.lane];
+    lane.busy = false;
+    switch (c.attempt.result) {
+      case Result::transient:
+        ++metrics_.retried;
+        e->not_before = c.attempt.retry_at;
+        return;
+      case Result::wait:
+        e->not_before = c.attempt.retry_at;
+        return;
+      case Result::done:
+        ++metrics_.delivered;
+        break;
+      case Result::dropped:
+        ++metrics_.dropped;
+        break;
+      case Result::rejected:
+        ++metrics_.rejected;
+        break;
+      case Result::expired:
+        ++metrics_.expired;
+        break;
+    }
+    const auto it = std::find_if(lane.queue.begin(), lane.queue.end(),
+                                 [e](const auto& p) { return p.get() == e; });
+    auto owned = std::move(*it);
+    lane.queue.erase(it);
+    if (lane.queue.empty()) lanes_.erase(e->job.lane);
+    acknowledge(std::move(owned));
+  }
+
+  // The outcome is recorded: the job is done whatever happens to the ack. One that does not
+  // reach the broker is retried, so the job is not run again when the broker redelivers it.
+  void acknowledge(std::unique_ptr<Entry> e) {
+    jsErrCode code = static_cast<jsErrCode>(0);
+    // While the broker is away an ack would only wait for its timeout, holding every lane.
+    const natsStatus s =
+        nats_.connected() ? natsMsg_AckSync(e->msg, nullptr, &code) : NATS_CONNECTION_DISCONNECTED;
+    if (s == NATS_OK) {
+      by_seq_.erase(e->seq);
+      natsMsg_Destroy(e->msg);
+      --held_;
+      return;
+    }
+    spdlog::warn("delivery: cannot acknowledge job {} yet: {}", e->job.job_id, nats_error(s, code));
+    by_seq_[e->seq] = e.get();
+    acks_pending_[e->seq] = std::move(e);
+  }
+
+  void retry_acks() {
+    if (!nats_.connected()) return;
+    for (auto it = acks_pending_.begin(); it != acks_pending_.end();) {
+      jsErrCode code = static_cast<jsErrCode>(0);
+      if (natsMsg_AckSync(it->second->msg, nullptr, &code) != NATS_OK) return;  // still away
+      by_seq_.erase(it->first);
+      natsMsg_Destroy(it->second->msg);
+      --held_;
+      it = acks_pending_.erase(it);
+    }
+  }
+
+  // Held jobs keep their place: their ack deadline moves on while they wait.
+  void keep_alive() {
+    for (auto& [name, lane] : lanes_) {
+      for (auto& e : lane.queue) natsMsg_InProgress(e->msg, nullptr);
+    }
+    for (auto& [seq, e] : acks_pending_) natsMsg_InProgress(e->msg, nullptr);
+  }
+
+  // Stopping: what is still held goes back to the broker at once (not after the ack wait), in
+  // stream order, for the next owner.
+  void hand_back() {
+    retry_acks();
+    std::vector<Entry*> held;
+    for (auto& [name, lane] : lanes_) {
+      for (auto& e : lane.queue) held.push_back(e.get());
+    }
+    std::sort(held.begin(), held.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+    for (auto* e : held) {
+      natsMsg_Nak(e->msg, nullptr);
+      natsMsg_Destroy(e->msg);
+    }
+    for (auto& [seq, e] : acks_pending_) natsMsg_Destroy(e->msg);
+    lanes_.clear();
+    acks_pending_.clear();
+    by_seq_.clear();
+    std::lock_guard lock(mutex_);
+    for (auto* m : inbox_) {
+      natsMsg_Nak(m, nullptr);
+      natsMsg_Destroy(m);
+    }
+    inbox_.clear();
+    held_ = 0;
+  }
+
+  // --- attempts (pool threads) -------------------------------------------------------------
+
+  void work_loop() {
+    ProviderClient client(
+        {.timeout = settings_.request_timeout, .extra_ca_file = settings_.extra_ca_file});
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      work_cv_.wait(lock, [&] { return workers_done_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;
+      Entry* e = tasks_.front();
+      tasks_.pop_front();
+      lock.unlock();
+      Attempt a{Result::wait};
+      try {
+        a = attempt(*e, client);
+      } catch (const std::exception& ex) {
+        // PostgreSQL away, mostly: nothing was recorded, so the job is tried again.
+        spdlog::warn("delivery: job {} ({}) must wait: {}", e->job.job_id, e->job.kind, ex.what());
+        a = later();
+      }
+      lock.lock();
+      completions_.push_back({e, a});
+      wake_.notify_all();
+    }
+  }
+
+  Attempt later() const { return {Result::wait, Clock::now() + policy_.retry_delay}; }
+
+  Attempt attempt(Entry& e, ProviderClient& client) {
+    const Job& job = e.job;
+    if (job.kind == kinds::remove_app)
+      return outcomes_.remove_app(job) ? Attempt{Result::done} : later();
+    const auto [endpoint, method] = endpoint_of(job.kind);
+    if (endpoint.empty()) {
+      spdlog::error("delivery: job {} has an unknown kind '{}'; dropped", job.job_id, job.kind);
+      return {Result::dropped};
+    }
+    if (e.unrecorded) return settle(e, *e.unrecorded, endpoint, method, e.unrecorded_url);
+    const auto target = resolver_.resolve(job, endpoint);
+    if (target.gate == Gate::wait) {
+      spdlog::debug("delivery: job {} waits: {}", job.job_id, target.why);
+      // A read model that never catches up must not keep the job beyond its expiry either.
+      if (!expired(policy_, job.created, Clock::now())) return later();
+    } else if (target.gate == Gate::drop) {
+      spdlog::info("delivery: job {} ({}, {}/{}) dropped: {}", job.job_id, job.kind, job.tenant_id,
+                   job.provider_code, target.why);
+      return {Result::dropped};
+    }
+    if (expired(policy_, job.created, Clock::now()))
+      return give_up_expired(e, endpoint, method, target.url);
+    if (job.kind == kinds::sync_accounts) return sync_accounts(e, target, client);
+    const auto answer =
+        client.call(request(job, method, target.url, job.body_json(), target.token));
+    return settle(e, answer, endpoint, method, target.url);
+  }
+
+  static HttpCall request(const Job& job, std::string_view method, const std::string& url,
+                          std::string body, const std::string& token) {
+    return {std::string(method),
+            url,
+            {{"Authorization", "Bearer " + token},
+             {"Idempotency-Key", job.job_id},
+             {"X-Switchboard-Tenant", job.tenant_id},
+             {"Content-Type", "application/json"},
+             {"Accept", "application/json"}},
+            method == "GET" ? std::string() : std::move(body)};
+  }
+
+  // A provider answer of a kind without pages: records the outcome.
+  Attempt settle(Entry& e, const HttpAnswer& answer, std::string_view endpoint,
+                 std::string_view method, const std::string& url) {
+    const Job& job = e.job;
+    const auto kind = classify(answer.answered, answer.status);
+    if (kind == Answer::transient) return failed_attempt(e, answer, endpoint, method, url);
+    if (kind == Answer::rejected) return reject(e, answer, endpoint, method, url);
+    if (job.kind == kinds::send_message) {
+      rapidjson::Document d;
+      d.Parse(answer.body.data(), answer.body.size());
+      const auto id = d.HasParseError() ? std::string() : string_member(d, "provider_message_id");
+      if (id.empty()) {
+        spdlog::warn("delivery: {} of {} answered {} without a provider_message_id", endpoint,
+                     job.provider_code, answer.status);
+      }
+      if (!outcomes_.delivered(job, id)) return unrecorded(e, answer, url);
+    }
+    return {Result::done};
+  }
+
+  Attempt unrecorded(Entry& e, const HttpAnswer& answer, const std::string& url) {
+    e.unrecorded = answer;
+    e.unrecorded_url = url;
+    spdlog::warn("delivery: the outcome of job {} could not be recorded; retrying", e.job.job_id);
+    return later();
+  }
+
+  Attempt failed_attempt(Entry& e, const HttpAnswer& answer, std::string_view endpoint,
+                         std::string_view method, const std::string& url) {
+    const Job& job = e.job;
+    ++e.attempts;
+    e.last_status = answer.answered ? answer.status : 0;
+    e.last_problem = answer.answered
+                         ? "answered " + std::to_string(answer.status) + ": " + clip(answer.body)
+                         : answer.error;
+    const auto next =
+        after_attempt(policy_, Answer::transient, e.attempts, job.created, Clock::now());
+    if (e.attempts == policy_.max_attempts) {
+      // From here on the provider counts as unavailable: once in the error log, not every retry.
+      spdlog::warn("delivery: {} of {} unavailable after {} attempts ({}); job {} waits", endpoint,
+                   job.provider_code, e.attempts, e.last_problem, job.job_id);
+      log_error(job, method, endpoint, url, e.last_status, "provider unavailable", e.last_problem,
+                e.attempts);
+    } else {
+      spdlog::info("delivery: {} of {} failed (attempt {}): {}", endpoint, job.provider_code,
+                   e.attempts, e.last_problem);
+    }
+    return {Result::transient, next.at};
+  }
+
+  Attempt reject(Entry& e, const HttpAnswer& answer, std::string_view endpoint,
+                 std::string_view method, const std::string& url) {
+    const Job& job = e.job;
+    const auto detail = std::string(endpoint) + " answered " + std::to_string(answer.status) +
+                        (answer.body.empty() ? "" : ": " + clip(answer.body));
+    if (!outcomes_.not_sent(job, "rejected", detail)) return unrecorded(e, answer, url);
+    spdlog::warn("delivery: job {} ({}) rejected by {}: {}", job.job_id, job.kind,
+                 job.provider_code, detail);
+    log_error(job, method, endpoint, url, answer.status, "rejected by the provider", detail,
+              e.attempts + 1);
+    return {Result::rejected};
+  }
+
+  Attempt give_up_expired(Entry& e, std::string_view endpoint, std::string_view method,
+                          const std::string& url) {
+    const Job& job = e.job;
+    const auto detail =
+        fmt::format("not delivered within {:g} s of {}", policy_.expiry.count() / 1000.0,
+                    job.created_at) +
+        (e.last_problem.empty() ? std::string() : "; last attempt: " + e.last_problem);
+    if (!outcomes_.not_sent(job, "expired", detail)) return later();
+    spdlog::warn("delivery: job {} ({}) for {} expired: {}", job.job_id, job.kind,
+                 job.provider_code, detail);
+    log_error(job, method, endpoint, url, e.last_status, "not sent: expired", detail, e.attempts);
+    return {Result::expired};
+  }
+
+  // list_accounts, then every page of message_history when the connection imports history.
+  Attempt sync_accounts(Entry& e, const Target& target, ProviderClient& client) {
+    const Job& job = e.job;
+    if (!e.accounts_recorded) {
+      const auto answer = client.call(request(job, "GET", target.url, {}, target.token));
+      if (classify(answer.answered, answer.status) != Answer::success) {
+        return settle(e, answer, "list_accounts", "GET", target.url);
+      }
+      rapidjson::Document d;
+      d.Parse(answer.body.data(), answer.body.size());
+      const auto* accounts = d.HasParseError() ? nullptr : array_member(d, "accounts");
+      if (accounts == nullptr) {
+        return reject(e, {true, 422, "list_accounts answered without an accounts array", {}},
+                      "list_accounts", "GET", target.url);
+      }
+      if (!outcomes_.accounts_listed(job, *accounts)) return later();
+      e.accounts_recorded = true;
+      e.attempts = 0;
+    }
+    if (!job.flag("has_history") || target.history_url.empty()) return {Result::done};
+    while (e.history_pages < max_history_pages) {
+      auto url = target.history_url;
+      if (!e.history_cursor.empty()) {
+        url += (url.find('?') == std::string::npos ? "?cursor=" : "&cursor=") +
+               percent_encode(e.history_cursor);
+      }
+      const auto answer = client.call(request(job, "GET", url, {}, target.token));
+      const auto kind = classify(answer.answered, answer.status);
+      if (kind == Answer::transient)
+        return failed_attempt(e, answer, "message_history", "GET", url);
+      if (kind == Answer::rejected) return reject(e, answer, "message_history", "GET", url);
+      rapidjson::Document d;
+      d.Parse(answer.body.data(), answer.body.size());
+      const auto* messages = d.HasParseError() ? nullptr : array_member(d, "messages");
+      if (messages == nullptr) {
+        return reject(e, {true, 422, "message_history answered without a messages array", {}},
+                      "message_history", "GET", url);
+      }
+      if (!outcomes_.history_page(job, *messages)) return later();
+      e.attempts = 0;
+      ++e.history_pages;
+      e.history_cursor = string_member(d, "next_cursor");
+      if (e.history_cursor.empty()) return {Result::done};
+    }
+    spdlog::error("delivery: message_history of {} still had pages after {}; stopped",
+                  job.provider_code, max_history_pages);
+    return {Result::done};
+  }
+
+  // The error log (GET /admin/v1/errors): final failures and the moment a provider became
+  // unavailable. Losing a row to a PostgreSQL outage must not hold the job: spdlog has it too.
+  void log_error(const Job& job, std::string_view method, std::string_view endpoint,
+                 const std::string& url, int status, std::string_view title,
+                 std::string_view detail, int attempts) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    const auto put = [&w](const char* key, std::string_view value) {
+      w.Key(key);
+      w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    };
+    w.StartObject();
+    put("title", title);
+    put("detail", detail);
+    if (status != 0) {
+      w.Key("status");
+      w.Int(status);
+    }
+    put("job_id", job.job_id);
+    put("kind", job.kind);
+    put("lane", job.lane);
+    put("endpoint", endpoint);
+    put("url", url);
+    put("created_at", job.created_at);
+    w.Key("attempts");
+    w.Int(attempts);
+    w.EndObject();
+    try {
+      pool_.with_connection([&](pqxx::connection& c) {
+        pqxx::work tx(c);
+        tx.exec_params(
+            "INSERT INTO error_log (source, tenant_id, provider_code, method, route, status,"
+            " problem, request_id) VALUES ('delivery', $1, $2, $3, $4, $5, $6::jsonb, $7)",
+            job.tenant_id, job.provider_code, std::string(method), std::string(endpoint),
+            status != 0 ? std::optional<int>(status) : std::nullopt,
+            std::string(buffer.GetString(), buffer.GetSize()), job.job_id);
+        tx.commit();
+      });
+    } catch (const std::exception& ex) {
+      spdlog::error("delivery: cannot write the error log ({}): {}", ex.what(),
+                    std::string_view(buffer.GetString(), buffer.GetSize()));
+    }
+  }
+
+  nats::NatsClient& nats_;
+  DeliveryOutcomes& outcomes_;
+  const DeliverySettings& settings_;
+  const DeliveryPolicy& policy_;
+  DeliveryMetrics& metrics_;
+  eventstore::ConnectionPool pool_;
+  TargetResolver resolver_;
+
+  jsCtx* js_ = nullptr;
+  natsSubscription* subscription_ = nullptr;  // the fetcher's, once started
+
+  // Shared between threads, under mutex_.
+  std::mutex mutex_;
+  std::condition_variable wake_;     // the scheduler's
+  std::condition_variable work_cv_;  // the pool's
+  std::vector<natsMsg*> inbox_;
+  std::vector<Completion> completions_;
+  std::deque<Entry*> tasks_;
+  bool stopping_ = false;
+  bool fetcher_done_ = false;
+  bool workers_done_ = false;
+  std::atomic<std::size_t> held_{0};
+
+  // The scheduler thread's.
+  std::map<std::string, Lane> lanes_;
+  std::unordered_map<std::uint64_t, Entry*> by_seq_;
+  std::map<std::uint64_t, std::unique_ptr<Entry>> acks_pending_;
+  std::size_t in_flight_ = 0;
+  Clock::time_point next_wake_ = Clock::time_point::max();
+  std::uint64_t barrier_floor_ = 0;
+  std::uint64_t barrier_pending_ = 0;
+  std::unordered_set<std::uint64_t> barrier_seen_;
+  Clock::time_point barrier_deadline_{};
+  bool barrier_released_ = true;
+
+  std::thread fetcher_;
+  std::thread scheduler_;
+  std::vector<std::thread> workers_;
+};
+
+DeliveryWorker::DeliveryWorker(nats::NatsClient& nats, DeliveryOutcomes& outcomes,
+                               DeliverySettings settings)
+    : nats_(nats), outcomes_(outcomes), settings_(std::move(settings)) {}
+
+DeliveryWorker::~DeliveryWorker() {
+  stop();
+}
+
+void DeliveryWorker::start() {
+  try_take_ownership();
+  ownership_ = std::thread([this] { keep_ownership(); });
+}
+
+void DeliveryWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (ownership_.joinable()) ownership_.join();
+  lose_ownership();
+}
+
+bool DeliveryWorker::owner() const {
+  std::lock_guard lock(mutex_);
+  return consumer_ != nullptr;
+}
+
+void DeliveryWorker::keep_ownership() {
+  std::unique_lock lock(mutex_);
+  while (!stop_cv_.wait_for(lock, settings_.ownership_check, [this] { return stopping_; })) {
+    const bool owning = consumer_ != nullptr;
+    lock.unlock();
+    if (!owning) {
+      try_take_ownership();
+    } else {
+      try {
+        pqxx::nontransaction(*lock_connection_).exec("SELECT 1");
+      } catch (const std::exception& e) {
+        // The lock went with the session: another node may hold it now.
+        spdlog::warn("delivery: lost the ownership's database session ({}); stepping down",
+                     e.what());
+        lose_ownership();
+      }
+    }
+    lock.lock();
+  }
+}
+
+void DeliveryWorker::try_take_ownership() {
+  try {
+    if (!lock_connection_) {
+      lock_connection_ = std::make_unique<pqxx::connection>(settings_.database_url);
+    }
+    if (!pqxx::nontransaction(*lock_connection_).exec(take_lock)[0][0].as<bool>()) return;
+  } catch (const std::exception& e) {
+    spdlog::warn("delivery: cannot contend for the delivery ownership: {}", e.what());
+    lock_connection_.reset();
+    return;
+  }
+  auto consumer = std::make_unique<Consumer>(nats_, outcomes_, settings_, metrics_);
+  std::string error;
+  if (!consumer->start(error)) {
+    // Without the queue there is nothing to own: let another node (or the next check) try.
+    spdlog::warn("delivery: cannot consume the delivery queue: {}", error);
+    consumer.reset();
+    lock_connection_.reset();
+    return;
+  }
+  spdlog::info("delivery: this node delivers to providers");
+  std::lock_guard lock(mutex_);
+  consumer_ = std::move(consumer);
+}
+
+void DeliveryWorker::lose_ownership() {
+  std::unique_ptr<Consumer> consumer;
+  {
+    std::lock_guard lock(mutex_);
+    consumer = std::move(consumer_);
+  }
+  if (consumer) consumer->stop();
+  // Closing the session releases the lock, after the held jobs went back to the broker.
+  lock_connection_.reset();
+}
+
+}  // namespace switchboard::api::delivery

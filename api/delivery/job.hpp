@@ -1,0 +1,53 @@
+#pragma once
+
+// A unit of outbound work (docs/messaging.md, "Delivery to providers"), as the DeliveryReactor
+// publishes it:
+//   {"job_id", "kind", "tenant_id", "provider_code", "lane", "created_at",
+//    "body": {what the provider endpoint gets; absent for sync_accounts and remove_app},
+//    and per kind: sync_accounts {"app_id", "token_sha256", "has_history"},
+//                  app_disabled {"token_sha256"}, remove_app {"app_id", "reason"}}
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace switchboard::api::delivery {
+
+namespace kinds {
+inline constexpr std::string_view sync_accounts = "sync_accounts";
+inline constexpr std::string_view send_message = "send_message";
+inline constexpr std::string_view update_message_text = "update_message_text";
+inline constexpr std::string_view read_chat = "read_chat";
+inline constexpr std::string_view app_disabled = "app_disabled";
+inline constexpr std::string_view remove_app = "remove_app";
+}  // namespace kinds
+
+struct Job {
+  std::string job_id;
+  std::string kind;
+  std::string tenant_id;
+  std::string provider_code;
+  std::string lane;
+  std::string created_at;  // ISO 8601, as recorded
+  std::chrono::system_clock::time_point created;
+  // The whole job; body() and field() read from it.
+  rapidjson::Document document;
+
+  // The provider endpoint's request body; "{}" when the kind has none.
+  std::string body_json() const;
+  const rapidjson::Value* body() const;
+  // A string from the job's top level or, failing that, its body ("" when absent).
+  std::string field(const char* name) const;
+  bool flag(const char* name) const;
+};
+
+// nullopt when the text is not a job (not JSON, or a required field missing).
+std::optional<Job> parse_job(std::string_view json);
+
+// "2024-05-01T10:00:00.123456Z" or with an offset ("+03:00"); nullopt when unreadable.
+std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view iso);
+
+}  // namespace switchboard::api::delivery

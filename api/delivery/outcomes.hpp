@@ -1,0 +1,34 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
+#include "api/delivery/job.hpp"
+
+namespace switchboard::api::delivery {
+
+// Where the worker records what providers did (the command handlers, implemented by the
+// server's wiring). Every method returns false when it could not record: the job is then kept,
+// retried later and not acknowledged, so nothing is lost while PostgreSQL is away. They must be
+// idempotent: after a crash the same job (same job_id) comes again.
+class DeliveryOutcomes {
+ public:
+  virtual ~DeliveryOutcomes() = default;
+
+  // send_message answered 2xx; `provider_message_id` from its answer ("" when it gave none).
+  virtual bool delivered(const Job& job, const std::string& provider_message_id) = 0;
+  // Given up: `reason` is "rejected" (a 4xx) or "expired" (not done within the expiry). Called
+  // for every kind except remove_app; only message kinds have a message to mark.
+  virtual bool not_sent(const Job& job, std::string_view reason, std::string_view detail) = 0;
+  // sync_accounts: the provider's list_accounts answer (an array, maybe empty).
+  virtual bool accounts_listed(const Job& job, const rapidjson::Value& accounts_array) = 0;
+  // sync_accounts: one page of the provider's message_history answer (an array).
+  virtual bool history_page(const Job& job, const rapidjson::Value& messages_array) = 0;
+  // remove_app: deactivate the tenant's connection to the provider (job fields "app_id" and
+  // "reason": app_disabled | app_removed), which queues the app_disabled notice.
+  virtual bool remove_app(const Job& job) = 0;
+};
+
+}  // namespace switchboard::api::delivery

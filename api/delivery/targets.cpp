@@ -1,0 +1,113 @@
+#include "api/delivery/targets.hpp"
+
+#include <pqxx/pqxx>
+
+#include "eventstore/connection_pool.hpp"
+
+namespace switchboard::api::delivery {
+
+EndpointOf endpoint_of(std::string_view kind) {
+  if (kind == kinds::sync_accounts) return {"list_accounts", "GET"};
+  if (kind == kinds::send_message) return {"send_message", "POST"};
+  if (kind == kinds::update_message_text) return {"update_message_text", "POST"};
+  if (kind == kinds::read_chat) return {"read_chat", "POST"};
+  if (kind == kinds::app_disabled) return {"app_disabled", "POST"};
+  return {"", ""};
+}
+
+Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why) {
+  const auto job_token = job.field("token_sha256");
+  if (job.kind == kinds::app_disabled || job.kind == kinds::sync_accounts) {
+    // These jobs name their token: the row must be that token's connection.
+    if (!c.exists) {
+      why = "the connection is not in the read model yet";
+      return Gate::wait;
+    }
+    if (c.token_sha256 != job_token) {
+      if (c.updated_since_job) {
+        why = "the connection has had another token since";
+        return Gate::drop;
+      }
+      why = "the read model has not seen the token yet";
+      return Gate::wait;
+    }
+    if (job.kind == kinds::app_disabled) return Gate::call;
+  } else {
+    if (!c.exists) {
+      why = "the connection is not in the read model yet";
+      return Gate::wait;
+    }
+    if (c.active && !c.activated_before_job) {
+      why = "the connection was activated again (another token) after the job";
+      return Gate::drop;
+    }
+  }
+  if (!c.active) {
+    // Work is only queued for an active connection: an inactive row older than the job is the
+    // read model lagging behind a reactivation.
+    if (!c.updated_since_job) {
+      why = "the read model has not seen the connection active yet";
+      return Gate::wait;
+    }
+    why = "the connection was deactivated";
+    return Gate::drop;
+  }
+  if (!bound) {
+    why = "the app is no longer installed for the tenant";
+    return Gate::drop;
+  }
+  return Gate::call;
+}
+
+Target TargetResolver::resolve(const Job& job, std::string_view endpoint) {
+  const auto rows = pool_.with_connection([&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return tx.exec_params(
+        "SELECT c.tenant_id IS NOT NULL, coalesce(c.active, false), coalesce(c.token_sha256, ''),"
+        " coalesce(c.token_sealed, ''), coalesce(c.activated_at <= $3::timestamptz, false),"
+        " coalesce(c.updated_at >= $3::timestamptz, false), b.app_id IS NOT NULL,"
+        " coalesce(b.active, false), coalesce(p.endpoints ->> $4, ''),"
+        " coalesce(p.endpoints ->> 'message_history', '')"
+        " FROM (SELECT 1) AS one"
+        " LEFT JOIN messaging_connections c ON c.tenant_id = $1 AND c.provider_code = $2"
+        // After a removal the binding is inactive, yet the app_disabled notice still goes to the
+        // configuration the tenant was last bound to.
+        " LEFT JOIN LATERAL (SELECT app_id, configuration_version, active FROM tenant_bindings"
+        "   WHERE tenant_id = $1 AND provider_code = $2"
+        "   ORDER BY active DESC, updated_at DESC LIMIT 1) b ON true"
+        " LEFT JOIN provider_configurations p"
+        "   ON p.app_id = b.app_id AND p.version = b.configuration_version",
+        job.tenant_id, job.provider_code, job.created_at, std::string(endpoint));
+  });
+  const auto row = rows[0];
+  ConnectionView c{row[0].as<bool>(), row[1].as<bool>(), row[2].as<std::string>(),
+                   row[4].as<bool>(), row[5].as<bool>()};
+  Target t;
+  if (!row[6].as<bool>()) {
+    t.why = "no binding of the tenant to the provider in the read model yet";
+    return t;
+  }
+  t.gate = gate(job, c, row[7].as<bool>(), t.why);
+  if (t.gate != Gate::call) return t;
+  t.url = row[8].as<std::string>();
+  t.history_url = row[9].as<std::string>();
+  if (t.url.empty()) {
+    t.gate = Gate::drop;
+    t.why = "the bound configuration has no " + std::string(endpoint) + " endpoint";
+    return t;
+  }
+  auto token = crypto::open(row[3].as<std::string>(), key_);
+  if (!token) {
+    // Wrong messaging.secret_key or a damaged row: nothing can be sent until an operator acts,
+    // and the job expires (the user is told) if that takes too long.
+    t.gate = Gate::wait;
+    t.why =
+        "the client token cannot be unsealed (is messaging.secret_key the one it was sealed "
+        "with?)";
+    return t;
+  }
+  t.token = std::move(*token);
+  return t;
+}
+
+}  // namespace switchboard::api::delivery

@@ -1,0 +1,71 @@
+#pragma once
+
+// Where and with which token a job is sent, from the read models: the tenant's binding
+// (tenant_bindings) -> the bound configuration version's endpoint URL (provider_configurations),
+// and the connection (messaging_connections) for the client token.
+//
+// Read models follow the log a little behind the delivery queue, so the connection row may not
+// show yet what the job's event did. The row's times tell a lagging read model (wait a moment)
+// from a connection that really changed after the job (drop the job: never call again).
+
+#include <string>
+#include <string_view>
+
+#include "api/crypto/sealed_box.hpp"
+#include "api/delivery/job.hpp"
+
+namespace switchboard::eventstore {
+class ConnectionPool;
+}
+
+namespace switchboard::api::delivery {
+
+// The connection row as seen against one job.
+struct ConnectionView {
+  bool exists = false;
+  bool active = false;
+  std::string token_sha256;
+  bool activated_before_job = false;  // activated_at <= the job's created_at
+  bool updated_since_job = false;     // updated_at >= the job's created_at
+};
+
+enum class Gate {
+  call,  // send it
+  wait,  // the read model has not caught up (or is unreadable): try again shortly
+  drop,  // the connection is gone or has another token: never call for this job
+};
+
+// The rules of docs/messaging.md: a connection that is no longer active (or whose token changed)
+// is never called again, except for the app_disabled notice, which uses the (now inactive)
+// connection's token. `bound`: the tenant's binding to the provider is active.
+Gate gate(const Job& job, const ConnectionView& connection, bool bound, std::string& why);
+
+struct Target {
+  Gate gate = Gate::wait;
+  std::string why;          // for drop and wait
+  std::string url;          // the job's endpoint
+  std::string history_url;  // message_history, "" when not configured
+  std::string token;        // the client token, unsealed
+};
+
+class TargetResolver {
+ public:
+  TargetResolver(eventstore::ConnectionPool& pool, const crypto::Key& key)
+      : pool_(pool), key_(key) {}
+
+  // Throws what libpqxx throws when PostgreSQL cannot answer.
+  Target resolve(const Job& job, std::string_view endpoint);
+
+ private:
+  eventstore::ConnectionPool& pool_;
+  const crypto::Key& key_;
+};
+
+// The provider endpoint a kind calls and its HTTP method; endpoint "" for remove_app.
+struct EndpointOf {
+  std::string_view endpoint;
+  std::string_view method;
+};
+EndpointOf endpoint_of(std::string_view kind);
+
+}  // namespace switchboard::api::delivery

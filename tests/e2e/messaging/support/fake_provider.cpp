@@ -1,0 +1,99 @@
+#include "tests/e2e/messaging/support/fake_provider.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace switchboard::tests::e2e::messaging {
+namespace {
+
+rapidjson::Document parse_json(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.data(), text.size());
+  if (d.HasParseError()) throw std::runtime_error("the fake provider answered no JSON: " + text);
+  return d;
+}
+
+}  // namespace
+
+FakeProvider::FakeProvider(const TempDir& dir)
+    : dir_(dir), port_(free_port()), control_port_(free_port()) {
+  start();
+}
+
+std::string FakeProvider::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+void FakeProvider::start() {
+  process_ = std::make_unique<ChildProcess>(
+      SWITCHBOARD_FAKE_PROVIDER_BINARY,
+      std::vector<std::string>{"--port", std::to_string(port_), "--control-port",
+                               std::to_string(control_port_)},
+      dir_.path() / "fake-provider.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  for (;;) {
+    try {
+      if (get({"127.0.0.1", control_port_, {}}, "/state").status == 200) return;
+    } catch (const std::exception&) {
+      // Not listening yet.
+    }
+    if (!process_->running() || std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("the fake provider did not start; see " +
+                               (dir_.path() / "fake-provider.log").string());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+}
+
+void FakeProvider::restart() {
+  process_->stop();
+  start();
+}
+
+HttpResponse FakeProvider::control(const std::string& method, const std::string& path,
+                                   const std::string& body) {
+  HttpRequest request{
+      .method = method, .target = path, .headers = {}, .body = body, .gzip_body = false};
+  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  return send({"127.0.0.1", control_port_, {}}, request);
+}
+
+HttpResponse FakeProvider::require_ok(const std::string& method, const std::string& path,
+                                      const std::string& body) {
+  auto r = control(method, path, body);
+  if (r.status != 200) {
+    throw std::runtime_error("fake provider " + method + " " + path + ": " +
+                             std::to_string(r.status) + " " + r.body);
+  }
+  return r;
+}
+
+rapidjson::Document FakeProvider::received(const std::string& path) {
+  return parse_json(require_ok("GET", "/received?path=" + path).body);
+}
+
+rapidjson::Document FakeProvider::state() {
+  return parse_json(require_ok("GET", "/state").body);
+}
+
+void FakeProvider::add_token(const std::string& token) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer{buffer};
+  writer.StartObject();
+  writer.Key("token");
+  writer.String(token.c_str(), static_cast<rapidjson::SizeType>(token.size()));
+  writer.EndObject();
+  require_ok("POST", "/tokens", buffer.GetString());
+}
+
+void FakeProvider::set_mode(const ProviderMode& mode) {
+  require_ok("POST", "/mode",
+             R"({"mode":")" + mode.mode + R"(","delay_ms":)" + std::to_string(mode.delay_ms) +
+                 R"(,"status":)" + std::to_string(mode.status) + R"(,"count":)" +
+                 std::to_string(mode.count) + "}");
+}
+
+}  // namespace switchboard::tests::e2e::messaging

@@ -1,0 +1,61 @@
+#pragma once
+
+// Drives tools/fake_provider (switchboard-fake-provider) for the end-to-end tests: starts it on
+// two free ports (provider endpoints, control interface), talks to its control interface
+// (tools/fake_provider/control_api.hpp) and stops it at the end.
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tests/e2e/support/child_process.hpp"
+#include "tests/e2e/support/server_process.hpp"
+
+namespace switchboard::tests::e2e::messaging {
+
+// A mode of the fake (POST /mode): "normal", "down", "slow" (delay_ms) or "failing" (status, for
+// the next `count` requests; 0 = until reset or the next mode).
+struct ProviderMode {
+  std::string mode = "normal";
+  int delay_ms = 0;
+  int status = 503;
+  int count = 0;
+};
+
+class FakeProvider {
+ public:
+  // Multi-channel (one account, ch-1) and no tokens until add_token().
+  explicit FakeProvider(const TempDir& dir);
+
+  std::uint16_t port() const { return port_; }
+  std::uint16_t control_port() const { return control_port_; }
+  // http://127.0.0.1:<port>: a provider configuration's endpoints are this plus the path.
+  std::string base_url() const;
+  Endpoint endpoint() const { return {"127.0.0.1", port_, {}}; }
+
+  // A call to the control interface; `body` is JSON.
+  HttpResponse control(const std::string& method, const std::string& path,
+                       const std::string& body = {});
+  // The requests received on `path` (every one when empty), oldest first; throws on failure.
+  rapidjson::Document received(const std::string& path = {});
+  rapidjson::Document state();
+  void add_token(const std::string& token);
+  void set_mode(const ProviderMode& mode);
+  // Stops the process and starts a new one on the same ports: everything it knew is gone.
+  void restart();
+
+ private:
+  void start();
+  HttpResponse require_ok(const std::string& method, const std::string& path,
+                          const std::string& body = {});
+
+  const TempDir& dir_;
+  std::uint16_t port_;
+  std::uint16_t control_port_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace switchboard::tests::e2e::messaging

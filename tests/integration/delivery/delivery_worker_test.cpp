@@ -1,0 +1,486 @@
+// The delivery worker against a real JetStream, a real PostgreSQL (read models, advisory lock,
+// error log) and a real HTTP peer: the rules of docs/messaging.md, "Delivery to providers".
+#include "api/delivery/delivery_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+
+#include "api/nats/nats_client.hpp"
+#include "commands/command_context.hpp"
+#include "projections/messaging/delivery_reactor.hpp"
+#include "tests/integration/delivery/test_peer.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace switchboard;
+using namespace switchboard::api::delivery;
+using namespace switchboard::tests::delivery;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto secret_key =
+    *api::crypto::key_from_hex("8f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0");
+constexpr const char* token = "client-token-of-t1-0123456789abcdefghijklmnop";
+
+// As the event store writes recorded_at.
+std::string now_iso() {
+  const auto now = std::chrono::system_clock::now();
+  const auto seconds = std::chrono::system_clock::to_time_t(now);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+      1'000'000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<long>(micros));
+  return text;
+}
+
+// Records what the command handlers would; `refuse` plays PostgreSQL being away.
+class RecordingOutcomes final : public DeliveryOutcomes {
+ public:
+  struct NotSent {
+    std::string job_id, message_id, reason, detail;
+  };
+
+  bool delivered(const Job& job, const std::string& provider_message_id) override {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    if (refuse_) return false;
+    delivered_.emplace_back(job.field("message_id"), provider_message_id);
+    return true;
+  }
+  bool not_sent(const Job& job, std::string_view reason, std::string_view detail) override {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    if (refuse_) return false;
+    not_sent_.push_back(
+        {job.job_id, job.field("message_id"), std::string(reason), std::string(detail)});
+    return true;
+  }
+  bool accounts_listed(const Job&, const rapidjson::Value& accounts) override {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    accounts_ += accounts.Size();
+    return !refuse_;
+  }
+  bool history_page(const Job&, const rapidjson::Value& messages) override {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    history_ += messages.Size();
+    return !refuse_;
+  }
+  bool remove_app(const Job& job) override {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    removed_.push_back(job.field("reason"));
+    return !refuse_;
+  }
+
+  void refuse(bool r) {
+    std::lock_guard lock(mutex_);
+    refuse_ = r;
+  }
+  std::vector<std::pair<std::string, std::string>> delivered() const {
+    std::lock_guard lock(mutex_);
+    return delivered_;
+  }
+  std::vector<NotSent> not_sent() const {
+    std::lock_guard lock(mutex_);
+    return not_sent_;
+  }
+  int calls() const {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+  std::size_t accounts() const {
+    std::lock_guard lock(mutex_);
+    return accounts_;
+  }
+  std::size_t history() const {
+    std::lock_guard lock(mutex_);
+    return history_;
+  }
+  std::vector<std::string> removed() const {
+    std::lock_guard lock(mutex_);
+    return removed_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  bool refuse_ = false;
+  int calls_ = 0;
+  std::vector<std::pair<std::string, std::string>> delivered_;
+  std::vector<NotSent> not_sent_;
+  std::size_t accounts_ = 0;
+  std::size_t history_ = 0;
+  std::vector<std::string> removed_;
+};
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds within = 20s) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+// A tenant t1 bound to provider `chatline` whose endpoints are the peer, an active connection
+// with the client token, and a queue of its own on the shared nats-server.
+struct Fixture {
+  tests::TestDatabase db;
+  TestPeer peer;
+  RecordingOutcomes outcomes;
+  std::unique_ptr<api::nats::NatsClient> nats;
+  std::shared_ptr<api::nats::JetStreamPublisher> publisher;
+  DeliverySettings settings;
+
+  Fixture() {
+    if (std::getenv("DELIVERY_TEST_DEBUG") != nullptr) spdlog::set_level(spdlog::level::debug);
+    std::string error;
+    nats = api::nats::NatsClient::connect(tests::nats_url(), error);
+    BOOST_REQUIRE_MESSAGE(nats, error);
+    publisher = std::make_shared<api::nats::JetStreamPublisher>(*nats, 5s);
+    settings.policy = {
+        .retry_delay = 200ms, .max_attempts = 3, .unavailable_retry = 300ms, .expiry = 60s};
+    settings.request_timeout = 1s;
+    settings.concurrency = 8;
+    settings.database_url = db.app_url();
+    settings.secret_key = secret_key;
+    settings.stream = "DELIVERY_" + db.name();
+    settings.subject = "test." + db.name() + ".delivery";
+    settings.consumer = "worker";
+    settings.ack_wait = 3s;
+    settings.ownership_check = 200ms;
+    BOOST_REQUIRE_MESSAGE(ensure_delivery_queue(*nats, settings, error), error);
+
+    db.exec(R"(
+      INSERT INTO provider_configurations (app_id, provider_code, version, app_version, endpoints,
+        auth_type, state, uploaded_at)
+      VALUES ('app-1', 'chatline', 1, '1.0', ')" +
+            endpoints() + R"('::jsonb, 'token', 'active', now());
+      INSERT INTO tenant_bindings (tenant_id, app_id, provider_code, app_version,
+        configuration_version, sandbox, active, updated_at)
+      VALUES ('t1', 'app-1', 'chatline', '1.0', 1, true, true, now() - interval '1 hour');
+      INSERT INTO messaging_connections (tenant_id, provider_code, app_id, token_sha256,
+        token_sealed, has_history, active, reason, activated_at, updated_at)
+      VALUES ('t1', 'chatline', 'app-1', 'sha-of-token', ')" +
+            api::crypto::seal(token, secret_key) + R"(', true, true, NULL,
+        now() - interval '1 hour', now() - interval '1 hour');)");
+  }
+
+  std::string endpoints() const {
+    return R"({"list_accounts":")" + peer.url("/accounts") + R"(","send_message":")" +
+           peer.url("/messages") + R"(","read_chat":")" + peer.url("/chats/read") +
+           R"(","update_message_text":")" + peer.url("/messages/text") +
+           R"(","update_message_status":")" + peer.url("/messages/status") +
+           R"(","app_disabled":")" + peer.url("/app-disabled") + R"(","message_history":")" +
+           peer.url("/history") + R"("})";
+  }
+
+  // What the DeliveryReactor makes of the event, published as the reactor does.
+  std::string publish(const std::string& stream, const std::string& type, const std::string& data) {
+    eventstore::RecordedEvent e;
+    e.stream_id = stream;
+    e.type = type;
+    e.data = data;
+    e.event_id = commands::new_uuid();
+    e.recorded_at = now_iso();
+    const auto job = projections::messaging::DeliveryReactor::job_for(e);
+    BOOST_REQUIRE(job.has_value());
+    std::string error;
+    BOOST_REQUIRE_MESSAGE(publisher->publish({{settings.subject, e.event_id, *job}}, error), error);
+    return e.event_id;
+  }
+
+  std::string submit(const std::string& chat, const std::string& message) {
+    return publish("chat-t1/chatline/" + chat, "MessageSubmitted",
+                   R"({"tenant_id":"t1","provider_code":"chatline","chat_id":")" + chat +
+                       R"(","message_id":")" + message +
+                       R"(","account_id":"main","user_id":"u-1","text":"text of )" + message +
+                       R"(","format":"plain","entities":[],"attachments":[]})");
+  }
+
+  // The message ids the peer accepted (2xx), per chat, in the order it accepted them.
+  std::map<std::string, std::vector<std::string>> accepted() const {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& r : peer.received()) {
+      if (r.target != "/messages" || r.status != 200) continue;
+      rapidjson::Document d;
+      d.Parse(r.body.c_str());
+      out[d["chat_id"].GetString()].push_back(d["message_id"].GetString());
+    }
+    return out;
+  }
+
+  std::uint64_t queued() const {
+    jsCtx* js = nullptr;
+    natsConnection_JetStream(&js, nats->raw(), nullptr);
+    jsStreamInfo* info = nullptr;
+    std::uint64_t n = 999;
+    if (js_GetStreamInfo(&info, js, settings.stream.c_str(), nullptr, nullptr) == NATS_OK) {
+      n = info->State.Msgs;
+      jsStreamInfo_Destroy(info);
+    }
+    jsCtx_Destroy(js);
+    return n;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lanes_are_delivered_once_in_order_after_the_provider_comes_back) {
+  Fixture f;
+  f.peer.mode(PeerMode::down);
+  std::vector<std::string> job_ids;
+  for (int i = 1; i <= 5; ++i) job_ids.push_back(f.submit("c-a", "a" + std::to_string(i)));
+  for (int i = 1; i <= 3; ++i) f.submit("c-b", "b" + std::to_string(i));
+
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  BOOST_REQUIRE(eventually([&] { return worker.owner(); }));
+  // Down: the heads are retried (quick attempts, then as unavailable); nothing behind them moves.
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().retried >= 8; }));
+  for (const auto& r : f.peer.received()) {
+    BOOST_CHECK_MESSAGE(
+        r.body.find("\"a1\"") != std::string::npos || r.body.find("\"b1\"") != std::string::npos,
+        "only lane heads are tried while the provider is down: " << r.body);
+  }
+  BOOST_CHECK(f.outcomes.delivered().empty());
+
+  f.peer.mode(PeerMode::normal);
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 8; }));
+  const auto accepted = f.accepted();
+  BOOST_CHECK((accepted.at("c-a") == std::vector<std::string>{"a1", "a2", "a3", "a4", "a5"}));
+  BOOST_CHECK((accepted.at("c-b") == std::vector<std::string>{"b1", "b2", "b3"}));
+  for (const auto& [message, provider_id] : f.outcomes.delivered()) {
+    BOOST_CHECK_EQUAL(provider_id, "p-" + message);
+  }
+  // Every call: the token, the job id as the idempotency key, the tenant.
+  const auto received = f.peer.received();
+  for (const auto& r : received) {
+    BOOST_CHECK_EQUAL(r.authorization, std::string("Bearer ") + token);
+    BOOST_CHECK_EQUAL(r.tenant, "t1");
+    BOOST_CHECK(r.method == "POST");
+  }
+  const auto first_a1 = std::find_if(received.begin(), received.end(), [](const Received& r) {
+    return r.body.find("\"a1\"") != std::string::npos;
+  });
+  BOOST_REQUIRE(first_a1 != received.end());
+  BOOST_CHECK_EQUAL(first_a1->idempotency_key, job_ids[0]);
+  BOOST_CHECK(eventually([&] { return worker.metrics().delivered == 8; }));
+  // Acknowledged work leaves the queue.
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+  // The provider became unavailable for each lane head once: logged once each, not per retry.
+  BOOST_CHECK_EQUAL(f.db.count("SELECT count(*) FROM error_log WHERE source = 'delivery'"
+                               " AND problem ->> 'title' = 'provider unavailable'"),
+                    2);
+}
+
+BOOST_AUTO_TEST_CASE(work_not_done_within_the_expiry_is_not_sent_expired) {
+  Fixture f;
+  f.settings.policy.expiry = 1500ms;
+  f.peer.mode(PeerMode::failing);
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  const auto job_id = f.submit("c-a", "m1");
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.not_sent().size() == 1; }));
+  const auto not_sent = f.outcomes.not_sent()[0];
+  BOOST_CHECK_EQUAL(not_sent.job_id, job_id);
+  BOOST_CHECK_EQUAL(not_sent.message_id, "m1");
+  BOOST_CHECK_EQUAL(not_sent.reason, "expired");
+  BOOST_CHECK_MESSAGE(not_sent.detail.find("503") != std::string::npos, not_sent.detail);
+  BOOST_CHECK(f.peer.received().size() >= 3);
+  BOOST_CHECK(eventually([&] { return worker.metrics().expired == 1; }));
+  BOOST_CHECK_EQUAL(f.db.count("SELECT count(*) FROM error_log WHERE source = 'delivery'"
+                               " AND tenant_id = 't1' AND provider_code = 'chatline'"
+                               " AND status = 503 AND route = 'send_message'"
+                               " AND request_id = '" +
+                               job_id +
+                               "'"
+                               " AND problem ->> 'title' = 'not sent: expired'"),
+                    1);
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_4xx_is_not_sent_rejected_at_once_and_the_lane_moves_on) {
+  Fixture f;
+  f.peer.mode(PeerMode::refusing);
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  const auto job_id = f.submit("c-a", "m1");
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.not_sent().size() == 1; }));
+  const auto not_sent = f.outcomes.not_sent()[0];
+  BOOST_CHECK_EQUAL(not_sent.reason, "rejected");
+  BOOST_CHECK_MESSAGE(not_sent.detail.find("400") != std::string::npos &&
+                          not_sent.detail.find("no such chat") != std::string::npos,
+                      not_sent.detail);
+  BOOST_CHECK_EQUAL(f.peer.received().size(), 1u);
+  // Counted once the acknowledgement follows the recorded outcome.
+  BOOST_CHECK(eventually([&] { return worker.metrics().rejected == 1; }));
+  BOOST_CHECK_EQUAL(f.db.count("SELECT count(*) FROM error_log WHERE source = 'delivery'"
+                               " AND status = 400 AND request_id = '" +
+                               job_id + "'"),
+                    1);
+  f.peer.mode(PeerMode::normal);
+  f.submit("c-a", "m2");
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 1; }));
+  BOOST_CHECK_EQUAL(f.outcomes.delivered()[0].first, "m2");
+}
+
+BOOST_AUTO_TEST_CASE(another_node_takes_over_mid_lane_without_loss_or_reordering) {
+  Fixture f;
+  f.peer.delay(150ms);
+  for (int i = 1; i <= 10; ++i) f.submit("c-a", "m" + std::to_string(i));
+  auto first = std::make_unique<DeliveryWorker>(*f.nats, f.outcomes, f.settings);
+  first->start();
+  BOOST_REQUIRE(eventually([&] { return first->owner(); }));
+  DeliveryWorker second(*f.nats, f.outcomes, f.settings);
+  second.start();
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() >= 3; }));
+  // One node delivers: the other waits for the advisory lock.
+  BOOST_CHECK(!second.owner());
+  first.reset();  // stops mid-lane: the held jobs go back to the broker
+  BOOST_REQUIRE(eventually([&] { return second.owner(); }));
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 10; }));
+  std::vector<std::string> expected;
+  for (int i = 1; i <= 10; ++i) expected.push_back("m" + std::to_string(i));
+  BOOST_CHECK(f.accepted().at("c-a") == expected);
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_restart_after_unacknowledged_work_redelivers_it) {
+  Fixture f;
+  // The provider answers, but the outcomes cannot be recorded: nothing may be acknowledged.
+  f.outcomes.refuse(true);
+  for (int i = 1; i <= 3; ++i) f.submit("c-a", "m" + std::to_string(i));
+  {
+    DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+    worker.start();
+    BOOST_REQUIRE(eventually([&] { return f.outcomes.calls() >= 3; }));
+    // The answer is kept: recording is retried without calling the provider again.
+    BOOST_CHECK_EQUAL(f.accepted()["c-a"].size(), 1u);
+    BOOST_CHECK_EQUAL(worker.metrics().delivered, 0u);
+  }
+  BOOST_CHECK_EQUAL(f.queued(), 3u);
+  f.outcomes.refuse(false);
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 3; }));
+  const auto accepted = f.accepted().at("c-a");
+  // m1 reached the provider twice (same Idempotency-Key), then m2 and m3 in order.
+  BOOST_CHECK((accepted == std::vector<std::string>{"m1", "m1", "m2", "m3"}));
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_that_is_gone_is_never_called_but_told_it_is_disabled) {
+  Fixture f;
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  f.submit("c-a", "m1");
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 1; }));
+  // Deactivated: work of the connection still in the queue (recorded before the deactivation,
+  // as its row's updated_at says) is dropped.
+  f.db.exec(
+      "UPDATE messaging_connections SET active = false, reason = 'deactivated',"
+      " updated_at = now() + interval '1 minute'");
+  f.submit("c-a", "m2");
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().dropped >= 1; }));
+  f.publish("connection-t1/chatline", "ClientTokenDeactivated",
+            R"({"tenant_id":"t1","provider_code":"chatline","token_sha256":"sha-of-token",)"
+            R"("reason":"deactivated"})");
+  BOOST_REQUIRE(eventually([&] {
+    for (const auto& r : f.peer.received()) {
+      if (r.target == "/app-disabled" && r.status == 200) return true;
+    }
+    return false;
+  }));
+  for (const auto& r : f.peer.received()) {
+    BOOST_CHECK_MESSAGE(r.body.find("\"m2\"") == std::string::npos,
+                        "m2 reached the provider after the deactivation");
+    if (r.target == "/app-disabled") {
+      BOOST_CHECK_EQUAL(r.authorization, std::string("Bearer ") + token);
+      BOOST_CHECK_EQUAL(r.body, R"({"tenant_id":"t1","reason":"deactivated"})");
+    }
+  }
+  BOOST_CHECK(f.outcomes.not_sent().empty());
+}
+
+BOOST_AUTO_TEST_CASE(activation_lists_the_accounts_and_imports_every_history_page) {
+  Fixture f;
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  f.db.exec("UPDATE messaging_connections SET updated_at = now(), activated_at = now()");
+  f.publish("connection-t1/chatline", "ClientTokenActivated",
+            R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
+            R"("token_sha256":"sha-of-token","token_sealed":"x","has_history":true})");
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().delivered == 1; }));
+  BOOST_CHECK_EQUAL(f.outcomes.accounts(), 1u);
+  BOOST_CHECK_EQUAL(f.outcomes.history(), 3u);
+  std::vector<std::string> targets;
+  for (const auto& r : f.peer.received()) targets.push_back(r.target);
+  BOOST_CHECK(
+      (targets == std::vector<std::string>{"/accounts", "/history", "/history?cursor=c%2F2"}));
+  // The app is removed for the tenant: the command deactivates the connection.
+  f.publish("tenant-t1", "AppRemoved",
+            R"({"app_id":"app-1","provider_code":"chatline","app_version":"1.0",)"
+            R"("configuration_version":1,"reason":"removed"})");
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.removed().size() == 1; }));
+  BOOST_CHECK_EQUAL(f.outcomes.removed()[0], "app_removed");
+}
+
+BOOST_AUTO_TEST_CASE(a_crashed_owners_jobs_come_back_before_newer_work_of_their_lane) {
+  Fixture f;
+  f.peer.delay(100ms);
+  for (int i = 1; i <= 6; ++i) f.submit("c-a", "m" + std::to_string(i));
+  std::string error;
+  auto crashing_nats = api::nats::NatsClient::connect(tests::nats_url(), error);
+  BOOST_REQUIRE_MESSAGE(crashing_nats, error);
+  auto crashing = std::make_unique<DeliveryWorker>(*crashing_nats, f.outcomes, f.settings);
+  crashing->start();
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() >= 2; }));
+  // The owner's broker connection dies with it: it can neither acknowledge nor hand back, so
+  // the broker gets its jobs back only when their ack wait runs out.
+  natsConnection_Close(crashing_nats->raw());
+  crashing.reset();
+  // Newer work of the same lane, already there for the next owner to fetch.
+  f.submit("c-a", "m7");
+  f.submit("c-a", "m8");
+  DeliveryWorker next(*f.nats, f.outcomes, f.settings);
+  next.start();
+  BOOST_REQUIRE(eventually([&] { return next.owner(); }));
+  BOOST_REQUIRE(eventually(
+      [&] {
+        std::set<std::string> distinct;
+        for (const auto& [message, id] : f.outcomes.delivered()) distinct.insert(message);
+        return distinct.size() == 8;
+      },
+      30s));
+  // At least once: a job the crashed owner finished but could not acknowledge goes again (same
+  // Idempotency-Key, which the provider ignores); first arrivals keep the lane's order.
+  const auto received = f.accepted().at("c-a");
+  std::vector<std::string> accepted;
+  for (const auto& m : received) {
+    if (std::find(accepted.begin(), accepted.end(), m) == accepted.end()) accepted.push_back(m);
+  }
+  std::vector<std::string> expected;
+  for (int i = 1; i <= 8; ++i) expected.push_back("m" + std::to_string(i));
+  BOOST_CHECK_MESSAGE(accepted == expected, [&] {
+    std::string s;
+    for (const auto& m : received) s += m + " ";
+    return s;
+  }());
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+}

@@ -1,0 +1,195 @@
+// Jobs as the DeliveryReactor writes them and the worker reads them, and the gate that keeps a
+// connection that is gone from ever being called again.
+#include "api/delivery/job.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "api/delivery/provider_client.hpp"
+#include "api/delivery/targets.hpp"
+#include "projections/messaging/delivery_reactor.hpp"
+
+using namespace switchboard;
+using namespace switchboard::api::delivery;
+using projections::messaging::DeliveryReactor;
+
+namespace {
+
+eventstore::RecordedEvent event(std::string stream, std::string type, std::string data) {
+  eventstore::RecordedEvent e;
+  e.stream_id = std::move(stream);
+  e.type = std::move(type);
+  e.data = std::move(data);
+  e.event_id = "7d1c3a52-5a7e-4b8e-9a51-0c6f7b2d9e10";
+  e.recorded_at = "2024-05-01T10:00:00.250000Z";
+  return e;
+}
+
+Job job_of(const eventstore::RecordedEvent& e) {
+  const auto json = DeliveryReactor::job_for(e);
+  BOOST_REQUIRE(json.has_value());
+  auto job = parse_job(*json);
+  BOOST_REQUIRE(job.has_value());
+  return std::move(*job);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(timestamps_are_read_as_utc) {
+  const auto t = parse_timestamp("2024-05-01T10:00:00.250000Z");
+  BOOST_REQUIRE(t.has_value());
+  const auto expected = std::chrono::sys_days(std::chrono::year(2024) / 5 / 1) +
+                        std::chrono::hours(10) + std::chrono::milliseconds(250);
+  BOOST_CHECK(*t == expected);
+  BOOST_CHECK(parse_timestamp("2024-05-01T13:00:00.25+03:00") == t);
+  BOOST_CHECK(parse_timestamp("2024-05-01T10:00:00Z") == expected - std::chrono::milliseconds(250));
+  BOOST_CHECK(!parse_timestamp("2024-05-01").has_value());
+  BOOST_CHECK(!parse_timestamp("2024-13-01T10:00:00Z").has_value());
+  BOOST_CHECK(!parse_timestamp("2024-05-01T10:00:00").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_submitted_message_becomes_a_send_message_job_in_its_chat_lane) {
+  const auto job = job_of(
+      event("chat-t1/chatline/c-9", "MessageSubmitted",
+            R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9","message_id":"m-1",)"
+            R"("account_id":"main","user_id":"u-5","text":"Hi <b>\"there\"</b>","format":"html",)"
+            R"("entities":[{"type":"bold","offset":0,"length":2}],"attachments":[]})"));
+  BOOST_CHECK_EQUAL(job.job_id, "7d1c3a52-5a7e-4b8e-9a51-0c6f7b2d9e10");
+  BOOST_CHECK_EQUAL(job.kind, "send_message");
+  BOOST_CHECK_EQUAL(job.lane, "t1/chatline/c-9");
+  BOOST_CHECK_EQUAL(job.created_at, "2024-05-01T10:00:00.250000Z");
+  BOOST_CHECK_EQUAL(job.body_json(),
+                    R"({"chat_id":"c-9","message_id":"m-1","account_id":"main","user_id":"u-5",)"
+                    R"("text":"Hi <b>\"there\"</b>","format":"html",)"
+                    R"("entities":[{"type":"bold","offset":0,"length":2}],"attachments":[]})");
+  BOOST_CHECK_EQUAL(job.field("message_id"), "m-1");
+  BOOST_CHECK_EQUAL(job.field("user_id"), "u-5");
+}
+
+BOOST_AUTO_TEST_CASE(only_crm_changes_go_to_the_provider) {
+  const auto from_provider = event("chat-t1/chatline/c-9", "MessageTextUpdated",
+                                   R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                   R"("chat_id":"c-9","message_id":"m-1","text":"x",)"
+                                   R"("source":"provider"})");
+  BOOST_CHECK(!DeliveryReactor::job_for(from_provider).has_value());
+  const auto job = job_of(event("chat-t1/chatline/c-9", "MessageTextUpdated",
+                                R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
+                                R"("message_id":"m-1","provider_message_id":"p-1","text":"x",)"
+                                R"("format":"plain","entities":[],"source":"crm"})"));
+  BOOST_CHECK_EQUAL(job.kind, "update_message_text");
+  BOOST_CHECK_EQUAL(job.body_json(),
+                    R"({"chat_id":"c-9","message_id":"m-1","provider_message_id":"p-1",)"
+                    R"("text":"x","format":"plain","entities":[]})");
+  const auto read = job_of(event("chat-t1/chatline/c-9", "ChatRead",
+                                 R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
+                                 R"("source":"crm","user_id":"u-5","account_id":"main",)"
+                                 R"("message_ids":["p-1","p-2"]})"));
+  BOOST_CHECK_EQUAL(read.kind, "read_chat");
+  BOOST_CHECK_EQUAL(read.body_json(),
+                    R"({"chat_id":"c-9","account_id":"main","message_ids":["p-1","p-2"]})");
+  BOOST_CHECK(!DeliveryReactor::job_for(event("chat-t1/chatline/c-9", "ChatRead",
+                                              R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                              R"("chat_id":"c-9","source":"provider"})"))
+                   .has_value());
+}
+
+BOOST_AUTO_TEST_CASE(connection_events_use_the_connection_lane) {
+  const auto sync =
+      job_of(event("connection-t1/chatline", "ClientTokenActivated",
+                   R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
+                   R"("token_sha256":"abc","token_sealed":"SEALED","has_history":true})"));
+  BOOST_CHECK_EQUAL(sync.kind, "sync_accounts");
+  BOOST_CHECK_EQUAL(sync.lane, "t1/chatline");
+  BOOST_CHECK_EQUAL(sync.field("token_sha256"), "abc");
+  BOOST_CHECK(sync.flag("has_history"));
+  BOOST_CHECK(sync.body() == nullptr);
+  // The sealed token stays in the read model; jobs never carry it.
+  BOOST_CHECK(DeliveryReactor::job_for(event("connection-t1/chatline", "ClientTokenActivated",
+                                             R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                             R"("token_sealed":"SEALED"})"))
+                  ->find("SEALED") == std::string::npos);
+
+  const auto off = job_of(event("connection-t1/chatline", "ClientTokenDeactivated",
+                                R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                R"("token_sha256":"abc","reason":"app_removed"})"));
+  BOOST_CHECK_EQUAL(off.kind, "app_disabled");
+  BOOST_CHECK_EQUAL(off.body_json(), R"({"tenant_id":"t1","reason":"app_removed"})");
+
+  const auto removed = job_of(event("tenant-t1", "AppRemoved",
+                                    R"({"app_id":"app-1","provider_code":"chatline",)"
+                                    R"("app_version":"1.0","configuration_version":1,)"
+                                    R"("reason":"disabled"})"));
+  BOOST_CHECK_EQUAL(removed.kind, "remove_app");
+  BOOST_CHECK_EQUAL(removed.tenant_id, "t1");
+  BOOST_CHECK_EQUAL(removed.lane, "t1/chatline");
+  BOOST_CHECK_EQUAL(removed.field("app_id"), "app-1");
+  BOOST_CHECK_EQUAL(removed.field("reason"), "app_disabled");
+
+  BOOST_CHECK(!DeliveryReactor::job_for(event("tenant-t1", "AppInstalled", "{}")).has_value());
+  BOOST_CHECK(!DeliveryReactor::job_for(event("app-1", "AppRemoved", "{}")).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(malformed_jobs_are_refused) {
+  BOOST_CHECK(!parse_job("").has_value());
+  BOOST_CHECK(!parse_job("[]").has_value());
+  BOOST_CHECK(!parse_job(R"({"job_id":"j","kind":"send_message"})").has_value());
+  BOOST_CHECK(!parse_job(R"({"job_id":"j","kind":"k","tenant_id":"t","provider_code":"p",)"
+                         R"("lane":"l","created_at":"yesterday"})")
+                   .has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_gate_drops_work_of_a_connection_that_is_gone) {
+  const auto chat = job_of(event("chat-t1/chatline/c-9", "MessageSubmitted",
+                                 R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
+                                 R"("message_id":"m-1"})"));
+  std::string why;
+  // Active since before the job: call.
+  BOOST_CHECK(gate(chat, {true, true, "abc", true, false}, true, why) == Gate::call);
+  // Deactivated after the job: never again.
+  BOOST_CHECK(gate(chat, {true, false, "abc", true, true}, true, why) == Gate::drop);
+  // Activated again (another token) after the job: the job belonged to the old token.
+  BOOST_CHECK(gate(chat, {true, true, "def", false, true}, true, why) == Gate::drop);
+  // Not in the read model yet, or inactive as of before the job: the read model lags.
+  BOOST_CHECK(gate(chat, {}, true, why) == Gate::wait);
+  BOOST_CHECK(gate(chat, {true, false, "abc", true, false}, true, why) == Gate::wait);
+  // The app was removed for the tenant.
+  BOOST_CHECK(gate(chat, {true, true, "abc", true, false}, false, why) == Gate::drop);
+
+  const auto off = job_of(event("connection-t1/chatline", "ClientTokenDeactivated",
+                                R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                R"("token_sha256":"abc","reason":"app_removed"})"));
+  // The notice goes with the inactive connection's token, even with the app removed.
+  BOOST_CHECK(gate(off, {true, false, "abc", true, true}, false, why) == Gate::call);
+  BOOST_CHECK(gate(off, {true, true, "abc", true, false}, true, why) == Gate::call);
+  BOOST_CHECK(gate(off, {true, true, "def", false, true}, true, why) == Gate::drop);
+  BOOST_CHECK(gate(off, {true, true, "xyz", true, false}, true, why) == Gate::wait);
+
+  const auto sync = job_of(event("connection-t1/chatline", "ClientTokenActivated",
+                                 R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                 R"("token_sha256":"abc"})"));
+  BOOST_CHECK(gate(sync, {true, true, "abc", true, true}, true, why) == Gate::call);
+  BOOST_CHECK(gate(sync, {true, false, "abc", true, true}, true, why) == Gate::drop);
+  BOOST_CHECK(gate(sync, {true, false, "old", true, false}, true, why) == Gate::wait);
+  BOOST_CHECK(gate(sync, {true, true, "new", false, true}, true, why) == Gate::drop);
+}
+
+BOOST_AUTO_TEST_CASE(endpoint_urls_are_parsed) {
+  const auto u = parse_url("https://api.chatline.example/sb/messages?x=1");
+  BOOST_REQUIRE(u.has_value());
+  BOOST_CHECK(u->tls);
+  BOOST_CHECK_EQUAL(u->host, "api.chatline.example");
+  BOOST_CHECK_EQUAL(u->port, "443");
+  BOOST_CHECK_EQUAL(u->target, "/sb/messages?x=1");
+  const auto local = parse_url("http://127.0.0.1:8088");
+  BOOST_REQUIRE(local.has_value());
+  BOOST_CHECK(!local->tls);
+  BOOST_CHECK_EQUAL(local->port, "8088");
+  BOOST_CHECK_EQUAL(local->target, "/");
+  const auto v6 = parse_url("http://[::1]:9000/a");
+  BOOST_REQUIRE(v6.has_value());
+  BOOST_CHECK_EQUAL(v6->host, "::1");
+  BOOST_CHECK_EQUAL(v6->port, "9000");
+  BOOST_CHECK(!parse_url("ftp://x/").has_value());
+  BOOST_CHECK(!parse_url("http://:80/").has_value());
+  BOOST_CHECK(!parse_url("http://user@host/").has_value());
+  BOOST_CHECK(!parse_url("http://host:http/").has_value());
+}
