@@ -11,14 +11,19 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <csignal>
 #include <iostream>
 #include <thread>
 
 #include "api/config/config.hpp"
+#include "api/crypto/sealed_box.hpp"
 #include "api/cti/cti_service.hpp"
+#include "api/errors/error_log.hpp"
 #include "api/http/server.hpp"
 #include "api/routes/routes.hpp"
+#include "api/wiring/delivery_outcomes.hpp"
+#include "api/wiring/delivery_service.hpp"
 #include "api/wiring/readiness.hpp"
 #include "api/wiring/runtime.hpp"
 #include "api/wiring/store_metrics.hpp"
@@ -34,12 +39,16 @@ using namespace switchboard::api;
 int print_routes() {
   http::Metrics metrics;
   wiring::Runtime runtime{""};
+  const crypto::Key no_key{};
   routes::Services services{.metrics = metrics,
                             .readiness = {},
                             .auth = runtime.auth,
                             .platform = runtime.platform,
                             .access = runtime.access,
-                            .read_models = runtime.read_models};
+                            .read_models = runtime.read_models,
+                            .messaging = runtime.messaging,
+                            .secret_key = no_key,
+                            .public_api_errors = {}};
   http::Router router;
   routes::register_routes(router, services);
   for (const auto& route : router.routes()) {
@@ -48,8 +57,33 @@ int print_routes() {
   return 0;
 }
 
+delivery::DeliverySettings delivery_settings(const config::Config& config,
+                                             const crypto::Key& secret_key) {
+  const auto& m = config.messaging;
+  delivery::DeliverySettings settings;
+  settings.policy = {.retry_delay = m.retry_delay,
+                     .max_attempts = m.max_attempts,
+                     .unavailable_retry = m.unavailable_retry,
+                     .expiry = m.expiry};
+  settings.request_timeout = m.request_timeout;
+  settings.ack_wait = m.crash_takeover;
+  settings.database_url = config.database_url;
+  settings.secret_key = secret_key;
+  // Stream names take no dots: "switchboard" gives SWITCHBOARD_DELIVERY, switchboard.delivery.
+  settings.stream = config.nats_prefix + "_DELIVERY";
+  std::ranges::transform(settings.stream, settings.stream.begin(),
+                         [](unsigned char c) { return c == '-' ? '_' : std::toupper(c); });
+  settings.subject = config.nats_prefix + ".delivery";
+  return settings;
+}
+
 int serve(const config::Config& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  const auto secret_key = crypto::key_from_hex(config.messaging.secret_key);
+  if (!secret_key) {
+    std::cerr << "switchboard: messaging.secret_key: must be 64 hex characters\n";
+    return 2;
+  }
   // Signals are taken synchronously by one thread, so stopping is ordinary code, not a handler.
   // Blocked before any thread starts: every thread inherits the mask.
   sigset_t signals;
@@ -67,19 +101,31 @@ int serve(const config::Config& config) {
   projections.start();
   wiring::add_store_metrics(metrics, runtime.store, projections);
 
+  errors::ErrorLog error_log{runtime.read_models, config.messaging.error_retention_days};
+  error_log.start();
+  wiring::DeliveryOutcomes outcomes{runtime.auth, runtime.messaging};
+  wiring::DeliveryService delivery{runtime.store, outcomes, delivery_settings(config, *secret_key),
+                                   config.nats_url};
+  delivery.start();
+  delivery.add_metrics(metrics);
+
   routes::Services services{.metrics = metrics,
                             .readiness = {{"database", wiring::postgres_check(config.database_url)},
                                           {"nats", wiring::nats_check(config.nats_url)}},
                             .auth = runtime.auth,
                             .platform = runtime.platform,
                             .access = runtime.access,
-                            .read_models = runtime.read_models};
+                            .read_models = runtime.read_models,
+                            .messaging = runtime.messaging,
+                            .secret_key = *secret_key,
+                            .public_api_errors = error_log.observer()};
   // The long-poll wait stays below the request timeout, so a held request ends with 204, not a
   // timeout.
   api::cti::CtiService cti{
       runtime.store,
       {.database_url = config.database_url,
        .nats_url = config.nats_url,
+       .nats_prefix = config.nats_prefix,
        .connector = {.url = config.cti_url},
        .max_wait = std::clamp(config.server.request_timeout - std::chrono::seconds{5},
                               std::chrono::milliseconds{0}, std::chrono::milliseconds{25'000})}};
@@ -105,6 +151,8 @@ int serve(const config::Config& config) {
   }
   // Wakes the waiter when run() ended on its own (a start-up failure).
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  delivery.stop();
+  error_log.stop();
   return status;
 }
 

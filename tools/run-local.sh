@@ -42,6 +42,10 @@ url = $STACK_NATS_URL
 
 [cti]
 url = ws://127.0.0.1:$cti_port
+
+[messaging]
+# Seals the client tokens providers hand to tenants; a fresh key per local stack.
+secret_key = $(openssl rand -hex 32)
 CONF
 
 echo "PostgreSQL: $admin_url"

@@ -28,6 +28,17 @@ std::string Principal::actor() const {
          (kind == domain::access::TokenKind::service ? role : subject);
 }
 
+namespace {
+
+Authenticated of_kind(Authenticated result, domain::access::TokenKind kind, const char* detail) {
+  if (auto* p = std::get_if<Principal>(&result); p != nullptr && p->kind != kind) {
+    return forbidden(detail);
+  }
+  return result;
+}
+
+}  // namespace
+
 Authenticated Authenticator::authenticate(const http::Request& request) const {
   const auto header = request.header("Authorization");
   constexpr std::string_view scheme = "Bearer ";
@@ -41,17 +52,23 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
     pqxx::read_transaction tx(c);
     return tx.exec_params(
         "SELECT kind, subject, role, token_id::text FROM access_tokens"
-        " WHERE token_sha256 = $1 AND active",
+        " WHERE token_sha256 = $1 AND active"
+        " UNION ALL SELECT 'client', tenant_id || '/' || provider_code, '', ''"
+        " FROM messaging_connections WHERE token_sha256 = $1 AND active LIMIT 1",
         hash);
   });
-  if (rows.empty()) return unauthorized("the token is unknown or revoked");
+  if (rows.empty()) return unauthorized("the token is unknown, revoked or deactivated");
   Principal p;
-  p.kind = rows[0][0].c_str() == std::string_view("developer")
-               ? domain::access::TokenKind::developer
-               : domain::access::TokenKind::service;
+  p.kind = domain::access::token_kind(rows[0][0].c_str());
   p.subject = rows[0][1].c_str();
   p.role = rows[0][2].c_str();
   p.token_id = rows[0][3].c_str();
+  if (p.kind == domain::access::TokenKind::user || p.kind == domain::access::TokenKind::client) {
+    const auto slash = p.subject.find('/');
+    p.tenant = p.subject.substr(0, slash);
+    (p.kind == domain::access::TokenKind::user ? p.user : p.provider) =
+        slash == std::string::npos ? std::string() : p.subject.substr(slash + 1);
+  }
   return p;
 }
 
@@ -68,13 +85,18 @@ Authenticated Authenticator::service(const http::Request& request,
 }
 
 Authenticated Authenticator::developer(const http::Request& request) const {
-  auto result = authenticate(request);
-  if (auto* p = std::get_if<Principal>(&result)) {
-    if (p->kind != domain::access::TokenKind::developer) {
-      return forbidden("this endpoint needs a developer token");
-    }
-  }
-  return result;
+  return of_kind(authenticate(request), domain::access::TokenKind::developer,
+                 "this endpoint needs a developer token");
+}
+
+Authenticated Authenticator::user(const http::Request& request) const {
+  return of_kind(authenticate(request), domain::access::TokenKind::user,
+                 "this endpoint needs a CRM user's token");
+}
+
+Authenticated Authenticator::client(const http::Request& request) const {
+  return of_kind(authenticate(request), domain::access::TokenKind::client,
+                 "this endpoint needs a provider's client token");
 }
 
 }  // namespace switchboard::api::auth

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -18,11 +20,30 @@ namespace po = boost::program_options;
 
 po::options_description settings_description() {
   po::options_description d;
-  for (const char* name :
-       {"http.address", "http.port", "http.threads", "http.max_body_bytes",
-        "http.request_timeout_ms", "http.read_timeout_ms", "tls.cert_file", "tls.key_file",
-        "tls.client_ca_file", "tls.require_client_cert", "database.url", "database.admin_url",
-        "nats.url", "cti.url", "log.level"}) {
+  for (const char* name : {"http.address",
+                           "http.port",
+                           "http.threads",
+                           "http.max_body_bytes",
+                           "http.request_timeout_ms",
+                           "http.read_timeout_ms",
+                           "tls.cert_file",
+                           "tls.key_file",
+                           "tls.client_ca_file",
+                           "tls.require_client_cert",
+                           "database.url",
+                           "database.admin_url",
+                           "nats.url",
+                           "cti.url",
+                           "messaging.secret_key",
+                           "messaging.retry_delay_ms",
+                           "messaging.max_attempts",
+                           "messaging.unavailable_retry_ms",
+                           "messaging.expiry_ms",
+                           "messaging.request_timeout_ms",
+                           "messaging.crash_takeover_ms",
+                           "messaging.error_retention_days",
+                           "nats.prefix",
+                           "log.level"}) {
     d.add_options()(name, po::value<std::string>());
   }
   return d;
@@ -145,7 +166,41 @@ LoadResult parse(std::istream& in, std::string_view source) {
   c.database_url = r.required("database.url");
   c.database_admin_url = r.text("database.admin_url").value_or("");
   c.nats_url = r.required("nats.url");
+  c.nats_prefix = r.text("nats.prefix").value_or(c.nats_prefix);
+  if (c.nats_prefix.empty() || c.nats_prefix.size() > 64 ||
+      !std::ranges::all_of(c.nats_prefix, [](unsigned char ch) {
+        return std::islower(ch) || std::isdigit(ch) || ch == '_' || ch == '-';
+      })) {
+    r.fail("nats.prefix: 1 to 64 lower-case letters, digits, '_' or '-'");
+  }
   c.cti_url = r.required("cti.url");
+
+  auto& m = c.messaging;
+  m.secret_key = r.required("messaging.secret_key");
+  if (!m.secret_key.empty() &&
+      (m.secret_key.size() != 64 ||
+       !std::ranges::all_of(m.secret_key, [](unsigned char ch) { return std::isxdigit(ch); }))) {
+    r.fail("messaging.secret_key: must be 64 hex characters (openssl rand -hex 32)");
+  }
+  const auto duration = [&r](const char* name, std::chrono::milliseconds fallback) {
+    return std::chrono::milliseconds{
+        r.number<long>(name, 1, 86'400'000, "a duration in milliseconds")
+            .value_or(fallback.count())};
+  };
+  m.retry_delay = duration("messaging.retry_delay_ms", m.retry_delay);
+  m.max_attempts = r.number<int>("messaging.max_attempts", 1, 100, "a number of attempts")
+                       .value_or(m.max_attempts);
+  m.unavailable_retry = duration("messaging.unavailable_retry_ms", m.unavailable_retry);
+  m.expiry = duration("messaging.expiry_ms", m.expiry);
+  m.request_timeout = duration("messaging.request_timeout_ms", m.request_timeout);
+  m.crash_takeover = duration("messaging.crash_takeover_ms", m.crash_takeover);
+  if (m.crash_takeover < std::chrono::seconds{1}) {
+    r.fail("messaging.crash_takeover_ms: at least 1000 (a live node renews it well before)");
+  }
+  // The seed asks for at least 30 days of public API errors.
+  m.error_retention_days =
+      r.number<int>("messaging.error_retention_days", 30, 3650, "a number of days")
+          .value_or(m.error_retention_days);
 
   c.log_level = r.text("log.level").value_or(c.log_level);
   if (std::ranges::find(log_levels, c.log_level) == log_levels.end()) {

@@ -6,8 +6,10 @@
 //   [http]     address, port*, threads, max_body_bytes, request_timeout_ms, read_timeout_ms
 //   [tls]      cert_file, key_file, client_ca_file, require_client_cert
 //   [database] url*, admin_url
-//   [nats]     url*
+//   [nats]     url*, prefix
 //   [cti]      url*
+//   [messaging] secret_key*, retry_delay_ms, max_attempts, unavailable_retry_ms, expiry_ms,
+//              request_timeout_ms, crash_takeover_ms, error_retention_days
 //   [log]      level
 //
 // (* required)
@@ -22,6 +24,22 @@
 
 namespace switchboard::api::config {
 
+// Messaging with providers (seed 000): the key that seals client tokens at rest, and the delivery
+// rules' timings ("no answer -> retry after 5 s, at most 3 attempts"; "not sent within an hour ->
+// not sent"), configurable so tests can shorten them.
+struct MessagingSettings {
+  std::string secret_key;  // 64 hex characters: AES-256
+  std::chrono::milliseconds retry_delay{5'000};
+  int max_attempts = 3;
+  std::chrono::milliseconds unavailable_retry{30'000};
+  std::chrono::milliseconds expiry{3'600'000};
+  std::chrono::milliseconds request_timeout{10'000};
+  // How long jobs a crashed node held wait before another node may run them (the broker's ack
+  // deadline; a live node keeps extending it).
+  std::chrono::milliseconds crash_takeover{30'000};
+  int error_retention_days = 30;
+};
+
 struct Config {
   http::ServerSettings server;
   // The application role; cannot UPDATE or DELETE events.
@@ -29,7 +47,11 @@ struct Config {
   // The owner role, for migrations; empty when not configured.
   std::string database_admin_url;
   std::string nats_url;
+  // Starts every subject and stream name this cluster uses: the nodes of one cluster share it,
+  // clusters sharing a nats-server each need their own.
+  std::string nats_prefix = "switchboard";
   std::string cti_url;
+  MessagingSettings messaging;
   // A spdlog level name: trace, debug, info, warn, error, critical, off.
   std::string log_level = "info";
 };

@@ -10,9 +10,6 @@
 namespace switchboard::api::cti {
 namespace {
 
-constexpr const char* command_subject = "switchboard.cti.command";
-constexpr const char* attach_subject = "switchboard.cti.attach";
-constexpr const char* detach_subject = "switchboard.cti.detach";
 // Blocking NATS requests wait on these; more than the commands in flight at once on one node is
 // rarely needed.
 constexpr int relay_threads = 8;
@@ -75,8 +72,14 @@ struct CtiRelay::Subscriptions {
   }
 };
 
-CtiRelay::CtiRelay(std::string nats_url, std::chrono::milliseconds timeout)
-    : url_(std::move(nats_url)), timeout_(timeout), requests_(relay_threads) {}
+CtiRelay::CtiRelay(std::string nats_url, const std::string& subject_prefix,
+                   std::chrono::milliseconds timeout)
+    : url_(std::move(nats_url)),
+      command_subject_(subject_prefix + ".cti.command"),
+      attach_subject_(subject_prefix + ".cti.attach"),
+      detach_subject_(subject_prefix + ".cti.detach"),
+      timeout_(timeout),
+      requests_(relay_threads) {}
 
 CtiRelay::~CtiRelay() {
   stop_serving();
@@ -120,14 +123,14 @@ bool CtiRelay::serve(CommandHandler on_command, LoginHandler on_attach, LoginHan
                                                static_cast<int>(text.size()));
                       });
   };
-  natsStatus s = natsConnection_QueueSubscribe(&subs->command, c->raw(), command_subject, "cti",
-                                               command_handler, this);
+  natsStatus s = natsConnection_QueueSubscribe(&subs->command, c->raw(), command_subject_.c_str(),
+                                               "cti", command_handler, this);
   if (s == NATS_OK) {
-    s = natsConnection_Subscribe(&subs->attach, c->raw(), attach_subject, login_handler,
+    s = natsConnection_Subscribe(&subs->attach, c->raw(), attach_subject_.c_str(), login_handler,
                                  &on_attach_);
   }
   if (s == NATS_OK) {
-    s = natsConnection_Subscribe(&subs->detach, c->raw(), detach_subject, login_handler,
+    s = natsConnection_Subscribe(&subs->detach, c->raw(), detach_subject_.c_str(), login_handler,
                                  &on_detach_);
   }
   if (s == NATS_OK) s = natsConnection_Flush(c->raw());
@@ -169,7 +172,7 @@ void CtiRelay::forward_command(const std::string& login, std::string rid, std::s
     }
     natsMsg* answer = nullptr;
     const natsStatus s =
-        natsConnection_Request(&answer, connection, command_subject, payload.data(),
+        natsConnection_Request(&answer, connection, command_subject_.c_str(), payload.data(),
                                static_cast<int>(payload.size()), timeout_.count());
     if (s == NATS_TIMEOUT) {
       return done(Reply{Reply::Status::timeout, "the CTI owner node did not answer in time", {}});
@@ -188,12 +191,14 @@ void CtiRelay::forward_command(const std::string& login, std::string rid, std::s
 
 void CtiRelay::forward_attach(const std::string& login) {
   std::lock_guard lock(mutex_);
-  if (auto* c = client()) natsConnection_PublishString(c->raw(), attach_subject, login.c_str());
+  if (auto* c = client())
+    natsConnection_PublishString(c->raw(), attach_subject_.c_str(), login.c_str());
 }
 
 void CtiRelay::forward_detach(const std::string& login) {
   std::lock_guard lock(mutex_);
-  if (auto* c = client()) natsConnection_PublishString(c->raw(), detach_subject, login.c_str());
+  if (auto* c = client())
+    natsConnection_PublishString(c->raw(), detach_subject_.c_str(), login.c_str());
 }
 
 }  // namespace switchboard::api::cti

@@ -28,8 +28,10 @@ class CtiRelay {
                                             std::string message, std::function<void(Reply)>)>;
   using LoginHandler = std::function<void(const std::string& login)>;
 
-  // Connects lazily; `timeout` bounds a forwarded command's wait for the owner's answer.
-  CtiRelay(std::string nats_url, std::chrono::milliseconds timeout);
+  // Connects lazily; `timeout` bounds a forwarded command's wait for the owner's answer. The
+  // subjects start with `subject_prefix` (one per cluster sharing the nats-server).
+  CtiRelay(std::string nats_url, const std::string& subject_prefix,
+           std::chrono::milliseconds timeout);
   ~CtiRelay();
   CtiRelay(const CtiRelay&) = delete;
   CtiRelay& operator=(const CtiRelay&) = delete;
@@ -49,6 +51,9 @@ class CtiRelay {
   nats::NatsClient* client();
 
   std::string url_;
+  std::string command_subject_;
+  std::string attach_subject_;
+  std::string detach_subject_;
   std::chrono::milliseconds timeout_;
   std::mutex mutex_;
   std::unique_ptr<nats::NatsClient> client_;

@@ -27,7 +27,8 @@ CtiService::CtiService(eventstore::EventStore& store, CtiSettings settings)
                  }),
       feed_(settings_.database_url),
       pool_(std::make_unique<eventstore::ConnectionPool>(settings_.database_url, 2)),
-      relay_(settings_.nats_url, settings_.connector.command_timeout + std::chrono::seconds{2}) {}
+      relay_(settings_.nats_url, settings_.nats_prefix,
+             settings_.connector.command_timeout + std::chrono::seconds{2}) {}
 
 CtiService::~CtiService() {
   stop();

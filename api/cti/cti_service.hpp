@@ -36,6 +36,7 @@ namespace switchboard::api::cti {
 struct CtiSettings {
   std::string database_url;
   std::string nats_url;
+  std::string nats_prefix = "switchboard";  // the relay's subjects start with it
   ConnectorOptions connector;
   // The longest long-poll wait; kept below the server's request timeout.
   std::chrono::milliseconds max_wait{25'000};

@@ -166,6 +166,13 @@ std::string keyword_message(std::string_view keyword, const rapidjson::Value* sc
   return fmt::format("fails the '{}' constraint", keyword);
 }
 
+// "file.json#/pointer" -> ("file", "/pointer"); "#/pointer" -> ("", "/pointer").
+std::pair<std::string_view, std::string_view> split_ref(std::string_view ref) {
+  const auto hash = ref.find('#');
+  const auto file = ref.substr(0, hash);
+  return {strip_json_suffix(file), hash == std::string_view::npos ? "" : ref.substr(hash + 1)};
+}
+
 // RapidJSON reports a failed "required" at the object; the names of the missing members come
 // from the schema.
 std::vector<FieldError> missing_members(const rapidjson::Value& schema,
@@ -253,8 +260,10 @@ std::optional<Response> SchemaRegistry::validate(std::string_view schema_name,
   const rapidjson::Value* instance = validator.GetInvalidDocumentPointer().Get(document);
 
   std::vector<FieldError> errors;
-  if (keyword == "required" && schema != nullptr && instance != nullptr) {
-    errors = missing_members(*schema, *instance, at);
+  if (keyword == "required" && instance != nullptr) {
+    if (const auto* applies = schema_for(compiled, validator.GetInvalidDocumentPointer())) {
+      errors = missing_members(*applies, *instance, at);
+    }
   }
   if (errors.empty()) errors.push_back({at, keyword_message(keyword, schema)});
 
@@ -264,6 +273,44 @@ std::optional<Response> SchemaRegistry::validate(std::string_view schema_name,
   }
   detail.pop_back();
   return problem(400, "invalid request body", std::move(detail), std::move(errors));
+}
+
+const rapidjson::Value* SchemaRegistry::schema_for(const Compiled& compiled,
+                                                   const rapidjson::Pointer& instance) const {
+  // RapidJSON names the failing schema by a pointer that loses the file once a "$ref" led to
+  // another one, so the schema is found again by walking the instance's path from the root:
+  // "$ref", then "properties" for a member or "items" for an element.
+  const Compiled* file = &compiled;
+  const rapidjson::Value* schema = &compiled.source;
+  const auto resolve = [&] {
+    for (int hops = 0; schema != nullptr && schema->IsObject() && hops < 16; ++hops) {
+      const auto ref = schema->FindMember("$ref");
+      if (ref == schema->MemberEnd() || !ref->value.IsString()) return;
+      const auto [name, target] = split_ref(ref->value.GetString());
+      if (!name.empty()) {
+        const auto it = schemas_.find(name);
+        if (it == schemas_.end()) return void(schema = nullptr);
+        file = it->second.get();
+      }
+      schema = rapidjson::Pointer(target.data(), target.size()).Get(file->source);
+    }
+  };
+  resolve();
+  for (std::size_t i = 0; schema != nullptr && i < instance.GetTokenCount(); ++i) {
+    const auto& token = instance.GetTokens()[i];
+    const bool element = token.index != rapidjson::kPointerInvalidIndex;
+    const auto child = schema->FindMember(element ? "items" : "properties");
+    if (child == schema->MemberEnd()) return nullptr;
+    if (element) {
+      schema = &child->value;
+    } else {
+      const auto member =
+          child->value.FindMember(rapidjson::Value(rapidjson::StringRef(token.name, token.length)));
+      schema = member == child->value.MemberEnd() ? nullptr : &member->value;
+    }
+    resolve();
+  }
+  return schema;
 }
 
 const SchemaRegistry& builtin_schemas() {

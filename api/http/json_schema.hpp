@@ -4,6 +4,8 @@
 // lives in api/schemas/*.json; CMake embeds that folder into the binary, so the server and
 // docs/openapi.yaml read the same files.
 
+#include <rapidjson/pointer.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,6 +46,9 @@ class SchemaRegistry {
 
  private:
   struct Compiled;
+  // The schema that applies at `instance` (a path into a body), or null when it cannot tell.
+  const rapidjson::Value* schema_for(const Compiled& compiled,
+                                     const rapidjson::Pointer& instance) const;
   std::map<std::string, std::unique_ptr<Compiled>, std::less<>> schemas_;
 };
 

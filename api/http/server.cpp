@@ -251,6 +251,18 @@ struct Server::Impl {
         std::make_shared<Exchange>(req, entry.route, std::string{to_string(entry.method)},
                                    client_request_id(req->header()), metrics);
     Responder respond = [exchange](Response response) { exchange->send(std::move(response)); };
+    if (entry.options.on_error) {
+      const auto authorization =
+          req->header().get_field_or(restinio::http_field::authorization, "");
+      respond = [exchange, &entry, authorization](Response response) {
+        if (response.status >= 400) {
+          entry.options.on_error({std::string{to_string(entry.method)}, entry.route,
+                                  exchange->request_id(), authorization, response.status,
+                                  response.body});
+        }
+        exchange->send(std::move(response));
+      };
+    }
 
     try {
       auto request = build_request(entry, req, params, exchange->request_id());

@@ -69,11 +69,25 @@ using Handler = std::function<Response(const Request&)>;
 using Responder = std::function<void(Response)>;
 using AsyncHandler = std::function<void(Request, Responder)>;
 
+// An error answer (4xx or 5xx) as a route's observer sees it: refusals made before the handler
+// (bad JSON, schema, size) included.
+struct ErrorReport {
+  std::string method;
+  std::string route;
+  std::string request_id;
+  std::string authorization;  // the Authorization header, to tell who called
+  int status = 0;
+  std::string problem;  // the response body
+};
+using ErrorObserver = std::function<void(ErrorReport)>;
+
 struct RouteOptions {
   // Empty: no body schema. Otherwise the name of a JSON Schema in api/schemas (without ".json"),
   // checked before the handler runs.
   std::string body_schema;
   std::size_t max_body_bytes = 1 << 20;
+  // Told about every error answer of the route (the public API's error log).
+  ErrorObserver on_error;
 };
 
 }  // namespace switchboard::api::http

@@ -18,7 +18,15 @@ commands::CommandContext command_context(const http::Request& request,
 }
 
 std::string canonical_command(const http::Request& request) {
-  return std::string(http::to_string(request.method)) + " " + request.path + "\n" + request.body;
+  auto text = std::string(http::to_string(request.method)) + " " + request.path;
+  // The query is part of some commands (DELETE ...?reason=removed): the same key with another
+  // reason is another request.
+  char separator = '?';
+  for (const auto& [name, value] : request.query) {
+    text += separator + name + "=" + value;
+    separator = '&';
+  }
+  return text + "\n" + request.body;
 }
 
 http::Response respond(const commands::CommandOutcome& outcome, http::Response success) {

@@ -15,7 +15,7 @@ namespace switchboard::api::routes {
 commands::CommandContext command_context(const http::Request& request,
                                          const auth::Principal& principal, std::string tenant = {});
 
-// The text an Idempotency-Key is bound to: method, path and body.
+// The text an Idempotency-Key is bound to: method, path, query and body.
 std::string canonical_command(const http::Request& request);
 
 // accepted/duplicate -> `success` (status and body); rejected -> 400/403/404/409 problem naming

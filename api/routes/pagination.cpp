@@ -21,13 +21,22 @@ std::variant<PageRequest, http::Response> page_request(const http::Request& requ
     }
   }
   if (const auto cursor = request.query_param("cursor")) {
-    if (cursor->empty() || cursor->size() > 256) {
-      return http::problem(400, "invalid request", "bad query parameter",
-                           {{"cursor", "pass the next_cursor of the previous page"}});
-    }
+    if (cursor->empty() || cursor->size() > 256) return bad_cursor();
     page.cursor = *cursor;
   }
   return page;
+}
+
+std::optional<std::int64_t> to_integer(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+http::Response bad_cursor() {
+  return http::problem(400, "invalid request", "bad query parameter",
+                       {{"cursor", "pass the next_cursor of the previous page"}});
 }
 
 std::string page_json(const std::vector<std::string>& items_json,

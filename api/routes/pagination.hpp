@@ -4,8 +4,10 @@
 // opaque `cursor` taken from the previous page's `next_cursor`.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -20,6 +22,13 @@ struct PageRequest {
 
 // The page asked for, or a 400 problem naming the bad parameter.
 std::variant<PageRequest, http::Response> page_request(const http::Request& request);
+
+// A non-negative decimal integer, or nullopt (cursors that are positions or versions, numeric
+// query parameters).
+std::optional<std::int64_t> to_integer(std::string_view text);
+
+// 400 naming `cursor`: one the server never handed out.
+http::Response bad_cursor();
 
 // {"items": [<each of items_json>], "next_cursor": "..." | null}
 std::string page_json(const std::vector<std::string>& items_json,

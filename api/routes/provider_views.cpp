@@ -1,7 +1,8 @@
 #include "api/routes/provider_views.hpp"
 
-#include <charconv>
 #include <pqxx/pqxx>
+
+#include "api/routes/sql_views.hpp"
 
 namespace switchboard::api::routes {
 namespace {
@@ -9,46 +10,6 @@ namespace {
 namespace pp = domain::provider_platform;
 using domain::JsonWriter;
 using domain::put;
-
-std::optional<std::int64_t> to_integer(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
-void put_nullable(JsonWriter& w, const char* key, const pqxx::field& f) {
-  w.Key(key);
-  if (f.is_null()) {
-    w.Null();
-  } else {
-    w.String(f.c_str());
-  }
-}
-
-void put_nullable_number(JsonWriter& w, const char* key, const pqxx::field& f) {
-  w.Key(key);
-  if (f.is_null()) {
-    w.Null();
-  } else {
-    w.Int64(f.as<std::int64_t>());
-  }
-}
-
-void put_nullable_flag(JsonWriter& w, const char* key, const pqxx::field& f) {
-  w.Key(key);
-  if (f.is_null()) {
-    w.Null();
-  } else {
-    w.Bool(f.as<bool>());
-  }
-}
-
-// A timestamptz column as ISO 8601 UTC text (NULL stays NULL).
-std::string iso_time(std::string_view column) {
-  return "to_char(" + std::string(column) +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-}
 
 const std::string kAppColumns =
     "app_id, system_name, developer_id, provider_code, scope_enabled_in, active_configuration,"
@@ -126,20 +87,6 @@ void write_configuration(JsonWriter& w, const pqxx::row& r) {
 const std::string kConfigurationColumns =
     "provider_code, version, app_version, auth_type, state, " + iso_time("uploaded_at") + ", " +
     iso_time("deleted_at") + ", endpoints::text";
-
-// One page from rows fetched with LIMIT page.limit + 1: the extra row only says there is more.
-template <class WriteItem, class Cursor>
-std::string page_of(const pqxx::result& rows, std::size_t limit, WriteItem&& write_item,
-                    Cursor&& cursor_of) {
-  std::vector<std::string> items;
-  for (std::size_t i = 0; i < rows.size() && i < limit; ++i) {
-    items.push_back(
-        domain::json_object([&](JsonWriter& w) { write_item(w, rows[static_cast<int>(i)]); }));
-  }
-  std::optional<std::string> next;
-  if (rows.size() > limit) next = cursor_of(rows[static_cast<int>(limit) - 1]);
-  return page_json(items, next);
-}
 
 }  // namespace
 

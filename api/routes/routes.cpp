@@ -1,9 +1,11 @@
 #include "api/routes/routes.hpp"
 
 #include "api/routes/admin/admin.hpp"
+#include "api/routes/crm/crm.hpp"
 #include "api/routes/cti/cti_routes.hpp"
 #include "api/routes/developer/developer.hpp"
 #include "api/routes/marketplace/marketplace.hpp"
+#include "api/routes/public_api/public_api.hpp"
 
 namespace switchboard::api::routes {
 
@@ -25,6 +27,13 @@ void register_routes(http::Router& router, Services& services) {
   admin::register_routes(
       router,
       {.auth = services.auth, .platform = services.platform, .read_models = services.read_models});
+  public_api::register_routes(router, {.auth = services.auth, .messaging = services.messaging},
+                              services.public_api_errors);
+  crm::register_routes(router, {.auth = services.auth,
+                                .messaging = services.messaging,
+                                .platform = services.platform,
+                                .read_models = services.read_models,
+                                .secret_key = services.secret_key});
   cti::register_cti_routes(router, services.cti);
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "api/auth/authenticator.hpp"
+#include "api/crypto/sealed_box.hpp"
+#include "api/cti/cti_service.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/router.hpp"
-#include "api/auth/authenticator.hpp"
-#include "api/cti/cti_service.hpp"
 #include "api/routes/operations/operations.hpp"
 #include "commands/access/access_commands.hpp"
+#include "commands/messaging/messaging_commands.hpp"
 #include "commands/provider_platform/platform_commands.hpp"
 #include "eventstore/connection_pool.hpp"
 
@@ -22,6 +24,12 @@ struct Services {
   commands::access::AccessCommands& access;
   // Projection tables, for query routes.
   eventstore::ConnectionPool& read_models;
+  // Messaging (seeds 000, 001): the provider's public API and the CRM API.
+  commands::messaging::MessagingCommands& messaging;
+  const crypto::Key& secret_key;
+  // Receives the public API's error answers (api/errors/error_log.hpp); empty when only listing
+  // routes.
+  http::ErrorObserver public_api_errors;
   // The CTI middleware (seed 004); null when only listing routes.
   api::cti::CtiService* cti = nullptr;
 };

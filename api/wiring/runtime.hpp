@@ -4,6 +4,7 @@
 
 #include "api/auth/authenticator.hpp"
 #include "commands/access/access_commands.hpp"
+#include "commands/messaging/messaging_commands.hpp"
 #include "commands/provider_platform/platform_commands.hpp"
 #include "eventstore/connection_pool.hpp"
 #include "eventstore/event_store.hpp"
@@ -18,13 +19,15 @@ struct Runtime {
         read_models(database_url, 8),
         auth(read_models),
         platform(store),
-        access(store) {}
+        access(store),
+        messaging(store) {}
 
   eventstore::EventStore store;
   eventstore::ConnectionPool read_models;
   auth::Authenticator auth;
   commands::provider_platform::PlatformCommands platform;
   commands::access::AccessCommands access;
+  commands::messaging::MessagingCommands messaging;
 };
 
 }  // namespace switchboard::api::wiring

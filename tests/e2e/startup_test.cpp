@@ -20,7 +20,8 @@ e2e::RunResult start_with(const e2e::Settings& overrides) {
 BOOST_AUTO_TEST_SUITE(startup)
 
 BOOST_AUTO_TEST_CASE(refuses_a_missing_required_setting_naming_it) {
-  for (const char* name : {"http.port", "database.url", "nats.url", "cti.url"}) {
+  for (const char* name :
+       {"http.port", "database.url", "nats.url", "cti.url", "messaging.secret_key"}) {
     const auto r = start_with({{name, ""}});
     BOOST_TEST(r.exit_code == 2, name);
     BOOST_TEST(r.err.find(std::string{name} + " is required") != std::string::npos, r.err);

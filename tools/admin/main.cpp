@@ -19,12 +19,9 @@ struct Command {
 };
 
 constexpr std::array kCommands{
-    Command{"migrate", run_migrate},
-    Command{"projections", run_projections},
-    Command{"verify", run_verify},
-    Command{"audit", run_audit},
-    Command{"tokens", run_tokens},
-    Command{"agents", run_agents},
+    Command{"migrate", run_migrate}, Command{"projections", run_projections},
+    Command{"verify", run_verify},   Command{"audit", run_audit},
+    Command{"tokens", run_tokens},   Command{"agents", run_agents},
 };
 
 constexpr const char* kOverview =
@@ -110,8 +107,10 @@ int run(int argc, char** argv) {
     const auto found = std::find_if(kCommands.begin(), kCommands.end(),
                                     [&](const Command& c) { return line.command == c.name; });
     if (found == kCommands.end()) {
-      throw UsageError(fmt::format(
-          "unknown command '{}'; commands: migrate, projections, verify, audit", line.command));
+      // Listed from the table, so a new command is never missing from the hint.
+      std::string names;
+      for (const auto& c : kCommands) names += (names.empty() ? "" : ", ") + std::string(c.name);
+      throw UsageError(fmt::format("unknown command '{}'; commands: {}", line.command, names));
     }
     help_hint = fmt::format("switchboard-admin {} --help", line.command);
     return found->run(line.invocation);

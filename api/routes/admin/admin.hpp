@@ -27,5 +27,7 @@ http::Handler record_test_stand_result(Dependencies deps);
 http::Handler approve_for_production(Dependencies deps);
 // GET /admin/v1/providers
 http::Handler list_providers(Dependencies deps);
+// GET /admin/v1/errors
+http::Handler list_errors(Dependencies deps);
 
 }  // namespace switchboard::api::routes::admin

@@ -11,6 +11,7 @@ void register_routes(http::Router& router, Dependencies deps) {
   router.add(Method::post, "/admin/v1/apps/:app_id/production-approval",
              approve_for_production(deps), {.body_schema = "production_approval"});
   router.add(Method::get, "/admin/v1/providers", list_providers(deps));
+  router.add(Method::get, "/admin/v1/errors", list_errors(deps));
 }
 
 }  // namespace switchboard::api::routes::admin

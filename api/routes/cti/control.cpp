@@ -47,33 +47,28 @@ http::Response answer(const std::string& rid, const Reply& reply) {
 // the command, sends it and answers with the CTI API's reply: 200 Ok/data, 502 Error or no
 // connection, 504 no reply in time.
 http::AsyncHandler control(api::cti::CtiService* service) {
-  return [service](http::Request request, http::Responder respond) {
-    if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
-    service->post([service, request = std::move(request), respond = std::move(respond)] {
-      auto caller = authenticate(service, request);
-      if (auto* refusal = std::get_if<http::Response>(&caller)) return respond(std::move(*refusal));
-      const auto agent = std::get<commands::cti::AuthenticatedAgent>(std::move(caller));
+  return as_agent(service, [service](const http::Request& request,
+                                     const commands::cti::AuthenticatedAgent& agent,
+                                     http::Responder respond) {
+    auto parsed = domain::cti::parse_control(request.body);
+    if (auto* r = std::get_if<domain::Rejection>(&parsed)) return respond(rejection_problem(*r));
+    const domain::cti::IssueCommand command{std::get<domain::cti::ControlCommand>(parsed),
+                                            service->connector().next_rid()};
 
-      auto parsed = domain::cti::parse_control(request.body);
-      if (auto* r = std::get_if<domain::Rejection>(&parsed)) return respond(rejection_problem(*r));
-      const domain::cti::IssueCommand command{std::get<domain::cti::ControlCommand>(parsed),
-                                              service->connector().next_rid()};
+    const auto outcome =
+        service->lines().issue(agent.cti_login, command, agent_context(request, agent.agent_login));
+    if (outcome.status == commands::CommandOutcome::Status::rejected) {
+      return respond(rejection_problem(outcome.rejection));
+    }
+    if (!outcome.ok())
+      return respond(http::problem(500, "cannot record the command", outcome.error));
 
-      const auto outcome = service->lines().issue(agent.cti_login, command,
-                                                  agent_context(request, agent.agent_login));
-      if (outcome.status == commands::CommandOutcome::Status::rejected) {
-        return respond(rejection_problem(outcome.rejection));
-      }
-      if (!outcome.ok())
-        return respond(http::problem(500, "cannot record the command", outcome.error));
-
-      service->send(agent.cti_login, command.rid,
-                    domain::cti::cti_message(command.command, agent.cti_login, command.rid),
-                    [respond = std::move(respond), rid = command.rid](Reply reply) {
-                      respond(answer(rid, reply));
-                    });
-    });
-  };
+    service->send(agent.cti_login, command.rid,
+                  domain::cti::cti_message(command.command, agent.cti_login, command.rid),
+                  [respond = std::move(respond), rid = command.rid](Reply reply) {
+                    respond(answer(rid, reply));
+                  });
+  });
 }
 
 }  // namespace switchboard::api::routes::cti

@@ -1,84 +1,68 @@
-#include <charconv>
-
 #include "api/routes/cti/cti_routes.hpp"
 #include "api/routes/cti/session_auth.hpp"
+#include "api/routes/pagination.hpp"
 
 namespace switchboard::api::routes::cti {
-namespace {
-
-std::optional<std::int64_t> non_negative(const std::string& text) {
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
-}  // namespace
 
 // GET /api/v1/events[?after=SEQ][&wait=SECONDS]: the caller's unacknowledged events after SEQ.
 // `after` acknowledges every event up to SEQ (they are never handed out again); an agent whose
 // response was lost simply asks again with its previous `after`. `wait` holds the request until an
 // event arrives (long-poll), at most the server's limit. 200 with events, 204 with none.
 http::AsyncHandler events(api::cti::CtiService* service) {
-  return [service](http::Request request, http::Responder respond) {
-    if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
-    service->post([service, request = std::move(request), respond = std::move(respond)] {
-      auto caller = authenticate(service, request);
-      if (auto* refusal = std::get_if<http::Response>(&caller)) return respond(std::move(*refusal));
-      const auto agent = std::get<commands::cti::AuthenticatedAgent>(std::move(caller));
-
-      std::int64_t after = 0;
-      if (const auto text = request.query_param("after")) {
-        const auto value = non_negative(*text);
-        if (!value) {
-          return respond(http::problem(400, "invalid query parameter", "after must be an event seq",
-                                       {{"after", "must be a non-negative integer"}}));
-        }
-        after = *value;
+  return as_agent(service, [service](const http::Request& request,
+                                     const commands::cti::AuthenticatedAgent& agent,
+                                     http::Responder respond) {
+    std::int64_t after = 0;
+    if (const auto text = request.query_param("after")) {
+      const auto value = to_integer(*text);
+      if (!value) {
+        return respond(http::problem(400, "invalid query parameter", "after must be an event seq",
+                                     {{"after", "must be a non-negative integer"}}));
       }
-      std::chrono::milliseconds wait{0};
-      if (const auto text = request.query_param("wait")) {
-        const auto value = non_negative(*text);
-        const auto limit = std::chrono::duration_cast<std::chrono::seconds>(service->max_wait());
-        if (!value || *value > limit.count()) {
-          return respond(http::problem(
-              400, "invalid query parameter", "wait is in seconds",
-              {{"wait", "must be an integer from 0 to " + std::to_string(limit.count())}}));
-        }
-        wait = std::chrono::seconds{*value};
+      after = *value;
+    }
+    std::chrono::milliseconds wait{0};
+    if (const auto text = request.query_param("wait")) {
+      const auto value = to_integer(*text);
+      const auto limit = std::chrono::duration_cast<std::chrono::seconds>(service->max_wait());
+      if (!value || *value > limit.count()) {
+        return respond(http::problem(
+            400, "invalid query parameter", "wait is in seconds",
+            {{"wait", "must be an integer from 0 to " + std::to_string(limit.count())}}));
       }
+      wait = std::chrono::seconds{*value};
+    }
 
-      if (!request.query_param("after")) {
-        // Without a cursor the agent gets everything it has not acknowledged, also when the
-        // projection has not applied its latest acknowledgement yet.
-        after = service->lines().acknowledged(agent.cti_login);
-      } else if (after > 0) {
-        const auto outcome = service->lines().acknowledge(
-            agent.cti_login, after, agent_context(request, agent.agent_login));
-        if (outcome.status == commands::CommandOutcome::Status::rejected) {
-          return respond(rejection_problem(outcome.rejection));
-        }
-        if (!outcome.ok()) {
-          return respond(http::problem(500, "cannot acknowledge events", outcome.error));
-        }
+    if (!request.query_param("after")) {
+      // Without a cursor the agent gets everything it has not acknowledged, also when the
+      // projection has not applied its latest acknowledgement yet.
+      after = service->lines().acknowledged(agent.cti_login);
+    } else if (after > 0) {
+      const auto outcome = service->lines().acknowledge(agent.cti_login, after,
+                                                        agent_context(request, agent.agent_login));
+      if (outcome.status == commands::CommandOutcome::Status::rejected) {
+        return respond(rejection_problem(outcome.rejection));
       }
+      if (!outcome.ok()) {
+        return respond(http::problem(500, "cannot acknowledge events", outcome.error));
+      }
+    }
 
-      service->feed().poll(agent.cti_login, after, wait,
-                           [respond = std::move(respond)](api::cti::FeedResult result) {
-                             using Status = api::cti::FeedResult::Status;
-                             switch (result.status) {
-                               case Status::events:
-                                 return respond(http::json(200, std::move(result.body)));
-                               case Status::empty:
-                                 return respond(http::Response{
-                                     .status = 204, .content_type = {}, .body = {}, .headers = {}});
-                               case Status::failed:
-                                 break;
-                             }
-                             respond(http::problem(500, "cannot read events", result.error));
-                           });
-    });
-  };
+    service->feed().poll(
+        agent.cti_login, after, wait, [respond = std::move(respond)](api::cti::FeedResult result) {
+          using Status = api::cti::FeedResult::Status;
+          switch (result.status) {
+            case Status::events:
+              return respond(http::json(200, std::move(result.body)));
+            case Status::empty:
+              return respond(
+                  http::Response{.status = 204, .content_type = {}, .body = {}, .headers = {}});
+            case Status::failed:
+              break;
+          }
+          respond(http::problem(500, "cannot read events", result.error));
+        });
+  });
 }
 
 }  // namespace switchboard::api::routes::cti

@@ -84,4 +84,17 @@ http::Response rejection_problem(const domain::Rejection& rejection) {
                        std::move(errors));
 }
 
+http::AsyncHandler as_agent(api::cti::CtiService* service, AgentHandler handle) {
+  return [service, handle = std::move(handle)](http::Request request, http::Responder respond) {
+    if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
+    service->post(
+        [service, handle, request = std::move(request), respond = std::move(respond)]() mutable {
+          auto caller = authenticate(service, request);
+          if (auto* refusal = std::get_if<http::Response>(&caller))
+            return respond(std::move(*refusal));
+          handle(request, std::get<commands::cti::AuthenticatedAgent>(caller), std::move(respond));
+        });
+  };
+}
+
 }  // namespace switchboard::api::routes::cti

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -20,6 +21,12 @@ std::optional<std::string> session_token(const http::Request& request);
 // CTI middleware is not configured.
 std::variant<commands::cti::AuthenticatedAgent, http::Response> authenticate(
     api::cti::CtiService* service, const http::Request& request);
+
+// What control and events do for an agent's request: off the HTTP thread, with the agent
+// authenticated (401/503 are answered here, `handle` never sees them).
+using AgentHandler = std::function<void(const http::Request&,
+                                        const commands::cti::AuthenticatedAgent&, http::Responder)>;
+http::AsyncHandler as_agent(api::cti::CtiService* service, AgentHandler handle);
 
 // Metadata for the commands an agent's request causes.
 commands::CommandContext agent_context(const http::Request& request, const std::string& agent);

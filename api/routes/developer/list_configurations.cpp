@@ -17,10 +17,7 @@ http::Handler list_configurations(Dependencies deps) {
       pqxx::read_transaction tx(c);
       return configurations_page_json(tx, app_id, std::get<PageRequest>(page));
     });
-    if (!body) {
-      return http::problem(400, "invalid request", "bad query parameter",
-                           {{"cursor", "pass the next_cursor of the previous page"}});
-    }
+    if (!body) return bad_cursor();
     return http::json(200, *body);
   };
 }

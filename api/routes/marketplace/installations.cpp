@@ -26,9 +26,9 @@ std::variant<InstallationCall, http::Response> installation_call(const Dependenc
                                                                  const http::Request& request) {
   auto caller = deps.auth.service(request, {"marketplace", "admin"});
   if (auto* refused = std::get_if<http::Response>(&caller)) return std::move(*refused);
-  InstallationCall call{std::get<auth::Principal>(std::move(caller)), {}, {}};
+  InstallationCall call{std::get<auth::Principal>(std::move(caller)), {}, {}, {}};
   std::vector<http::FieldError> errors;
-  for (const char* name : {"tenant_id", "app_id"}) {
+  for (const char* name : {"tenant_id", "app_id", "user_id"}) {
     const auto it = request.params.find(name);
     if (it == request.params.end()) continue;
     if (!valid_id(it->second)) {
@@ -36,12 +36,24 @@ std::variant<InstallationCall, http::Response> installation_call(const Dependenc
                         "letters, digits, '_', '.' and '-', 1 to 64, starting with a"
                         " letter or digit"});
     }
-    (name == std::string_view("tenant_id") ? call.tenant_id : call.app_id) = it->second;
+    (name == std::string_view("tenant_id") ? call.tenant_id
+     : name == std::string_view("app_id")  ? call.app_id
+                                           : call.user_id) = it->second;
   }
   if (!errors.empty()) {
     return http::problem(400, "invalid request", "bad path parameter", std::move(errors));
   }
   return call;
+}
+
+std::variant<InstallationPageCall, http::Response> installation_page_call(
+    const Dependencies& deps, const http::Request& request) {
+  auto call = installation_call(deps, request);
+  if (auto* refused = std::get_if<http::Response>(&call)) return std::move(*refused);
+  auto page = page_request(request);
+  if (auto* refused = std::get_if<http::Response>(&page)) return std::move(*refused);
+  return InstallationPageCall{std::get<InstallationCall>(std::move(call)),
+                              std::get<PageRequest>(std::move(page))};
 }
 
 http::Response installation_answer(const Dependencies& deps,

@@ -45,5 +45,7 @@ http::Handler remove_app(Dependencies deps);
 http::Handler list_installations(Dependencies deps);
 // GET /internal/v1/tenants/:tenant_id/installations/:app_id/history
 http::Handler installation_history(Dependencies deps);
+// POST /internal/v1/tenants/:tenant_id/users/:user_id/tokens
+http::Handler issue_user_token(Dependencies deps);
 
 }  // namespace switchboard::api::routes::marketplace

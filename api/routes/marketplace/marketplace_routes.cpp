@@ -27,6 +27,8 @@ void register_routes(http::Router& router, Dependencies deps) {
              list_installations(deps));
   router.add(Method::get, "/internal/v1/tenants/:tenant_id/installations/:app_id/history",
              installation_history(deps));
+  router.add(Method::post, "/internal/v1/tenants/:tenant_id/users/:user_id/tokens",
+             issue_user_token(deps));
 }
 
 }  // namespace switchboard::api::routes::marketplace

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -38,8 +39,9 @@ pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& o
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  // Appended, so a restarted server's output follows the first run's.
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (err.empty()) {
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   } else {
@@ -133,12 +135,14 @@ std::uint16_t free_port() {
 }
 
 Settings default_settings() {
-  return {{"http.port", std::to_string(free_port())},
-          {"http.threads", "2"},
-          {"database.url", required_env("SWITCHBOARD_TEST_PG_ADMIN_URL")},
-          {"nats.url", required_env("SWITCHBOARD_TEST_NATS_URL")},
-          {"cti.url", "ws://127.0.0.1:9/cti"},
-          {"log.level", "debug"}};
+  return {
+      {"http.port", std::to_string(free_port())},
+      {"http.threads", "2"},
+      {"database.url", required_env("SWITCHBOARD_TEST_PG_ADMIN_URL")},
+      {"nats.url", required_env("SWITCHBOARD_TEST_NATS_URL")},
+      {"cti.url", "ws://127.0.0.1:9/cti"},
+      {"messaging.secret_key", "5b0f8e2a9c4d7e1f3a6b8c0d2e4f6a8b9c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f"},
+      {"log.level", "debug"}};
 }
 
 std::filesystem::path write_config(const TempDir& dir, const Settings& settings) {
@@ -169,9 +173,23 @@ ServerProcess::ServerProcess(const Settings& overrides, std::optional<ClientTls>
   settings["database.url"] = database_.app_url();
   settings["database.admin_url"] = database_.admin_url();
   for (const auto& [name, value] : overrides) settings[name] = value;
+  if (!overrides.contains("nats.prefix")) {
+    // Test servers share one nats-server: each cluster (the servers of one database) gets
+    // subjects of its own, named after the database.
+    const auto& url = settings.at("database.url");
+    auto database = url.substr(url.rfind('/') + 1);
+    database = database.substr(0, database.find('?'));
+    std::ranges::transform(database, database.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
+    settings["nats.prefix"] = database;
+  }
   port_ = static_cast<std::uint16_t>(std::stoi(settings.at("http.port")));
-  const auto config = write_config(dir_, settings);
-  pid_ = spawn({"--config", config.string()}, dir_.path() / "output.log");
+  config_ = write_config(dir_, settings);
+  start(startup_timeout);
+}
+
+void ServerProcess::start(std::chrono::milliseconds startup_timeout) {
+  pid_ = spawn({"--config", config_.string()}, dir_.path() / "output.log");
 
   const auto deadline = std::chrono::steady_clock::now() + startup_timeout;
   std::string last_error;
@@ -199,6 +217,12 @@ ServerProcess::~ServerProcess() {
 
 std::string ServerProcess::output() const {
   return read_file(dir_.path() / "output.log");
+}
+
+void ServerProcess::kill_now() {
+  if (pid_ <= 0) return;
+  kill_and_reap(pid_);
+  pid_ = -1;
 }
 
 int ServerProcess::stop(std::chrono::milliseconds timeout) {

@@ -85,11 +85,16 @@ class ServerProcess {
 
   // SIGTERM, then waits; returns the exit code (128 + signal when killed by one).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds{10});
+  // SIGKILL: a crash, with no chance to finish anything.
+  void kill_now();
+  // Starts the stopped or killed server again, on the same port, configuration and database.
+  void start(std::chrono::milliseconds startup_timeout = std::chrono::seconds{20});
 
  private:
   TestDatabase database_;
   TempDir dir_;
   std::uint16_t port_ = 0;
+  std::filesystem::path config_;
   std::optional<ClientTls> tls_;
   pid_t pid_ = -1;
 };

@@ -15,7 +15,8 @@ constexpr std::string_view required_settings =
     "[http]\nport = 8080\n"
     "[database]\nurl = postgresql://app@127.0.0.1/switchboard\n"
     "[nats]\nurl = nats://127.0.0.1:4222\n"
-    "[cti]\nurl = wss://cti.example/api\n";
+    "[cti]\nurl = wss://cti.example/api\n"
+    "[messaging]\nsecret_key = 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
 
 config::LoadResult parse(std::string_view text) {
   std::istringstream in{std::string{text}};
@@ -61,6 +62,7 @@ BOOST_AUTO_TEST_CASE(reads_the_required_settings_and_applies_defaults) {
   BOOST_TEST(c->database_url == "postgresql://app@127.0.0.1/switchboard");
   BOOST_TEST(c->database_admin_url.empty());
   BOOST_TEST(c->nats_url == "nats://127.0.0.1:4222");
+  BOOST_TEST(c->nats_prefix == "switchboard");
   BOOST_TEST(c->cti_url == "wss://cti.example/api");
   BOOST_TEST(c->log_level == "info");
 }
@@ -87,7 +89,9 @@ BOOST_AUTO_TEST_CASE(names_each_missing_required_setting) {
            {"port = 8080", "http.port"},
            {"url = postgresql://app@127.0.0.1/switchboard", "database.url"},
            {"url = nats://127.0.0.1:4222", "nats.url"},
-           {"url = wss://cti.example/api", "cti.url"}}) {
+           {"url = wss://cti.example/api", "cti.url"},
+           {"secret_key = 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+            "messaging.secret_key"}}) {
     const auto message = error_of(without_line(required_settings, line));
     BOOST_TEST(message == "test.ini: " + name + " is required");
   }
@@ -105,6 +109,23 @@ BOOST_AUTO_TEST_CASE(names_a_bad_value) {
   BOOST_TEST(bad("port = 8080", "port = 80\nthreads = 0").find("http.threads") !=
              std::string::npos);
   BOOST_TEST(bad("[cti]", "[log]\nlevel = loud\n[cti]").find("log.level") != std::string::npos);
+  BOOST_TEST(bad("secret_key = 00", "secret_key = zz").find("64 hex characters") !=
+             std::string::npos);
+  BOOST_TEST(bad("[messaging]", "[messaging]\nerror_retention_days = 7")
+                 .find("messaging.error_retention_days") != std::string::npos);
+  // A dot would split the cluster's subjects; stream names refuse it too.
+  BOOST_TEST(bad("url = nats://127.0.0.1:4222", "url = nats://127.0.0.1:4222\nprefix = a.b")
+                 .find("nats.prefix") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(messaging_timings_default_to_the_seed) {
+  const auto result = parse(required_settings);
+  const auto* c = std::get_if<config::Config>(&result);
+  BOOST_REQUIRE(c != nullptr);
+  BOOST_TEST(c->messaging.retry_delay.count() == 5'000);
+  BOOST_TEST(c->messaging.max_attempts == 3);
+  BOOST_TEST(c->messaging.expiry.count() == 3'600'000);
+  BOOST_TEST(c->messaging.error_retention_days == 30);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_unknown_and_repeated_settings) {

@@ -30,7 +30,8 @@ constexpr std::string_view login_schema = R"({
 
 constexpr std::string_view common_schema = R"({
   "definitions": {
-    "user": {"type": "object", "properties": {"id": {"type": "integer", "minimum": 1}}}
+    "user": {"type": "object", "required": ["id"],
+             "properties": {"id": {"type": "integer", "minimum": 1}}}
   }
 })";
 
@@ -122,8 +123,12 @@ BOOST_AUTO_TEST_CASE(explains_enum_length_and_unknown_property_failures) {
 }
 
 BOOST_AUTO_TEST_CASE(follows_references_into_other_schema_files) {
-  const auto o = refuse(R"({"login":"a","password":"b","owner":{"id":"seven"}})");
+  auto o = refuse(R"({"login":"a","password":"b","owner":{"id":"seven"}})");
   BOOST_TEST(o.errors.at(0).first == "/owner/id");
+  // A member the other file requires is named too.
+  o = refuse(R"({"login":"a","password":"b","owner":{}})");
+  BOOST_TEST(o.errors.at(0).first == "/owner/id");
+  BOOST_TEST(o.errors.at(0).second == "is required");
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_body_that_is_not_an_object) {

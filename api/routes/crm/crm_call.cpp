@@ -1,0 +1,54 @@
+#include "api/routes/crm/crm_call.hpp"
+
+#include "domain/json.hpp"
+#include "domain/messaging/channel_codes.hpp"
+#include "domain/provider_platform/app.hpp"
+
+namespace switchboard::api::routes::crm {
+
+std::variant<CrmCall, http::Response> crm_call(const Dependencies& deps,
+                                               const http::Request& request) {
+  auto caller = deps.auth.user(request);
+  if (auto* refused = std::get_if<http::Response>(&caller)) return std::move(*refused);
+  CrmCall call{std::get<auth::Principal>(std::move(caller)), {}, {}};
+  if (const auto it = request.params.find("provider_code"); it != request.params.end()) {
+    if (!domain::provider_platform::valid_system_name(it->second)) {
+      return http::problem(400, "invalid request", "bad path parameter",
+                           {{"provider_code", "a provider code: a-z, 0-9, '_' and '-', 2 to 64"}});
+    }
+    call.provider_code = it->second;
+  }
+  if (const auto it = request.params.find("chat_id"); it != request.params.end()) {
+    if (it->second.empty() || it->second.size() > 256) {
+      return http::problem(400, "invalid request", "bad path parameter",
+                           {{"chat_id", "1 to 256 characters"}});
+    }
+    call.chat_id = it->second;
+  }
+  return call;
+}
+
+std::string connection_state_json(const Dependencies& deps, const std::string& tenant_id,
+                                  const std::string& provider_code) {
+  const auto state = deps.messaging.connection(tenant_id, provider_code);
+  return domain::json_object([&](domain::JsonWriter& w) {
+    domain::put(w, "provider_code", provider_code);
+    domain::put(w, "app_id", state.app_id);
+    domain::put(w, "state", state.active ? "active" : "inactive");
+    w.Key("accounts");
+    w.StartArray();
+    for (const auto& [account_id, account] : state.accounts) {
+      w.StartObject();
+      domain::put(w, "account_id", account_id);
+      domain::put(w, "channel_code", account.channel_code);
+      domain::put(w, "icon", domain::messaging::channel_icon(account.channel_code));
+      domain::put(w, "name", account.name);
+      domain::put(w, "main", account.main);
+      domain::put(w, "active", account.active);
+      w.EndObject();
+    }
+    w.EndArray();
+  });
+}
+
+}  // namespace switchboard::api::routes::crm

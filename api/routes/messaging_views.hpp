@@ -1,0 +1,40 @@
+#pragma once
+
+// The messaging read models as JSON (migrations/0020_messaging.sql): what the CRM API lists.
+// Lists are newest first; their cursors are log positions.
+
+#include <optional>
+#include <string>
+
+#include "api/routes/pagination.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace switchboard::api::routes {
+
+struct ChatFilter {
+  std::optional<std::string> provider_code;
+  std::optional<std::string> account_id;
+  std::optional<std::string> channel_code;
+  bool unread_only = false;
+};
+
+// nullopt when the cursor is not one of ours.
+std::optional<std::string> chats_page_json(pqxx::transaction_base& tx, const std::string& tenant,
+                                           const ChatFilter& filter, const PageRequest& page);
+std::optional<std::string> messages_page_json(pqxx::transaction_base& tx, const std::string& tenant,
+                                              const std::string& provider_code,
+                                              const std::string& chat_id, const PageRequest& page);
+std::optional<std::string> notifications_page_json(pqxx::transaction_base& tx,
+                                                   const std::string& tenant,
+                                                   const std::string& user,
+                                                   const PageRequest& page);
+// {"items": [connection with its accounts]} for every provider the tenant ever connected.
+std::string connections_json(pqxx::transaction_base& tx, const std::string& tenant);
+// One connection, or nullopt when the tenant never activated a token for the provider.
+std::optional<std::string> connection_json(pqxx::transaction_base& tx, const std::string& tenant,
+                                           const std::string& provider_code);
+
+}  // namespace switchboard::api::routes

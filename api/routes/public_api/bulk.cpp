@@ -1,0 +1,105 @@
+#include <thread>
+
+#include "api/routes/command_response.hpp"
+#include "api/routes/public_api/public_call.hpp"
+#include "domain/json.hpp"
+
+namespace switchboard::api::routes::public_api {
+namespace {
+
+// Items of different chats are recorded concurrently (the event store commits concurrent appends
+// together); items of one chat keep their order.
+constexpr std::size_t kLanes = 8;
+
+// History items are messages; bulk items wrap a message or a status.
+std::string chat_of(const rapidjson::Value& item, bool history) {
+  if (history) return domain::text(item["chat"], "id");
+  if (item.HasMember("message")) return domain::text(item["message"]["chat"], "id");
+  if (item.HasMember("status")) return domain::text(item["status"], "chat_id");
+  return {};
+}
+
+http::Response one_item(const Dependencies& deps, const PublicCall& call,
+                        const rapidjson::Value& item, const std::string& pointer, bool history,
+                        const commands::CommandContext& context) {
+  if (history) return ingest_message(deps, call, item, pointer, true, context, {});
+  const bool message = item.HasMember("message");
+  if (message == item.HasMember("status")) {
+    return http::problem(400, "invalid request", "each item is a message or a status",
+                         {{pointer, "exactly one of message and status"}});
+  }
+  if (message) {
+    return ingest_message(deps, call, item["message"], pointer + "/message", false, context, {});
+  }
+  const auto& s = item["status"];
+  return change_status(deps, call, domain::text(s, "chat_id"), domain::text(s, "message_id"),
+                       domain::text(s, "status"), context, {});
+}
+
+// Runs every item and answers 200 with one result per item, in order: {index, status, body}.
+http::Response run_items(const Dependencies& deps, const http::Request& request, const char* array,
+                         bool history) {
+  auto call = public_call(deps, request);
+  if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
+  const auto& c = std::get<PublicCall>(call);
+  const auto json = domain::parse(request.body);
+  const auto& items = json[array];
+  // An Idempotency-Key covers the whole request, not each item: items are idempotent by
+  // their provider message ids and statuses only move forward.
+  auto context = command_context(request, c.principal, c.principal.tenant);
+  context.idempotency_key.reset();
+  std::vector<http::Response> results(items.Size());
+  std::vector<std::vector<rapidjson::SizeType>> lanes(kLanes);
+  for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {
+    lanes[std::hash<std::string>{}(chat_of(items[i], history)) % kLanes].push_back(i);
+  }
+  {
+    std::vector<std::jthread> workers;
+    for (const auto& lane : lanes) {
+      if (lane.empty()) continue;
+      workers.emplace_back([&, lane] {
+        for (const auto i : lane) {
+          const auto pointer = "/" + std::string(array) + "/" + std::to_string(i);
+          try {
+            results[i] = one_item(deps, c, items[i], pointer, history, context);
+          } catch (const std::exception& e) {
+            results[i] = http::problem(500, "internal error", e.what());
+          }
+        }
+      });
+    }
+  }
+  std::size_t failed = 0;
+  auto body = domain::json_object([&](domain::JsonWriter& w) {
+    w.Key("results");
+    w.StartArray();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      w.StartObject();
+      w.Key("index");
+      w.Uint64(i);
+      w.Key("status");
+      w.Int(results[i].status);
+      if (results[i].status >= 400) ++failed;
+      w.Key("body");
+      w.RawValue(results[i].body.data(), results[i].body.size(), rapidjson::kObjectType);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("failed");
+    w.Uint64(failed);
+  });
+  return http::json(200, std::move(body));
+}
+
+}  // namespace
+
+http::Handler bulk(Dependencies deps) {
+  return [deps](const http::Request& request) { return run_items(deps, request, "items", false); };
+}
+
+http::Handler import_history(Dependencies deps) {
+  return
+      [deps](const http::Request& request) { return run_items(deps, request, "messages", true); };
+}
+
+}  // namespace switchboard::api::routes::public_api

@@ -1,0 +1,34 @@
+#include "api/routes/command_response.hpp"
+#include "api/routes/public_api/public_call.hpp"
+#include "domain/json.hpp"
+#include "domain/messaging/channel_codes.hpp"
+
+namespace switchboard::api::routes::public_api {
+
+// The tenant connected a channel at the provider: its account is created, or activated again.
+http::Handler connect_channel(Dependencies deps) {
+  return [deps](const http::Request& request) {
+    auto call = public_call(deps, request);
+    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
+    const auto& c = std::get<PublicCall>(call);
+    const auto body = domain::parse(request.body);
+    const domain::messaging::ConnectAccount command{domain::text(body, "account_id"),
+                                                    domain::text(body, "channel_code"),
+                                                    domain::text(body, "name")};
+    const auto outcome = deps.messaging.on_connection(
+        c.principal.tenant, c.principal.provider, command,
+        command_context(request, c.principal, c.principal.tenant), canonical_command(request));
+    return respond(outcome, http::json(outcome.events.empty() ? 200 : 201,
+                                       domain::json_object([&](domain::JsonWriter& w) {
+                                         domain::put(w, "account_id", command.account_id);
+                                         domain::put(w, "channel_code", command.channel_code);
+                                         domain::put(
+                                             w, "icon",
+                                             domain::messaging::channel_icon(command.channel_code));
+                                         domain::put(w, "name", command.name);
+                                         domain::put(w, "active", true);
+                                       })));
+  };
+}
+
+}  // namespace switchboard::api::routes::public_api

@@ -1,0 +1,88 @@
+#include "api/routes/public_api/public_call.hpp"
+
+#include "api/routes/command_response.hpp"
+#include "api/routes/message_input.hpp"
+#include "domain/json.hpp"
+
+namespace switchboard::api::routes::public_api {
+
+namespace dm = domain::messaging;
+
+std::variant<PublicCall, http::Response> public_call(const Dependencies& deps,
+                                                     const http::Request& request) {
+  auto caller = deps.auth.client(request);
+  if (auto* refused = std::get_if<http::Response>(&caller)) return std::move(*refused);
+  PublicCall call{std::get<auth::Principal>(std::move(caller)), {}};
+  if (const auto it = request.params.find("chat_id"); it != request.params.end()) {
+    if (it->second.empty() || it->second.size() > 256) {
+      return http::problem(400, "invalid request", "bad path parameter",
+                           {{"chat_id", "1 to 256 characters"}});
+    }
+    call.chat_id = it->second;
+  }
+  return call;
+}
+
+http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
+                              const rapidjson::Value& message, std::string_view pointer,
+                              bool silent, const commands::CommandContext& context,
+                              std::string_view canonical) {
+  const std::string at(pointer);
+  auto body = message_body(message, at);
+  if (auto* refused = std::get_if<http::Response>(&body)) return std::move(*refused);
+  auto chat = dm::chat_from_json(message["chat"]);
+  if (auto problems = dm::validate(chat, at + "/chat"); !problems.empty()) {
+    return invalid(std::move(problems));
+  }
+  const auto provider_message_id = domain::text(message, "provider_message_id");
+  auto account_id = domain::text(message, "account_id");
+  dm::ReceiveMessage command;
+  command.tenant_id = call.principal.tenant;
+  command.provider_code = call.principal.provider;
+  command.message_id = commands::messaging::MessagingCommands::inbound_message_id(
+      call.principal.tenant, call.principal.provider, chat.id, provider_message_id);
+  command.chat = std::move(chat);
+  command.account_id = account_id.empty() ? "main" : std::move(account_id);
+  command.provider_message_id = provider_message_id;
+  command.sender = dm::participant_from_json(message["sender"]);
+  command.body = std::get<dm::MessageBody>(std::move(body));
+  command.sent_at = domain::text(message, "sent_at");
+  command.silent = silent;
+  const auto outcome = deps.messaging.on_chat(call.principal.tenant, call.principal.provider,
+                                              command.chat.id, command, context, canonical);
+  const bool recorded =
+      outcome.status == commands::CommandOutcome::Status::accepted && !outcome.events.empty();
+  auto message_id = command.message_id;
+  if (!recorded && outcome.ok()) {
+    // Seen before, maybe as one of our outbound messages the provider echoes: name that one.
+    const auto chat =
+        deps.messaging.chat(command.tenant_id, command.provider_code, command.chat.id);
+    if (const auto* seen = chat.find(provider_message_id)) message_id = seen->message_id;
+  }
+  return respond(outcome,
+                 http::json(recorded ? 201 : 200, domain::json_object([&](domain::JsonWriter& w) {
+                              domain::put(w, "message_id", message_id);
+                              domain::put(w, "chat_id", command.chat.id);
+                              domain::put(w, "provider_message_id", provider_message_id);
+                              domain::put(w, "created", recorded);
+                            })));
+}
+
+http::Response change_status(const Dependencies& deps, const PublicCall& call,
+                             const std::string& chat_id, const std::string& message_id,
+                             const std::string& status, const commands::CommandContext& context,
+                             std::string_view canonical) {
+  const auto outcome =
+      deps.messaging.on_chat(call.principal.tenant, call.principal.provider, chat_id,
+                             dm::ChangeMessageStatus{message_id, status}, context, canonical);
+  const auto state = deps.messaging.chat(call.principal.tenant, call.principal.provider, chat_id);
+  return respond(outcome, http::json(200, domain::json_object([&](domain::JsonWriter& w) {
+                                       domain::put(w, "chat_id", chat_id);
+                                       domain::put(w, "message_id", message_id);
+                                       domain::put(w, "status",
+                                                   dm::message_status(state, message_id));
+                                       domain::put(w, "changed", !outcome.events.empty());
+                                     })));
+}
+
+}  // namespace switchboard::api::routes::public_api

@@ -1,0 +1,36 @@
+#pragma once
+
+// What the public routes share: the provider's client token, the chat in the path, and the two
+// commands that arrive both alone and in bulk (a new message, a status update).
+
+#include <string>
+#include <variant>
+
+#include "api/routes/public_api/public_api.hpp"
+#include "commands/command_context.hpp"
+
+namespace switchboard::api::routes::public_api {
+
+struct PublicCall {
+  auth::Principal principal;  // tenant and provider set
+  std::string chat_id;        // from the path, on routes with one
+};
+
+std::variant<PublicCall, http::Response> public_call(const Dependencies& deps,
+                                                     const http::Request& request);
+
+// Records one inbound message (`message` as the schema checked it; `pointer` names it in
+// problems). 201 with {message_id, chat_id, provider_message_id} when new, 200 with the original
+// message_id when the provider message id was seen before, else the problem.
+http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
+                              const rapidjson::Value& message, std::string_view pointer,
+                              bool silent, const commands::CommandContext& context,
+                              std::string_view canonical);
+
+// Moves a message's status forward; a late or repeated status is 200 all the same.
+http::Response change_status(const Dependencies& deps, const PublicCall& call,
+                             const std::string& chat_id, const std::string& message_id,
+                             const std::string& status, const commands::CommandContext& context,
+                             std::string_view canonical);
+
+}  // namespace switchboard::api::routes::public_api

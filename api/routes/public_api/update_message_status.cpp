@@ -1,0 +1,21 @@
+#include "api/routes/command_response.hpp"
+#include "api/routes/public_api/public_call.hpp"
+#include "domain/json.hpp"
+
+namespace switchboard::api::routes::public_api {
+
+// sent < delivered < read, failed is final: a status that would move backwards is accepted and
+// ignored (`changed`: false), so providers may send late and repeated updates freely.
+http::Handler update_message_status(Dependencies deps) {
+  return [deps](const http::Request& request) {
+    auto call = public_call(deps, request);
+    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
+    const auto& c = std::get<PublicCall>(call);
+    return change_status(deps, c, c.chat_id, request.params.at("message_id"),
+                         domain::text(domain::parse(request.body), "status"),
+                         command_context(request, c.principal, c.principal.tenant),
+                         canonical_command(request));
+  };
+}
+
+}  // namespace switchboard::api::routes::public_api

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "api/auth/authenticator.hpp"
+#include "api/delivery/outcomes.hpp"
+#include "commands/messaging/messaging_commands.hpp"
+
+namespace switchboard::api::wiring {
+
+// What providers did with delivery jobs, recorded as messaging commands. Every command is
+// idempotent in the domain (a repeated delivery, a second not-sent, an account already connected
+// change nothing), so a job that comes again after a crash records nothing new. A refusal by the
+// domain is final and counts as recorded; only a store that could not record asks for a retry.
+class DeliveryOutcomes final : public delivery::DeliveryOutcomes {
+ public:
+  DeliveryOutcomes(const auth::Authenticator& auth,
+                   commands::messaging::MessagingCommands& messaging)
+      : auth_(auth), messaging_(messaging) {}
+
+  bool delivered(const delivery::Job& job, const std::string& provider_message_id) override;
+  bool not_sent(const delivery::Job& job, std::string_view reason,
+                std::string_view detail) override;
+  bool accounts_listed(const delivery::Job& job, const rapidjson::Value& accounts_array) override;
+  bool history_page(const delivery::Job& job, const rapidjson::Value& messages_array) override;
+  bool remove_app(const delivery::Job& job) override;
+
+ private:
+  const auth::Authenticator& auth_;
+  commands::messaging::MessagingCommands& messaging_;
+};
+
+}  // namespace switchboard::api::wiring

@@ -1,0 +1,122 @@
+#include "api/wiring/delivery_service.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "projections/messaging/delivery_reactor.hpp"
+
+namespace switchboard::api::wiring {
+namespace {
+
+constexpr std::chrono::seconds reconnect_every{1};
+constexpr std::chrono::seconds publish_ack_timeout{5};
+
+}  // namespace
+
+DeliveryService::DeliveryService(eventstore::EventStore& store,
+                                 delivery::DeliveryOutcomes& outcomes,
+                                 delivery::DeliverySettings settings, std::string nats_url)
+    : store_(store),
+      outcomes_(outcomes),
+      settings_(std::move(settings)),
+      nats_url_(std::move(nats_url)) {}
+
+DeliveryService::~DeliveryService() {
+  stop();
+}
+
+void DeliveryService::start() {
+  std::lock_guard lock(mutex_);
+  if (connector_.joinable()) return;
+  stopping_ = false;
+  connector_ = std::thread([this] { run(); });
+}
+
+void DeliveryService::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (connector_.joinable()) connector_.join();
+  std::unique_ptr<delivery::DeliveryWorker> worker;
+  std::unique_ptr<projections::ProjectionRunner> reactor;
+  {
+    std::lock_guard lock(mutex_);
+    worker = std::move(worker_);
+    reactor = std::move(reactor_);
+  }
+  if (worker) worker->stop();
+  if (reactor) reactor->stop();
+  worker.reset();
+  reactor.reset();
+  nats_.reset();
+}
+
+void DeliveryService::run() {
+  std::unique_lock lock(mutex_);
+  bool warned = false;
+  while (!stopping_) {
+    lock.unlock();
+    const bool ready = connect();
+    lock.lock();
+    if (ready) return;
+    if (!warned) spdlog::warn("delivery: waiting for NATS at {}", nats_url_);
+    warned = true;
+    stop_cv_.wait_for(lock, reconnect_every, [this] { return stopping_; });
+  }
+}
+
+// True once the queue exists and the reactor and the worker run.
+bool DeliveryService::connect() {
+  std::string error;
+  if (!nats_) {
+    nats_ = nats::NatsClient::connect(nats_url_, error);
+    if (!nats_) {
+      spdlog::debug("delivery: NATS: {}", error);
+      return false;
+    }
+  }
+  if (!delivery::ensure_delivery_queue(*nats_, settings_, error)) {
+    spdlog::warn("delivery: cannot set up the queue: {}", error);
+    return false;
+  }
+  auto publisher = std::make_shared<nats::JetStreamPublisher>(*nats_, publish_ack_timeout);
+  auto reactor = std::make_unique<projections::ProjectionRunner>(
+      store_,
+      std::vector<std::shared_ptr<projections::Projection>>{
+          std::make_shared<projections::messaging::DeliveryReactor>(publisher, settings_.subject)},
+      projections::RunnerOptions{.database_url = settings_.database_url});
+  auto worker = std::make_unique<delivery::DeliveryWorker>(*nats_, outcomes_, settings_);
+  reactor->start();
+  worker->start();
+  std::lock_guard lock(mutex_);
+  reactor_ = std::move(reactor);
+  worker_ = std::move(worker);
+  spdlog::info("delivery: queue {} ready", settings_.stream);
+  return true;
+}
+
+void DeliveryService::add_metrics(http::Metrics& metrics) {
+  metrics.add_collector([this](std::string& out) {
+    std::lock_guard lock(mutex_);
+    const auto counter = [&out](std::string_view outcome, std::uint64_t value) {
+      out += fmt::format("switchboard_delivery_jobs_total{{outcome=\"{}\"}} {}\n", outcome, value);
+    };
+    out +=
+        "# HELP switchboard_delivery_jobs_total Delivery jobs (and retried attempts) by outcome.\n";
+    out += "# TYPE switchboard_delivery_jobs_total counter\n";
+    const delivery::DeliveryMetrics none;
+    const auto& m = worker_ ? worker_->metrics() : none;
+    counter("delivered", m.delivered.load());
+    counter("retried", m.retried.load());
+    counter("expired", m.expired.load());
+    counter("rejected", m.rejected.load());
+    counter("dropped", m.dropped.load());
+    out += "# HELP switchboard_delivery_owner 1 while this node runs the delivery worker.\n";
+    out += "# TYPE switchboard_delivery_owner gauge\n";
+    out += fmt::format("switchboard_delivery_owner {}\n", worker_ && worker_->owner() ? 1 : 0);
+  });
+}
+
+}  // namespace switchboard::api::wiring

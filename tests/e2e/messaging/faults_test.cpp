@@ -1,0 +1,179 @@
+// Delivery to providers under faults (seed 000, "reliability" and "fault tolerance"): the
+// provider down for a while, down past the expiry, refusing; Switchboard killed mid-delivery;
+// nats-server restarted. Everything is delivered once, in order, or marked not sent with the user
+// notified and the error logged.
+
+#include <boost/test/unit_test.hpp>
+#include <thread>
+
+#include "tests/e2e/messaging/support/messaging_stack.hpp"
+#include "tests/e2e/support/child_process.hpp"
+
+namespace e2e = switchboard::tests::e2e;
+using e2e::json_of;
+using e2e::messaging::MessagingStack;
+
+namespace {
+
+constexpr const char* kMessages = "/crm/v1/chats/chatline/c-1/messages";
+
+// A tenant with a chat c-1 (one inbound message) and its user, ready to send.
+struct Conversation {
+  explicit Conversation(MessagingStack& stack)
+      : user(stack.user("acme", "u1")), client(connect(stack, user)) {
+    const auto first = client.call(
+        "POST", "/public/v1/messages",
+        R"({"provider_message_id":"pm-1","chat":{"id":"c-1","participants":[{"id":"ivan"}]},"sender":{"id":"ivan"},"text":"hi"})");
+    BOOST_REQUIRE_MESSAGE(first.status == 201, first.text());
+    stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+      return r.text().find("\"c-1\"") != std::string::npos;
+    });
+  }
+
+  static e2e::ApiClient connect(MessagingStack& stack, const e2e::ApiClient& user) {
+    stack.install("acme");
+    return stack.connect(user, e2e::messaging::client_token("acme"));
+  }
+
+  std::string send(const std::string& text) const {
+    const auto r = user.call("POST", kMessages, R"({"text":")" + text + R"("})");
+    BOOST_REQUIRE_MESSAGE(r.status == 202, r.text());
+    return json_of(r)["message_id"].GetString();
+  }
+
+  e2e::ApiClient user;
+  e2e::ApiClient client;
+};
+
+// The texts the provider received on /messages, first deliveries only (not repeats).
+std::vector<std::string> delivered_texts(e2e::messaging::FakeProvider& provider) {
+  std::vector<std::string> texts;
+  const auto received = provider.received("/messages");
+  for (const auto& r : received.GetArray()) {
+    if (r["repeat"].GetBool()) continue;
+    rapidjson::Document body;
+    body.Parse(r["body"].GetString());
+    texts.emplace_back(body["text"].GetString());
+  }
+  return texts;
+}
+
+bool all_have_status(const e2e::HttpResponse& r, const std::vector<std::string>& ids,
+                     const std::string& status) {
+  if (r.status != 200) return false;
+  const auto d = json_of(r);
+  std::size_t matched = 0;
+  for (const auto& m : d["items"].GetArray()) {
+    for (const auto& id : ids) {
+      if (id == m["message_id"].GetString() && status == m["status"].GetString()) ++matched;
+    }
+  }
+  return matched == ids.size();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(messaging_faults)
+
+BOOST_AUTO_TEST_CASE(provider_down_for_a_while_gets_everything_once_in_order) {
+  MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
+  Conversation talk{stack};
+  stack.provider().control("POST", "/mode", R"({"mode":"down"})");
+  const std::vector<std::string> ids{talk.send("one"), talk.send("two"), talk.send("three")};
+  // Long enough for the quick attempts to run out: the provider now counts as unavailable.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'500));
+  BOOST_TEST(delivered_texts(stack.provider()).empty());
+  stack.provider().control("POST", "/mode", R"({"mode":"normal"})");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, ids, "sent"); });
+  BOOST_TEST(delivered_texts(stack.provider()) == (std::vector<std::string>{"one", "two", "three"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(provider_down_past_the_expiry_marks_not_sent_notifies_and_logs) {
+  MessagingStack stack{e2e::messaging::fast_delivery(1'500)};
+  Conversation talk{stack};
+  stack.provider().control("POST", "/mode", R"({"mode":"down"})");
+  const auto id = talk.send("lost in space");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
+  const auto notices = stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
+    return r.text().find(id) != std::string::npos;
+  });
+  BOOST_TEST(std::string(json_of(notices)["items"][0]["kind"].GetString()) == "not_sent");
+  BOOST_TEST(std::string(json_of(notices)["items"][0]["reason"].GetString()) == "expired");
+  stack.until(stack.admin(), "/admin/v1/errors?source=delivery&tenant_id=acme",
+              [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() >= 1u; });
+  // Another user of the tenant is not notified.
+  const auto other = stack.user("acme", "u2");
+  BOOST_TEST(json_of(other.call("GET", "/crm/v1/notifications"))["items"].Size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_provider_refusal_marks_the_message_not_sent_at_once) {
+  MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
+  Conversation talk{stack};
+  stack.provider().control("POST", "/mode", R"({"mode":"failing","status":422,"count":1})");
+  const auto id = talk.send("refused");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
+  const auto notices = stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
+    return r.text().find(id) != std::string::npos;
+  });
+  BOOST_TEST(std::string(json_of(notices)["items"][0]["reason"].GetString()) == "rejected");
+  // The next message goes through: a refusal does not block the chat.
+  const auto next = talk.send("accepted");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {next}, "sent"); });
+}
+
+BOOST_AUTO_TEST_CASE(switchboard_killed_mid_delivery_delivers_after_restart) {
+  MessagingStack stack{e2e::messaging::fast_delivery(60'000)};
+  Conversation talk{stack};
+  stack.provider().control("POST", "/mode", R"({"mode":"down"})");
+  const std::vector<std::string> ids{talk.send("before the crash 1"),
+                                     talk.send("before the crash 2")};
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stack.server().kill_now();
+  stack.provider().control("POST", "/mode", R"({"mode":"normal"})");
+  stack.server().start();
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, ids, "sent"); });
+  BOOST_TEST(delivered_texts(stack.provider()) ==
+                 (std::vector<std::string>{"before the crash 1", "before the crash 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(nats_server_restart_loses_nothing) {
+  // Debian installs it in /usr/sbin; elsewhere it is usually in /usr/bin.
+  const std::filesystem::path nats_server = std::filesystem::exists("/usr/sbin/nats-server")
+                                                ? "/usr/sbin/nats-server"
+                                                : "/usr/bin/nats-server";
+  e2e::TempDir nats_dir;
+  const auto port = std::to_string(e2e::free_port());
+  const std::vector<std::string> nats_args{
+      "-a", "127.0.0.1", "-p", port, "-js", "-sd", (nats_dir.path() / "js").string()};
+  auto nats =
+      std::make_unique<e2e::ChildProcess>(nats_server, nats_args, nats_dir.path() / "nats.log");
+  auto settings = e2e::messaging::fast_delivery(60'000);
+  settings["nats.url"] = "nats://127.0.0.1:" + port;
+  MessagingStack stack{settings};
+  Conversation talk{stack};
+  const auto before = talk.send("before the restart");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {before}, "sent"); });
+
+  nats->stop();
+  const auto during = talk.send("while NATS is down");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  nats = std::make_unique<e2e::ChildProcess>(nats_server, nats_args, nats_dir.path() / "nats.log");
+  const auto after = talk.send("after the restart");
+  stack.until(talk.user, kMessages, [&](const e2e::HttpResponse& r) {
+    return all_have_status(r, {before, during, after}, "sent");
+  });
+  BOOST_TEST(delivered_texts(stack.provider()) ==
+                 (std::vector<std::string>{"before the restart", "while NATS is down",
+                                           "after the restart"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,257 @@
+// The whole messaging lifecycle over real sockets (seeds 000, 001): a tenant activates the
+// provider's client token, accounts and history are synchronised, messages flow both ways,
+// statuses and reads move, chats are edited, and deactivation stops every call.
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/e2e/messaging/support/messaging_stack.hpp"
+
+namespace e2e = switchboard::tests::e2e;
+using e2e::json_of;
+using e2e::messaging::MessagingStack;
+
+namespace {
+
+const std::string kChat =
+    R"({"id":"c-1","kind":"private","title":"Ivan","participants":[{"id":"ivan","name":"Ivan Petrov"}]})";
+
+std::string inbound(const std::string& provider_message_id, const std::string& text,
+                    const std::string& chat = kChat, const std::string& sender = "ivan") {
+  return R"({"provider_message_id":")" + provider_message_id + R"(","chat":)" + chat +
+         R"(,"account_id":"tg-1","sender":{"id":")" + sender + R"("},"text":)" + text + "}";
+}
+
+// The chat `chat_id` in a CRM chat list, or a null value.
+const rapidjson::Value& chat_in(const rapidjson::Document& list, const std::string& chat_id) {
+  static const rapidjson::Value none;
+  for (const auto& c : list["items"].GetArray()) {
+    if (chat_id == c["chat_id"].GetString()) return c;
+  }
+  return none;
+}
+
+bool chat_has(const e2e::HttpResponse& r, const std::string& chat_id,
+              const std::function<bool(const rapidjson::Value&)>& check) {
+  if (r.status != 200) return false;
+  const auto d = json_of(r);
+  const auto& c = chat_in(d, chat_id);
+  return c.IsObject() && check(c);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(messaging_lifecycle)
+
+BOOST_AUTO_TEST_CASE(provider_and_crm_user_exchange_messages_both_ways) {
+  MessagingStack stack;
+  auto& provider = stack.provider();
+  provider.control("POST", "/accounts",
+                   R"({"accounts":[{"id":"tg-1","channel_code":"telegram","name":"Support bot"},)"
+                   R"({"id":"sq-1","channel_code":"squawk","name":"New messenger"}]})");
+  provider.control(
+      "POST", "/history",
+      R"({"messages":[{"provider_message_id":"old-1","chat":{"id":"c-old","kind":"private","participants":[{"id":"olga"}]},)"
+      R"("account_id":"tg-1","sender":{"id":"olga"},"text":"an old question","sent_at":"2026-01-05T10:00:00Z"}]})");
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto token = e2e::messaging::client_token("acme");
+  const auto client = stack.connect(user, token);
+
+  // Accounts: the main one plus one per channel; an unknown channel code gets the stub icon.
+  stack.until(user, "/crm/v1/connections", [](const e2e::HttpResponse& r) {
+    return r.text().find("\"sq-1\"") != std::string::npos;
+  });
+  const auto connections = json_of(user.call("GET", "/crm/v1/connections"));
+  const auto& accounts = connections["items"][0]["accounts"];
+  BOOST_TEST(accounts.Size() == 3u);
+  for (const auto& a : accounts.GetArray()) {
+    const std::string id = a["account_id"].GetString();
+    if (id == "tg-1") BOOST_TEST(std::string(a["icon"].GetString()) == "telegram");
+    if (id == "sq-1") BOOST_TEST(std::string(a["icon"].GetString()) == "stub");
+    if (id == "main") BOOST_TEST(a["main"].GetBool());
+  }
+  const auto listed = provider.received("/accounts");
+  BOOST_REQUIRE(listed.Size() >= 1u);
+  BOOST_TEST(std::string(listed[0]["authorization"].GetString()) == "Bearer " + token);
+
+  // History is imported silently: the chat is there, with nothing unread.
+  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+    return chat_has(r, "c-old", [](const auto& c) { return c["unread_count"].GetInt() == 0; });
+  });
+
+  // An inbound message creates the chat with its participants; the text keeps every character.
+  const std::string text = R"("Привет, *мир* <b>&amp;</b> \"quoted\" \\ 🙂")";
+  const auto first = client.call("POST", "/public/v1/messages", inbound("pm-1", text));
+  BOOST_REQUIRE_MESSAGE(first.status == 201, first.text());
+  const std::string message_id = json_of(first)["message_id"].GetString();
+  const auto again = client.call("POST", "/public/v1/messages", inbound("pm-1", text));
+  BOOST_TEST(again.status == 200);
+  BOOST_TEST(std::string(json_of(again)["message_id"].GetString()) == message_id);
+  BOOST_TEST(json_of(again)["created"].GetBool() == false);
+
+  const auto chats =
+      stack.until(user, "/crm/v1/chats?channel_code=telegram", [](const e2e::HttpResponse& r) {
+        return chat_has(r, "c-1", [](const auto& c) { return c["unread_count"].GetInt() == 1; });
+      });
+  const auto chat_list = json_of(chats);
+  const auto& chat = chat_in(chat_list, "c-1");
+  BOOST_TEST(std::string(chat["last_message"]["text"].GetString()) ==
+             "Привет, *мир* <b>&amp;</b> \"quoted\" \\ 🙂");
+  BOOST_TEST(chat["participants"].Size() == 1u);
+  BOOST_TEST(std::string(chat["icon"].GetString()) == "telegram");
+  BOOST_TEST(json_of(user.call("GET", "/crm/v1/chats?account_id=sq-1"))["items"].Size() == 0u);
+
+  // A group chat is created with every participant.
+  const auto group = client.call(
+      "POST", "/public/v1/messages",
+      inbound(
+          "pm-2", R"("hello all")",
+          R"({"id":"g-1","kind":"group","title":"Team","participants":[{"id":"a"},{"id":"b"},{"id":"c"}]})",
+          "a"));
+  BOOST_REQUIRE_MESSAGE(group.status == 201, group.text());
+  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+    return chat_has(r, "g-1", [](const auto& c) {
+      return c["participants"].Size() == 3u && std::string(c["kind"].GetString()) == "group";
+    });
+  });
+
+  // The CRM user answers; the delivery queue calls the provider with the client token and an
+  // Idempotency-Key, and the message turns `sent` with the provider's id.
+  const auto sent = user.call("POST", "/crm/v1/chats/chatline/c-1/messages",
+                              R"({"text":"Здравствуйте! How can I help?"})");
+  BOOST_REQUIRE_MESSAGE(sent.status == 202, sent.text());
+  const std::string outbound_id = json_of(sent)["message_id"].GetString();
+  const auto messages_path = "/crm/v1/chats/chatline/c-1/messages";
+  stack.until(user, messages_path, [&](const e2e::HttpResponse& r) {
+    return r.text().find(outbound_id) != std::string::npos &&
+           r.text().find("\"status\":\"sent\"") != std::string::npos;
+  });
+  const auto deliveries = provider.received("/messages");
+  BOOST_REQUIRE_EQUAL(deliveries.Size(), 1u);
+  BOOST_TEST(std::string(deliveries[0]["authorization"].GetString()) == "Bearer " + token);
+  BOOST_TEST(deliveries[0]["idempotency_key"].GetStringLength() > 0u);
+  rapidjson::Document delivered_body;
+  delivered_body.Parse(deliveries[0]["body"].GetString());
+  BOOST_TEST(std::string(delivered_body["message_id"].GetString()) == outbound_id);
+  BOOST_TEST(std::string(delivered_body["chat_id"].GetString()) == "c-1");
+
+  // Statuses only move forward; a late one is accepted and ignored.
+  const auto status_path = "/public/v1/chats/c-1/messages/" + outbound_id + "/status";
+  auto status = client.call("PUT", status_path, R"({"status":"delivered"})");
+  BOOST_REQUIRE_MESSAGE(status.status == 200, status.text());
+  BOOST_TEST(json_of(status)["changed"].GetBool());
+  status = client.call("PUT", status_path, R"({"status":"sent"})");
+  BOOST_TEST(status.status == 200);
+  BOOST_TEST(json_of(status)["changed"].GetBool() == false);
+  BOOST_TEST(std::string(json_of(status)["status"].GetString()) == "delivered");
+  BOOST_TEST(client.call("PUT", status_path, R"({"status":"lost"})").status == 400);
+
+  // The provider changes a text: only the text changes.
+  const auto edited = client.call("PUT", "/public/v1/chats/c-1/messages/pm-1/text",
+                                  R"j({"text":"Привет, мир (edited)"})j");
+  BOOST_REQUIRE_MESSAGE(edited.status == 200, edited.text());
+  stack.until(user, messages_path, [](const e2e::HttpResponse& r) {
+    return r.text().find("Привет, мир (edited)") != std::string::npos;
+  });
+
+  // The CRM user edits their own message; the provider is asked to do the same.
+  const auto own = user.call("PUT", std::string(messages_path) + "/" + outbound_id + "/text",
+                             R"({"text":"Hello! How can I help?"})");
+  BOOST_REQUIRE_MESSAGE(own.status == 200, own.text());
+  const auto other_user = stack.user("acme", "u2");
+  BOOST_TEST(other_user
+                 .call("PUT", std::string(messages_path) + "/" + outbound_id + "/text",
+                       R"({"text":"not mine"})")
+                 .status == 403);
+
+  // Reads both ways: the CRM user reads the chat (the provider is told), the provider reads.
+  const auto read = user.call("POST", "/crm/v1/chats/chatline/c-1/read");
+  BOOST_REQUIRE_MESSAGE(read.status == 200, read.text());
+  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+    return chat_has(r, "c-1", [](const auto& c) { return c["unread_count"].GetInt() == 0; });
+  });
+  BOOST_TEST(client.call("POST", "/public/v1/messages", inbound("pm-3", R"("one more")")).status ==
+             201);
+  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+    return chat_has(r, "c-1", [](const auto& c) { return c["unread_count"].GetInt() == 1; });
+  });
+  BOOST_TEST(client.call("POST", "/public/v1/chats/c-1/read").status == 200);
+  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+    return chat_has(r, "c-1", [](const auto& c) { return c["unread_count"].GetInt() == 0; });
+  });
+
+  // The provider edits the group chat.
+  const auto renamed = client.call(
+      "PATCH", "/public/v1/chats/g-1",
+      R"j({"title":"Team (renamed)","participants_added":[{"id":"d","name":"Dana"}],"participants_removed":["a"]})j");
+  BOOST_REQUIRE_MESSAGE(renamed.status == 200, renamed.text());
+  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+    return chat_has(r, "g-1", [](const auto& c) {
+      return std::string(c["title"].GetString()) == "Team (renamed)" &&
+             c["participants"].Size() == 3u;
+    });
+  });
+
+  // Everything the CRM side did reached the provider.
+  stack.until(user, "/crm/v1/chats", [&](const e2e::HttpResponse&) {
+    return provider.received("/messages/text").Size() == 1u &&
+           provider.received("/chats/read").Size() >= 1u;
+  });
+
+  // Channel disconnect and connect through the public API.
+  BOOST_TEST(client.call("DELETE", "/public/v1/channels/sq-1").status == 200);
+  const auto channel =
+      client.call("POST", "/public/v1/channels",
+                  R"({"account_id":"vb-1","channel_code":"viber","name":"Viber"})");
+  BOOST_TEST(channel.status == 201);
+  BOOST_TEST(std::string(json_of(channel)["icon"].GetString()) == "viber");
+
+  // Deactivation: the provider is told, then never called again; its token gets 401.
+  const auto deactivated = user.call("DELETE", "/crm/v1/connections/chatline");
+  BOOST_REQUIRE_MESSAGE(deactivated.status == 200, deactivated.text());
+  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse&) {
+    return provider.received("/app-disabled").Size() == 1u;
+  });
+  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse&) {
+    return client.call("POST", "/public/v1/messages", inbound("pm-9", R"("late")")).status == 401;
+  });
+  const auto calls_before = provider.received("").Size();
+  BOOST_TEST(
+      user.call("POST", "/crm/v1/chats/chatline/c-1/messages", R"({"text":"anyone?"})").status ==
+      409);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  BOOST_TEST(provider.received("").Size() == calls_before);
+}
+
+BOOST_AUTO_TEST_CASE(app_removal_deactivates_the_accounts_and_tells_the_provider) {
+  MessagingStack stack;
+  stack.provider().control("POST", "/accounts", R"({"accounts":[]})");
+  stack.install("initech");
+  const auto user = stack.user("initech", "u1");
+  const auto client = stack.connect(user, e2e::messaging::client_token("initech"));
+  // A single-channel provider lists no channels: the main account only.
+  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse& r) {
+    return stack.provider().received("/accounts").Size() >= 1u && r.status == 200;
+  });
+  BOOST_TEST(json_of(user.call("GET", "/crm/v1/connections"))["items"][0]["accounts"].Size() == 1u);
+
+  const auto removed = stack.marketplace().call(
+      "DELETE", "/internal/v1/tenants/initech/installations/app-chatline?reason=removed");
+  BOOST_REQUIRE_MESSAGE(removed.status == 200, removed.text());
+  stack.until(user, "/crm/v1/connections", [](const e2e::HttpResponse& r) {
+    const auto d = json_of(r);
+    if (d["items"].Size() != 1u) return false;
+    const auto& c = d["items"][0];
+    if (std::string(c["state"].GetString()) != "inactive") return false;
+    for (const auto& a : c["accounts"].GetArray()) {
+      if (a["active"].GetBool()) return false;
+    }
+    return true;
+  });
+  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse&) {
+    return stack.provider().received("/app-disabled").Size() == 1u;
+  });
+  BOOST_TEST(client.call("POST", "/public/v1/messages", inbound("pm-1", R"("hi")")).status == 401);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,157 @@
+// The public API's edges: malformed and oversized bodies get a 4xx naming the field and change
+// nothing, every error lands in the error log, bulk answers per item, and one tenant's or user's
+// credentials never see or change another's chats.
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/e2e/messaging/support/messaging_stack.hpp"
+
+namespace e2e = switchboard::tests::e2e;
+using e2e::json_of;
+using e2e::problem_fields;
+using e2e::messaging::MessagingStack;
+
+namespace {
+
+std::string message(const std::string& id, const std::string& chat, const std::string& extra = {}) {
+  return R"({"provider_message_id":")" + id + R"(","chat":{"id":")" + chat +
+         R"(","participants":[{"id":"p1"}]},"sender":{"id":"p1"},"text":"hello")" + extra + "}";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(messaging_public_api)
+
+BOOST_AUTO_TEST_CASE(bad_bodies_are_refused_naming_the_field_and_change_nothing) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto client = stack.connect(user, e2e::messaging::client_token("acme"));
+
+  auto r = client.call("POST", "/public/v1/messages", "{not json");
+  BOOST_TEST(r.status == 400);
+  r = client.call("POST", "/public/v1/messages",
+                  R"({"provider_message_id":"x","sender":{"id":"a"}})");
+  BOOST_TEST(r.status == 400);
+  BOOST_TEST(r.text().find("chat") != std::string::npos, r.text());
+  r = client.call("POST", "/public/v1/messages",
+                  message("m-1", "c-1", R"(,"entities":[{"type":"bold","offset":3,"length":10}])"));
+  BOOST_TEST(r.status == 400);
+  BOOST_TEST(problem_fields(r) == std::vector<std::string>{"/entities/0/length"},
+             boost::test_tools::per_element());
+  r = client.call(
+      "POST", "/public/v1/messages",
+      message(
+          "m-1", "c-1",
+          R"(,"attachments":[{"url":"ftp://files.example/a.mp4","name":"a.mp4","mime_type":"video/mp4","size":3000000000}])"));
+  BOOST_TEST(r.status == 400);
+  const auto fields = problem_fields(r);
+  BOOST_TEST((std::find(fields.begin(), fields.end(), "/attachments/0/size") != fields.end()),
+             r.text());
+  BOOST_TEST((std::find(fields.begin(), fields.end(), "/attachments/0/url") != fields.end()),
+             r.text());
+  r = client.call("POST", "/public/v1/messages",
+                  message("m-1", "c-1", R"(,"text":")" + std::string(2 << 20, 'x') + "\""));
+  BOOST_TEST(r.status == 413);
+  r = client.call("PUT", "/public/v1/chats/c-404/messages/m-1/status", R"({"status":"read"})");
+  BOOST_TEST(r.status == 404);
+
+  // Nothing was recorded; a 2 GiB attachment declared exactly at the limit is fine.
+  BOOST_TEST(stack.server().database().count(
+                 "SELECT count(*) FROM events WHERE stream_id LIKE 'chat-%'") == 0);
+  r = client.call(
+      "POST", "/public/v1/messages",
+      message(
+          "m-2", "c-2",
+          R"(,"attachments":[{"url":"https://files.example/big.mkv","name":"big.mkv","mime_type":"video/x-matroska","size":2147483648}])"));
+  BOOST_TEST(r.status == 201, r.text());
+
+  // Every error answer is in the error log, attributed to the tenant and provider.
+  const auto errors = stack.until(
+      stack.admin(), "/admin/v1/errors?source=public_api&tenant_id=acme&provider_code=chatline",
+      [](const e2e::HttpResponse& e) { return json_of(e)["items"].Size() >= 6u; });
+  const auto logged = json_of(errors);
+  BOOST_TEST(std::string(logged["items"][0]["route"].GetString()).starts_with("/public/v1/"));
+  BOOST_TEST(logged["items"][0]["problem"].IsObject());
+}
+
+BOOST_AUTO_TEST_CASE(bulk_takes_a_thousand_items_and_answers_each) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto client = stack.connect(user, e2e::messaging::client_token("acme"));
+
+  std::string items = "{\"items\":[";
+  for (int i = 0; i < 1'000; ++i) {
+    if (i > 0) items += ",";
+    items += R"({"message":)" +
+             message("bulk-" + std::to_string(i), "c-" + std::to_string(i % 50)) + "}";
+  }
+  items += R"(,{"status":{"chat_id":"c-0","message_id":"bulk-0","status":"read"}})";
+  // Meaning is checked per item (the schema checks the request's shape as a whole).
+  items += R"(,{"message":)" +
+           message("bad", "c-0", R"(,"entities":[{"type":"bold","offset":0,"length":99}])") + "}";
+  items += R"(,{"status":{"chat_id":"c-0","message_id":"bulk-0","status":"read"},"message":)" +
+           message("both", "c-0") + "}]}";
+  const auto r = client.call("POST", "/public/v1/bulk", items);
+  BOOST_REQUIRE_MESSAGE(r.status == 200, r.text().substr(0, 2'000));
+  const auto d = json_of(r);
+  BOOST_REQUIRE_EQUAL(d["results"].Size(), 1'003u);
+  for (int i = 0; i < 1'000; ++i) BOOST_TEST(d["results"][i]["status"].GetInt() == 201);
+  // Incoming messages are read with read_chat: a delivery status is only for outgoing ones.
+  BOOST_TEST(d["results"][1'000]["status"].GetInt() == 409);
+  BOOST_TEST(d["results"][1'001]["status"].GetInt() == 400);
+  BOOST_TEST(d["results"][1'002]["status"].GetInt() == 400);
+  BOOST_TEST(d["failed"].GetInt() == 3);
+  // Repeating the whole request records nothing new.
+  const auto again = json_of(client.call("POST", "/public/v1/bulk", items));
+  BOOST_TEST(again["results"][0]["status"].GetInt() == 200);
+  stack.until(user, "/crm/v1/chats?limit=200",
+              [](const e2e::HttpResponse& c) { return json_of(c)["items"].Size() == 50u; });
+}
+
+BOOST_AUTO_TEST_CASE(other_tenants_and_the_wrong_kind_of_token_see_and_change_nothing) {
+  MessagingStack stack;
+  stack.install("acme");
+  stack.install("globex");
+  const auto acme_user = stack.user("acme", "u1");
+  const auto globex_user = stack.user("globex", "u1");
+  const auto acme = stack.connect(acme_user, e2e::messaging::client_token("acme"));
+  const auto globex = stack.connect(globex_user, e2e::messaging::client_token("globex"));
+
+  const auto created = acme.call("POST", "/public/v1/messages", message("m-1", "secret"));
+  BOOST_REQUIRE_MESSAGE(created.status == 201, created.text());
+  stack.until(acme_user, "/crm/v1/chats",
+              [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() == 1u; });
+
+  // globex's provider token and user cannot reach acme's chat.
+  BOOST_TEST(
+      globex.call("PUT", "/public/v1/chats/secret/messages/m-1/status", R"({"status":"read"})")
+          .status == 404);
+  BOOST_TEST(globex.call("POST", "/public/v1/chats/secret/read").status == 404);
+  BOOST_TEST(globex_user.call("GET", "/crm/v1/chats/chatline/secret/messages").status == 404);
+  BOOST_TEST(globex_user.call("POST", "/crm/v1/chats/chatline/secret/messages", R"({"text":"x"})")
+                 .status == 404);
+  BOOST_TEST(json_of(globex_user.call("GET", "/crm/v1/chats"))["items"].Size() == 0u);
+  // The same chat id at globex is globex's own chat.
+  BOOST_TEST(globex.call("POST", "/public/v1/messages", message("m-1", "secret")).status == 201);
+
+  // A token of the wrong kind is 403; none at all, 401.
+  BOOST_TEST(acme_user.call("POST", "/public/v1/messages", message("m-2", "secret")).status == 403);
+  BOOST_TEST(acme.call("GET", "/crm/v1/chats").status == 403);
+  BOOST_TEST(stack.marketplace().call("GET", "/crm/v1/chats").status == 403);
+  BOOST_TEST(stack.client("").call("GET", "/crm/v1/chats").status == 401);
+  BOOST_TEST(stack.client(std::string(40, 'z'))
+                 .call("POST", "/public/v1/messages", message("m-3", "secret"))
+                 .status == 401);
+
+  // A token already activated by one tenant cannot be activated by another.
+  const auto token = e2e::messaging::client_token("shared");
+  stack.connect(acme_user, token);
+  BOOST_TEST(globex_user
+                 .call("POST", "/crm/v1/connections",
+                       R"({"provider_code":"chatline","token":")" + token + R"("})")
+                 .status == 409);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

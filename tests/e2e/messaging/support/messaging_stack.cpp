@@ -1,0 +1,126 @@
+#include "tests/e2e/messaging/support/messaging_stack.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <sstream>
+#include <thread>
+
+#include "commands/access/access_commands.hpp"
+#include "commands/command_context.hpp"
+
+namespace switchboard::tests::e2e::messaging {
+
+Settings fast_delivery(int expiry_ms) {
+  return {{"messaging.retry_delay_ms", "200"},
+          {"messaging.max_attempts", "3"},
+          {"messaging.unavailable_retry_ms", "300"},
+          {"messaging.request_timeout_ms", "1000"},
+          {"messaging.crash_takeover_ms", "3000"},
+          {"messaging.expiry_ms", std::to_string(expiry_ms)}};
+}
+
+std::string client_token(const std::string& tenant) {
+  return "fake-" + tenant + "-" + commands::new_uuid() + commands::new_uuid();
+}
+
+MessagingStack::MessagingStack(Settings overrides) : provider_(dir_) {
+  server_ = std::make_unique<ServerProcess>(overrides);
+  marketplace_ = std::make_unique<ApiClient>(
+      server_->endpoint(),
+      issue_token(*server_, domain::access::TokenKind::service, "marketplace"));
+  admin_ = std::make_unique<ApiClient>(
+      server_->endpoint(), issue_token(*server_, domain::access::TokenKind::service, "admin"));
+  const auto registered = marketplace_->call(
+      "POST", "/internal/v1/apps",
+      R"({"app_id":"app-chatline","system_name":"chatline","developer_id":"dev-42","initial_version":"1.0"})");
+  BOOST_REQUIRE_MESSAGE(registered.status == 201, registered.text());
+  const auto enabled = marketplace_->call(
+      "PUT", "/internal/v1/apps/app-chatline/scopes/communications", R"({"app_version":"1.0"})");
+  BOOST_REQUIRE_MESSAGE(enabled.status == 200, enabled.text());
+  const ApiClient developer{server_->endpoint(),
+                            issue_token(*server_, domain::access::TokenKind::developer, "dev-42")};
+  const auto base = provider_.base_url();
+  const auto uploaded =
+      developer.call("POST", "/developer/v1/providers/chatline/configurations",
+                     R"({"version":1,"app_version":"1.0","auth_type":"token","endpoints":{)"
+                     R"("list_accounts":")" +
+                         base +
+                         R"(/accounts",)"
+                         R"("send_message":")" +
+                         base +
+                         R"(/messages",)"
+                         R"("read_chat":")" +
+                         base +
+                         R"(/chats/read",)"
+                         R"("update_message_text":")" +
+                         base +
+                         R"(/messages/text",)"
+                         R"("update_message_status":")" +
+                         base +
+                         R"(/messages/status",)"
+                         R"("app_disabled":")" +
+                         base +
+                         R"(/app-disabled",)"
+                         R"("message_history":")" +
+                         base + R"(/history"}})");
+  BOOST_REQUIRE_MESSAGE(uploaded.status == 201, uploaded.text());
+}
+
+void MessagingStack::install(const std::string& tenant) {
+  const auto installed =
+      marketplace_->call("POST", "/internal/v1/tenants/" + tenant + "/installations",
+                         R"({"app_id":"app-chatline","app_version":"1.0","sandbox":true})");
+  BOOST_REQUIRE_MESSAGE(installed.status == 201, installed.text());
+}
+
+ApiClient MessagingStack::user(const std::string& tenant, const std::string& user_id) const {
+  const auto issued = marketplace_->call(
+      "POST", "/internal/v1/tenants/" + tenant + "/users/" + user_id + "/tokens");
+  BOOST_REQUIRE_MESSAGE(issued.status == 201, issued.text());
+  const auto token = json_of(issued)["token"].GetString();
+  const ApiClient caller{server_->endpoint(), token};
+  // The server's access_tokens projection learns the token within moments.
+  until(caller, "/crm/v1/connections", [](const HttpResponse& r) { return r.status == 200; });
+  return caller;
+}
+
+ApiClient MessagingStack::connect(const ApiClient& user, const std::string& token) {
+  provider_.add_token(token);
+  const auto activated = user.call("POST", "/crm/v1/connections",
+                                   R"({"provider_code":"chatline","token":")" + token + R"("})");
+  BOOST_REQUIRE_MESSAGE(activated.status == 201, activated.text());
+  // Authentication reads the messaging_connections read model, which follows within moments.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (server_->database().count(
+             "SELECT count(*) FROM messaging_connections WHERE active AND token_sha256 = '" +
+             commands::access::token_sha256(token) + "'") == 0) {
+    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                          "the client token never became active");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return client(token);
+}
+
+HttpResponse MessagingStack::until(const ApiClient& caller, const std::string& target,
+                                   const std::function<bool(const HttpResponse&)>& done) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (;;) {
+    auto r = caller.call("GET", target);
+    if (done(r)) return r;
+    if (std::chrono::steady_clock::now() > deadline) {
+      // The server's own account of what happened is what explains a failure here.
+      // The polling above would fill it: reads are left out.
+      std::string log;
+      std::istringstream lines(server_->output());
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find("] [debug] GET ") == std::string::npos) log += line + '\n';
+      }
+      const auto tail = log.size() > 20'000 ? log.substr(log.size() - 20'000) : log;
+      BOOST_FAIL(target << " never reached the expected state: " << r.status << " " << r.text()
+                        << "\n--- server log (tail) ---\n"
+                        << tail);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace switchboard::tests::e2e::messaging

@@ -1,0 +1,53 @@
+#pragma once
+
+// A whole messaging setup over real sockets: the fake provider (its own process), the switchboard
+// binary with short delivery timings, a provider `chatline` whose configuration points at the
+// fake, and tenants that installed its app (sandbox tenants: no publication needed).
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "tests/e2e/messaging/support/fake_provider.hpp"
+#include "tests/e2e/provider_platform/provider_api.hpp"
+
+namespace switchboard::tests::e2e::messaging {
+
+// Delivery timings for tests: retries after 200 ms, an unavailable provider is retried every
+// 300 ms, and work not delivered within `expiry_ms` is not sent.
+Settings fast_delivery(int expiry_ms = 6'000);
+
+class MessagingStack {
+ public:
+  explicit MessagingStack(Settings overrides = fast_delivery());
+
+  ServerProcess& server() { return *server_; }
+  FakeProvider& provider() { return provider_; }
+  const ApiClient& marketplace() const { return *marketplace_; }
+  const ApiClient& admin() const { return *admin_; }
+
+  // Installs the provider's app for `tenant` (a sandbox tenant).
+  void install(const std::string& tenant);
+  // A CRM user's token, through the internal API.
+  ApiClient user(const std::string& tenant, const std::string& user_id) const;
+  // The provider's client token for `tenant` (the fake provider learns it too), activated by
+  // `user`; returns the provider's caller with that token.
+  ApiClient connect(const ApiClient& user, const std::string& token);
+  ApiClient client(const std::string& token) const { return {server_->endpoint(), token}; }
+
+  // Calls `target` as `caller` until `done` holds; fails the test after 20 s.
+  HttpResponse until(const ApiClient& caller, const std::string& target,
+                     const std::function<bool(const HttpResponse&)>& done) const;
+
+ private:
+  TempDir dir_;
+  FakeProvider provider_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<ApiClient> marketplace_;
+  std::unique_ptr<ApiClient> admin_;
+};
+
+// A client token the way providers make them: long and random enough.
+std::string client_token(const std::string& tenant);
+
+}  // namespace switchboard::tests::e2e::messaging
