@@ -1,9 +1,10 @@
-// The provider integration guides' examples are runnable and right (issue item 8): every
-// ```sh block that starts with `curl` in docs/guides/provider-integration.en.md is sent, in
-// order, to a real server, and the ```http block after it is what must come back: its status,
-// and its JSON body as a pattern ("..." matches any value; "$NAME" stores the value in the shell
-// variable NAME for later examples, e.g. a token shown once, or must repeat it once NAME is set).
-// The Russian guide must carry exactly the same examples.
+// The provider guides' examples are runnable and right (issue item 8): every ```sh block that
+// starts with `curl` in docs/guides/provider-integration.en.md and docs/guides/messaging.en.md
+// is sent, in order, to a real server, and the ```http block after it is what must come back:
+// its status, and its JSON body as a pattern ("..." matches any value; "$NAME" stores the value
+// in the shell variable NAME for later examples, e.g. a token shown once, or must repeat it once
+// NAME is set). Each Russian guide must carry exactly the same examples as its English one. The
+// messaging guide's examples also need a provider to call: the fake provider plays it.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -15,11 +16,14 @@
 #include <sstream>
 #include <thread>
 
+#include "commands/command_context.hpp"
+#include "tests/e2e/messaging/support/fake_provider.hpp"
 #include "tests/e2e/support/api_client.hpp"
 
 using namespace switchboard;
 using namespace switchboard::tests::e2e;
 using domain::access::TokenKind;
+using switchboard::tests::e2e::messaging::FakeProvider;
 
 namespace {
 
@@ -202,7 +206,7 @@ struct Guide {
   ServerProcess server;
   Variables vars;
 
-  Guide() {
+  explicit Guide(const Settings& overrides = {}) : server(overrides) {
     vars["SB"] = "http://127.0.0.1:" + std::to_string(server.port());
     // The guide gets these from `switchboard-admin tokens issue`.
     vars["MARKETPLACE_TOKEN"] = issue_token(server, TokenKind::service, "marketplace");
@@ -274,15 +278,51 @@ struct Guide {
       }
     }
   }
+
+  // Runs every example of the guide at `path`, in order.
+  void run_all(const std::string& path) {
+    const auto all = examples(path);
+    BOOST_REQUIRE(!all.empty());
+    for (const auto& e : all) run(e);
+  }
+};
+
+// The messaging guide's fixture: also a provider for Switchboard to call. The fake provider's
+// base URL is $PROVIDER (the guide's configuration names its endpoints under it), and it knows
+// the client token the guide activates ($CLIENT_TOKEN). It answers list_accounts and
+// message_history with what the guide shows as the provider's answers. Delivery retries come
+// quickly, so the guide's reads never wait long on the delivery queue.
+struct MessagingGuide : Guide {
+  TempDir dir;
+  FakeProvider provider{dir};
+
+  MessagingGuide()
+      : Guide({{"messaging.retry_delay_ms", "200"}, {"messaging.unavailable_retry_ms", "300"}}) {
+    vars["PROVIDER"] = provider.base_url();
+    vars["CLIENT_TOKEN"] = "ct-" + commands::new_uuid() + "-" + commands::new_uuid();
+    provider.add_token(vars["CLIENT_TOKEN"]);
+    control("/accounts",
+            R"({"accounts":[{"id":"tg-1","channel_code":"telegram","name":"Support bot"}]})");
+    control("/history",
+            R"({"messages":[{"provider_message_id":"hist-1",)"
+            R"("chat":{"id":"c-1","kind":"private","title":"Olga Petrova",)"
+            R"("participants":[{"id":"olga","name":"Olga Petrova"}]},"account_id":"tg-1",)"
+            R"("sender":{"id":"olga","name":"Olga Petrova"},"text":"Hello! Is my order shipped?",)"
+            R"("sent_at":"2024-12-20T09:30:00Z"}]})");
+  }
+
+  void control(const std::string& path, const std::string& body) {
+    const auto r = provider.control("POST", path, body);
+    BOOST_REQUIRE_MESSAGE(r.status == 200, "fake provider " << path << ": " << r.text());
+  }
 };
 
 const std::string kGuides = SWITCHBOARD_GUIDES_DIR;
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(both_guides_carry_the_same_examples) {
-  const auto en = examples(kGuides + "/provider-integration.en.md");
-  const auto ru = examples(kGuides + "/provider-integration.ru.md");
+// The Russian guide `name`.ru.md carries exactly the examples of `name`.en.md.
+void check_same_examples(const std::string& name) {
+  const auto en = examples(kGuides + "/" + name + ".en.md");
+  const auto ru = examples(kGuides + "/" + name + ".ru.md");
   BOOST_TEST(en.size() >= 20u);
   BOOST_REQUIRE_EQUAL(en.size(), ru.size());
   for (std::size_t i = 0; i < en.size(); ++i) {
@@ -295,8 +335,20 @@ BOOST_AUTO_TEST_CASE(both_guides_carry_the_same_examples) {
   }
 }
 
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(both_guides_carry_the_same_examples) {
+  check_same_examples("provider-integration");
+}
+
+BOOST_AUTO_TEST_CASE(both_messaging_guides_carry_the_same_examples) {
+  check_same_examples("messaging");
+}
+
 BOOST_FIXTURE_TEST_CASE(the_english_guide_runs_from_app_to_production, Guide) {
-  const auto all = examples(kGuides + "/provider-integration.en.md");
-  BOOST_REQUIRE(!all.empty());
-  for (const auto& e : all) run(e);
+  run_all(kGuides + "/provider-integration.en.md");
+}
+
+BOOST_FIXTURE_TEST_CASE(the_english_messaging_guide_runs_end_to_end, MessagingGuide) {
+  run_all(kGuides + "/messaging.en.md");
 }
