@@ -1,5 +1,6 @@
 #include "api/routes/command_response.hpp"
 #include "api/routes/crm/crm_call.hpp"
+#include "api/routes/read_your_writes.hpp"
 #include "commands/access/access_commands.hpp"
 #include "domain/json.hpp"
 
@@ -53,6 +54,8 @@ http::Handler activate_client_token(Dependencies deps) {
     const auto outcome = deps.messaging.activate_token(
         command, command_context(request, c.principal, c.principal.tenant),
         canonical_command(request));
+    // The provider may call with the token as soon as the tenant is told it is active.
+    if (outcome.ok()) wait_for_projection(deps.read_models, "messaging", outcome.last_position);
     return respond(outcome,
                    http::json(201, connection_state_json(deps, c.principal.tenant, provider_code)));
   };

@@ -1,5 +1,6 @@
 #include "api/routes/command_response.hpp"
 #include "api/routes/crm/crm_call.hpp"
+#include "api/routes/read_your_writes.hpp"
 
 namespace switchboard::api::routes::crm {
 
@@ -17,6 +18,8 @@ http::Handler deactivate_client_token(Dependencies deps) {
     const auto outcome = deps.messaging.on_connection(
         c.principal.tenant, c.provider_code, domain::messaging::DeactivateToken{"deactivated"},
         command_context(request, c.principal, c.principal.tenant), canonical_command(request));
+    // Once the tenant is told, the token gets 401.
+    if (outcome.ok()) wait_for_projection(deps.read_models, "messaging", outcome.last_position);
     return respond(
         outcome, http::json(200, connection_state_json(deps, c.principal.tenant, c.provider_code)));
   };

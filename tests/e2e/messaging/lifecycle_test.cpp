@@ -209,11 +209,11 @@ BOOST_AUTO_TEST_CASE(provider_and_crm_user_exchange_messages_both_ways) {
   // Deactivation: the provider is told, then never called again; its token gets 401.
   const auto deactivated = user.call("DELETE", "/crm/v1/connections/chatline");
   BOOST_REQUIRE_MESSAGE(deactivated.status == 200, deactivated.text());
+  // Refused from the answer on, not a moment later.
+  BOOST_TEST(client.call("POST", "/public/v1/messages", inbound("pm-9", R"("late")")).status ==
+             401);
   stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse&) {
     return provider.received("/app-disabled").Size() == 1u;
-  });
-  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse&) {
-    return client.call("POST", "/public/v1/messages", inbound("pm-9", R"("late")")).status == 401;
   });
   const auto calls_before = provider.received("").Size();
   BOOST_TEST(
