@@ -18,12 +18,15 @@
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/migrator.hpp"
+#include "tools/bench/stats.hpp"
 
 namespace po = boost::program_options;
 using namespace switchboard;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using switchboard::tools::bench::percentile;
 
 struct Figures {
   double events_per_second = 0;
@@ -37,13 +40,6 @@ std::string replace_database(const std::string& url, const std::string& db, cons
   const auto host = at == std::string::npos ? authority : at + 1;
   const auto slash = url.find('/', host);
   return url.substr(0, authority) + user + "@" + url.substr(host, slash - host) + "/" + db;
-}
-
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
 }
 
 Figures run_appenders(eventstore::EventStore& store, int appenders, int batch,
@@ -168,8 +164,8 @@ int main(int argc, char** argv) {
   const auto ceiling = run_ceiling(app_url, flushers, duration);
   fmt::print("raw batched INSERT ceiling ({} connections x 500 rows): {:.0f} events/s\n\n",
              flushers, ceiling.events_per_second);
-  fmt::print("{:>10} {:>6} {:>12} {:>9} {:>9} {:>8}\n", "appenders", "batch", "events/s",
-             "p50 ms", "p99 ms", "ratio");
+  fmt::print("{:>10} {:>6} {:>12} {:>9} {:>9} {:>8}\n", "appenders", "batch", "events/s", "p50 ms",
+             "p99 ms", "ratio");
   double single64 = 0;
   {
     eventstore::EventStore store({.database_url = app_url, .flushers = flushers});

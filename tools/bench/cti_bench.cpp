@@ -34,8 +34,13 @@
 #include "commands/pipeline.hpp"
 #include "domain/cti/agent.hpp"
 #include "domain/cti/session.hpp"
+#include "tools/bench/http_exchange.hpp"
+#include "tools/bench/stats.hpp"
 
 namespace {
+
+using switchboard::tools::bench::async_exchange;
+using switchboard::tools::bench::percentile;
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -149,16 +154,11 @@ class Poller : public std::enable_shared_from_this<Poller> {
     request_.set(http::field::host, "bench");
     request_.set(http::field::authorization, "Bearer " + agent_.token);
     request_.keep_alive(true);
-    http::async_write(stream_, request_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec) return self->retry();
-                        self->response_ = {};
-                        http::async_read(self->stream_, self->buffer_, self->response_,
-                                         [self](beast::error_code ec, std::size_t) {
-                                           if (ec) return self->retry();
-                                           self->on_response();
-                                         });
-                      });
+    async_exchange(stream_, request_, buffer_, response_,
+                   [self = shared_from_this()](beast::error_code ec) {
+                     if (ec) return self->retry();
+                     self->on_response();
+                   });
   }
 
   void on_response() {
@@ -200,13 +200,6 @@ tcp::endpoint endpoint_of(const std::string& address) {
   const auto colon = address.rfind(':');
   return {net::ip::make_address(address.substr(0, colon)),
           static_cast<unsigned short>(std::stoi(address.substr(colon + 1)))};
-}
-
-double percentile(std::vector<double>& values, double p) {
-  if (values.empty()) return 0;
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
-  return values[index];
 }
 
 int run(const std::string& address, const std::string& control, const std::string& tokens_file,

@@ -1,0 +1,1034 @@
+// switchboard-bench-messaging: inbound messages end to end over HTTP. Providers' client tokens
+// POST /public/v1/messages at a fixed rate (open loop); the benchmark measures the sustained
+// rate, the accept latency (HTTP 201) and the time until the CRM's chat projection
+// (GET /crm/v1/chats/{provider}/{chat}/messages) shows a sample of the messages. A baseline phase
+// at the seed's floor rate runs first, in the same run, and the target phase is compared with it.
+// docs/benchmarks.md (messaging section) has the set-up and the figures.
+//
+//   switchboard-bench-messaging seed --address HOST:PORT --marketplace-token T
+//       --provider-url URL [--provider-control URL] [--admin-token T] [--tenants N] [--out FILE]
+//       over HTTP only, as the marketplace, the developer and the CRM would: registers app
+//       `app-bench` (provider `bench`), enables the communications scope, uploads a configuration
+//       pointing at the fake provider, installs the app for N sandbox tenants bench-t0..N-1,
+//       issues a CRM user token per tenant and activates one client token per tenant (registered
+//       with the fake provider's control port first); writes `tenant client_token user_token`
+//       lines to FILE
+//   switchboard-bench-messaging run --address HOST:PORT --tokens FILE --rate R --seconds S
+//       [--connections 64] [--baseline-rate 800] [--baseline-seconds 10]
+//
+// Open loop: message i is due at start + i/R; due messages wait in one queue for the first free
+// keep-alive connection, and the accept latency counts from the due time, so queueing shows.
+// Every --sample-every'th message goes to one of the tenant's probe chats (probe-0..), which
+// carry only sampled messages, so a sample stays on the first page of its chat; pollers read
+// those chats with the tenant's CRM user token while the load runs and record the delay from
+// the 201 to the first answer that lists the message (an upper bound: it includes one GET and
+// up to --poll-interval-ms of waiting).
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+
+#include "tools/bench/http_exchange.hpp"
+#include "tools/bench/stats.hpp"
+
+namespace {
+
+using switchboard::tools::bench::async_exchange;
+using switchboard::tools::bench::percentile;
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace po = boost::program_options;
+using Clock = std::chrono::steady_clock;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+constexpr const char* kProvider = "bench";
+constexpr const char* kApp = "app-bench";
+constexpr const char* kDeveloper = "dev-bench";
+constexpr const char* kUser = "bench-reader";
+// The seed's figures (issue): the floor now and with growth, and the goal on the 2-core machine.
+constexpr double kFloorNow = 800;
+constexpr double kFloorGrowth = 1400;
+constexpr double kGoalRate = 10'000;
+constexpr int kGoalSeconds = 60;
+constexpr double kGoalP99Ms = 50;
+
+std::string random_hex(int bytes) {
+  std::vector<unsigned char> data(static_cast<std::size_t>(bytes));
+  RAND_bytes(data.data(), bytes);
+  std::string out;
+  for (auto b : data) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+tcp::endpoint resolve(const std::string& host, const std::string& port) {
+  net::io_context io;
+  tcp::resolver resolver{io};
+  return *resolver.resolve(host, port).begin();
+}
+
+// HOST:PORT
+tcp::endpoint endpoint_of(const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("expected HOST:PORT: " + address);
+  return resolve(address.substr(0, colon), address.substr(colon + 1));
+}
+
+// http://HOST:PORT[/base]: the endpoint and the base path (without a trailing slash).
+std::pair<tcp::endpoint, std::string> url_of(const std::string& url) {
+  constexpr std::string_view scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) throw std::runtime_error("expected http://HOST:PORT: " + url);
+  const auto rest = url.substr(scheme.size());
+  const auto slash = rest.find('/');
+  auto base = slash == std::string::npos ? std::string{} : rest.substr(slash);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return {endpoint_of(rest.substr(0, slash)), base};
+}
+
+double max_of(const std::vector<double>& values) {
+  return values.empty() ? 0.0 : *std::max_element(values.begin(), values.end());
+}
+
+// ---------------------------------------------------------------------------------------------
+// seed
+
+struct Answer {
+  int status = 0;  // 0: no answer
+  std::string body;
+  std::string text() const { return fmt::format("{} {}", status, body); }
+};
+
+// A blocking keep-alive client for the set-up steps.
+class Client {
+ public:
+  Client(tcp::endpoint endpoint, std::string token)
+      : stream_(io_), endpoint_(endpoint), token_(std::move(token)) {}
+
+  Answer call(http::verb method, const std::string& target, const std::string& body = {}) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        if (!connected_) {
+          stream_.expires_after(10s);
+          stream_.connect(endpoint_);
+          connected_ = true;
+        }
+        http::request<http::string_body> request{method, target, 11};
+        request.set(http::field::host, "bench");
+        if (!token_.empty()) request.set(http::field::authorization, "Bearer " + token_);
+        if (!body.empty()) request.set(http::field::content_type, "application/json");
+        request.body() = body;
+        request.keep_alive(true);
+        request.prepare_payload();
+        stream_.expires_after(30s);
+        http::write(stream_, request);
+        beast::flat_buffer buffer;
+        http::response<http::string_body> response;
+        http::read(stream_, buffer, response);
+        if (response.need_eof()) close();
+        return {static_cast<int>(response.result_int()), response.body()};
+      } catch (const beast::system_error& e) {
+        close();  // a keep-alive connection the server closed: once more on a new one
+        if (attempt >= 1) return {0, e.code().message()};
+      }
+    }
+  }
+
+ private:
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    connected_ = false;
+  }
+
+  net::io_context io_;
+  beast::tcp_stream stream_;
+  tcp::endpoint endpoint_;
+  std::string token_;
+  bool connected_ = false;
+};
+
+std::string member(const std::string& json, const char* name) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember(name) || !d[name].IsString()) return {};
+  return d[name].GetString();
+}
+
+// Calls until `done` holds of the answer or `seconds` pass (the read models follow the log
+// within moments: a token just issued, an installation just made).
+Answer until(const std::function<Answer()>& call, const std::function<bool(const Answer&)>& done,
+             int seconds = 30) {
+  const auto deadline = Clock::now() + std::chrono::seconds{seconds};
+  for (;;) {
+    auto answer = call();
+    if (done(answer) || Clock::now() > deadline) return answer;
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+struct Failed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void expect(const Answer& answer, std::initializer_list<int> statuses, const std::string& step) {
+  if (std::find(statuses.begin(), statuses.end(), answer.status) == statuses.end()) {
+    throw Failed(step + ": " + answer.text());
+  }
+}
+
+struct SeedOptions {
+  std::string address, marketplace_token, admin_token, provider_url, provider_control, out;
+  int tenants = 2;
+};
+
+int seed(const SeedOptions& o) {
+  const auto sb = endpoint_of(o.address);
+  Client marketplace{sb, o.marketplace_token};
+  const auto registered =
+      marketplace.call(http::verb::post, "/internal/v1/apps",
+                       fmt::format(R"({{"app_id":"{}","system_name":"{}","developer_id":"{}",)"
+                                   R"("initial_version":"1.0"}})",
+                                   kApp, kProvider, kDeveloper));
+  expect(registered, {201, 409}, "register the app");
+  fmt::print("app {}: {}\n", kApp, registered.status == 201 ? "registered" : "already registered");
+  // The scope needs the app that was just registered: the read model follows within moments.
+  const auto enabled = until(
+      [&] {
+        return marketplace.call(http::verb::put,
+                                fmt::format("/internal/v1/apps/{}/scopes/communications", kApp),
+                                R"({"app_version":"1.0"})");
+      },
+      [](const Answer& a) { return a.status == 200; });
+  expect(enabled, {200}, "enable the communications scope");
+  const auto issued = marketplace.call(
+      http::verb::post, fmt::format("/internal/v1/developers/{}/tokens", kDeveloper));
+  expect(issued, {201}, "issue the developer token");
+  Client developer{sb, member(issued.body, "token")};
+  const auto base = o.provider_url.back() == '/'
+                        ? o.provider_url.substr(0, o.provider_url.size() - 1)
+                        : o.provider_url;
+  const auto configuration = fmt::format(
+      R"({{"version":1,"app_version":"1.0","auth_type":"token","endpoints":{{)"
+      R"("list_accounts":"{0}/accounts","send_message":"{0}/messages",)"
+      R"("read_chat":"{0}/chats/read","update_message_text":"{0}/messages/text",)"
+      R"("update_message_status":"{0}/messages/status","app_disabled":"{0}/app-disabled"}}}})",
+      base);
+  const auto uploaded = until(
+      [&] {
+        return developer.call(http::verb::post,
+                              fmt::format("/developer/v1/providers/{}/configurations", kProvider),
+                              configuration);
+      },
+      [](const Answer& a) { return a.status != 401; });
+  expect(uploaded, {201, 409}, "upload the configuration");
+  fmt::print("configuration 1 -> {}: {}\n", base,
+             uploaded.status == 201 ? "uploaded" : "already there (409)");
+
+  std::optional<Client> control;
+  std::string control_base;
+  if (!o.provider_control.empty()) {
+    auto [endpoint, path] = url_of(o.provider_control);
+    control.emplace(endpoint, "");
+    control_base = path;
+  }
+  std::ofstream file{o.out};
+  if (!file) throw Failed("cannot write " + o.out);
+  for (int t = 0; t < o.tenants; ++t) {
+    const auto tenant = fmt::format("bench-t{}", t);
+    const auto installed = until(
+        [&] {
+          return marketplace.call(
+              http::verb::post, fmt::format("/internal/v1/tenants/{}/installations", tenant),
+              fmt::format(R"({{"app_id":"{}","app_version":"1.0","sandbox":true}})", kApp));
+        },
+        [](const Answer& a) { return a.status == 201 || a.status == 409; });
+    expect(installed, {201, 409}, "install for " + tenant);
+    const auto user_issued = marketplace.call(
+        http::verb::post, fmt::format("/internal/v1/tenants/{}/users/{}/tokens", tenant, kUser));
+    expect(user_issued, {201}, "issue the user token of " + tenant);
+    const auto user_token = member(user_issued.body, "token");
+    Client user{sb, user_token};
+    expect(until([&] { return user.call(http::verb::get, "/crm/v1/connections"); },
+                 [](const Answer& a) { return a.status == 200; }),
+           {200}, "the user token of " + tenant + " authenticates");
+
+    const auto client_token = "bench-" + random_hex(32);
+    if (control) {
+      expect(control->call(http::verb::post, control_base + "/tokens",
+                           fmt::format(R"({{"token":"{}"}})", client_token)),
+             {200}, "register the client token with the fake provider");
+    }
+    const auto activated = until(
+        [&] {
+          return user.call(
+              http::verb::post, "/crm/v1/connections",
+              fmt::format(R"({{"provider_code":"{}","token":"{}"}})", kProvider, client_token));
+        },
+        [](const Answer& a) { return a.status == 201; });
+    expect(activated, {201}, "activate the client token of " + tenant);
+    // Authentication reads the messaging_connections read model: a warm-up message is refused
+    // (401) until it follows.
+    Client provider{sb, client_token};
+    const auto warmed = until(
+        [&] {
+          return provider.call(
+              http::verb::post, "/public/v1/messages",
+              R"({"provider_message_id":"warmup-1","chat":{"id":"warmup","kind":"private",)"
+              R"("participants":[{"id":"bench","name":"Bench"}]},)"
+              R"("sender":{"id":"bench","name":"Bench"},"text":"warm-up"})");
+        },
+        [](const Answer& a) { return a.status != 401; });
+    expect(warmed, {200, 201}, "the client token of " + tenant + " authenticates");
+    // list_accounts answered: the connection has a child account besides main (when the fake
+    // provider reports channels; a single-channel provider has none and is waited for in vain).
+    const auto synced = until(
+        [&] { return user.call(http::verb::get, "/crm/v1/connections"); },
+        [](const Answer& a) { return a.body.find(R"("main":false)") != std::string::npos; }, 10);
+    fmt::print("{}: connected{}\n", tenant,
+               synced.body.find(R"("main":false)") != std::string::npos
+                   ? ", list_accounts answered"
+                   : " (no child account after 10 s: did the fake provider know the token?)");
+    file << tenant << ' ' << client_token << ' ' << user_token << '\n';
+  }
+  file.close();
+  if (!o.admin_token.empty()) {
+    Client admin{sb, o.admin_token};
+    const auto errors = admin.call(
+        http::verb::get,
+        fmt::format("/admin/v1/errors?source=delivery&provider_code={}&limit=5", kProvider));
+    rapidjson::Document d;
+    d.Parse(errors.body.c_str());
+    const auto count =
+        !d.HasParseError() && d.IsObject() && d.HasMember("items") && d["items"].IsArray()
+            ? d["items"].Size()
+            : 0;
+    fmt::print("delivery errors logged for {}: {}{}\n", kProvider, count,
+               count > 0 ? fmt::format(" (newest: {})", errors.body.substr(0, 400)) : "");
+  }
+  fmt::print("seeded {} tenant(s) into {}\n", o.tenants, o.out);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// run
+
+struct Tenant {
+  std::string id, client_token, user_token;
+};
+
+struct RunOptions {
+  std::string address, tokens;
+  double rate = 10'000;
+  int seconds = 60;
+  double baseline_rate = kFloorNow;
+  int baseline_seconds = 10;
+  int connections = 64;
+  int threads = 2;
+  int chats = 100;
+  int probe_chats = 10;
+  int sample_every = 100;
+  int pollers = 2;
+  int poll_interval_ms = 20;
+  int drain_seconds = 30;
+};
+
+// One load phase and what it measured. Guarded by Bench::mutex_.
+struct Phase {
+  std::string name;
+  double rate = 0;
+  int seconds = 0;
+  std::uint64_t total = 0;
+  Clock::time_point started, last_accepted;
+  std::uint64_t answered = 0, accepted = 0;
+  std::uint64_t unanswered = 0;         // still queued or in flight when the drain time ran out
+  std::vector<double> accept_ms;        // scheduled time -> 201 (open loop)
+  std::vector<double> service_ms;       // request written -> 201 (the server alone)
+  std::map<int, std::uint64_t> errors;  // status (0: no answer) -> count
+  std::map<int, std::string> first_error;
+  std::uint64_t samples = 0, not_visible = 0;
+  std::vector<double> visible_ms;  // 201 -> first CRM answer listing the message
+  double emitted_for = 0;
+};
+
+struct Job {
+  std::uint64_t index;
+  Clock::time_point due;
+  Phase* phase;
+};
+
+// What message `index` of a phase is: deterministic, so the sender and the recorder agree.
+struct MessageRef {
+  std::size_t tenant;
+  std::string chat;
+  int customer;
+  bool sampled;
+};
+
+class Sender;
+class Poller;
+
+class Bench {
+ public:
+  Bench(net::io_context& io, tcp::endpoint endpoint, std::vector<Tenant> tenants, RunOptions o)
+      : io_(io),
+        endpoint_(endpoint),
+        tenants_(std::move(tenants)),
+        options_(std::move(o)),
+        run_id_(random_hex(4)) {}
+
+  void open();
+  void run_phase(Phase& phase);
+  void stop() { stopping_ = true; }
+
+  // For senders and pollers.
+  const tcp::endpoint& endpoint() const { return endpoint_; }
+  const std::vector<Tenant>& tenants() const { return tenants_; }
+  const RunOptions& options() const { return options_; }
+  bool stopping() const { return stopping_; }
+  MessageRef describe(std::uint64_t index) const;
+  std::string body_of(const Job& job, const MessageRef& m) const;
+  std::optional<Job> finished(const Job& job, int status, const std::string& body,
+                              Clock::time_point written, const std::shared_ptr<Sender>& sender);
+  void ready(const std::shared_ptr<Sender>& sender, bool connected);
+  // Pollers: the probe chat to read next (tenant, chat), or none due now.
+  std::optional<std::pair<std::size_t, std::string>> next_chat();
+  void seen(const std::pair<std::size_t, std::string>& chat,
+            const std::unordered_set<std::string>& listed, Clock::time_point at);
+  void release(const std::pair<std::size_t, std::string>& chat);
+
+ private:
+  struct Sample {
+    std::string provider_message_id;
+    Clock::time_point accepted;
+    Phase* phase;
+  };
+  struct ProbeChat {
+    std::vector<Sample> samples;
+    Clock::time_point polled{};
+    bool busy = false;
+  };
+
+  void dispatch();  // mutex_ held
+  std::uint64_t pending_samples(const Phase& phase);
+
+  net::io_context& io_;
+  tcp::endpoint endpoint_;
+  std::vector<Tenant> tenants_;
+  RunOptions options_;
+  std::string run_id_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex mutex_;
+  std::deque<Job> queue_;
+  std::vector<std::shared_ptr<Sender>> idle_;
+  std::size_t connected_ = 0;
+  std::map<std::pair<std::size_t, std::string>, ProbeChat> probes_;
+  std::vector<std::shared_ptr<Sender>> senders_;
+  std::vector<std::shared_ptr<Poller>> pollers_;
+};
+
+// One keep-alive connection posting messages, one at a time.
+class Sender : public std::enable_shared_from_this<Sender> {
+ public:
+  Sender(net::io_context& io, Bench& bench) : stream_(io), bench_(bench) {}
+
+  void connect() {
+    stream_.expires_after(10s);
+    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
+      self->connected_ = !ec;
+      self->bench_.ready(self, !ec);
+    });
+  }
+
+  void run(Job job) {
+    job_ = job;
+    retried_ = false;
+    send();
+  }
+
+ private:
+  void send() {
+    if (connected_) return write();
+    stream_.expires_after(10s);
+    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->fail(ec);
+      self->connected_ = true;
+      self->served_ = 0;
+      self->write();
+    });
+  }
+
+  void write() {
+    const auto m = bench_.describe(job_.index);
+    request_ = {http::verb::post, "/public/v1/messages", 11};
+    request_.set(http::field::host, "bench");
+    request_.set(http::field::authorization, "Bearer " + bench_.tenants()[m.tenant].client_token);
+    request_.set(http::field::content_type, "application/json");
+    request_.keep_alive(true);
+    request_.body() = bench_.body_of(job_, m);
+    request_.prepare_payload();
+    written_ = Clock::now();
+    stream_.expires_after(30s);
+    async_exchange(stream_, request_, buffer_, response_,
+                   [self = shared_from_this()](beast::error_code ec) {
+                     if (ec) return self->fail(ec);
+                     self->done();
+                   });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    connected_ = false;
+    buffer_.clear();
+  }
+
+  void fail(beast::error_code ec) {
+    const bool reused = connected_ && served_ > 0;
+    close();
+    // A keep-alive connection the server had closed (idle between phases): once more.
+    if (reused && !retried_) {
+      retried_ = true;
+      return send();
+    }
+    next(bench_.finished(job_, 0, ec.message(), written_, shared_from_this()));
+  }
+
+  void done() {
+    ++served_;
+    if (response_.need_eof()) close();
+    next(bench_.finished(job_, static_cast<int>(response_.result_int()), response_.body(), written_,
+                         shared_from_this()));
+  }
+
+  void next(std::optional<Job> job) {
+    if (job) run(*job);
+  }
+
+  beast::tcp_stream stream_;
+  Bench& bench_;
+  bool connected_ = false;
+  bool retried_ = false;
+  std::uint64_t served_ = 0;
+  Job job_{};
+  Clock::time_point written_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+};
+
+// Reads probe chats through the CRM API with the tenant's user token while samples wait.
+class Poller : public std::enable_shared_from_this<Poller> {
+ public:
+  Poller(net::io_context& io, Bench& bench) : stream_(io), timer_(io), bench_(bench) {}
+
+  void start() { next(); }
+
+ private:
+  void next() {
+    if (bench_.stopping()) return;
+    auto chat = bench_.next_chat();
+    if (!chat) {
+      timer_.expires_after(5ms);
+      timer_.async_wait([self = shared_from_this()](beast::error_code) { self->next(); });
+      return;
+    }
+    chat_ = std::move(*chat);
+    if (connected_) return get();
+    stream_.expires_after(10s);
+    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->fail();
+      self->connected_ = true;
+      self->get();
+    });
+  }
+
+  void get() {
+    request_ = {http::verb::get,
+                fmt::format("/crm/v1/chats/{}/{}/messages?limit=200", kProvider, chat_.second), 11};
+    request_.set(http::field::host, "bench");
+    request_.set(http::field::authorization, "Bearer " + bench_.tenants()[chat_.first].user_token);
+    request_.keep_alive(true);
+    stream_.expires_after(30s);
+    async_exchange(stream_, request_, buffer_, response_,
+                   [self = shared_from_this()](beast::error_code ec) {
+                     if (ec) return self->fail();
+                     self->on_response();
+                   });
+  }
+
+  void on_response() {
+    const auto now = Clock::now();
+    if (response_.need_eof()) close();
+    std::unordered_set<std::string> listed;
+    if (response_.result_int() == 200) {  // 404: the chat is not projected yet
+      rapidjson::Document d;
+      d.Parse(response_.body().c_str());
+      if (!d.HasParseError() && d.IsObject() && d.HasMember("items") && d["items"].IsArray()) {
+        for (const auto& item : d["items"].GetArray()) {
+          if (item.HasMember("provider_message_id") && item["provider_message_id"].IsString()) {
+            listed.insert(item["provider_message_id"].GetString());
+          }
+        }
+      }
+    }
+    bench_.seen(chat_, listed, now);
+    next();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    connected_ = false;
+    buffer_.clear();
+  }
+
+  void fail() {
+    close();
+    bench_.release(chat_);
+    timer_.expires_after(50ms);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->next(); });
+  }
+
+  beast::tcp_stream stream_;
+  net::steady_timer timer_;
+  Bench& bench_;
+  bool connected_ = false;
+  std::pair<std::size_t, std::string> chat_;
+  beast::flat_buffer buffer_;
+  http::request<http::empty_body> request_;
+  http::response<http::string_body> response_;
+};
+
+MessageRef Bench::describe(std::uint64_t index) const {
+  const auto n = tenants_.size();
+  if (index % static_cast<std::uint64_t>(options_.sample_every) == 0) {
+    const auto s = index / static_cast<std::uint64_t>(options_.sample_every);
+    const auto probe = static_cast<int>((s / n) % static_cast<std::uint64_t>(options_.probe_chats));
+    return {static_cast<std::size_t>(s % n), fmt::format("probe-{}", probe), 100'000 + probe, true};
+  }
+  // A cheap mix, so consecutive messages of a tenant go to different chats.
+  auto x = index * 0x9E3779B97F4A7C15ULL;
+  x ^= x >> 29;
+  const auto chat = static_cast<int>((x / n) % static_cast<std::uint64_t>(options_.chats));
+  return {static_cast<std::size_t>(index % n), fmt::format("c-{}", chat), chat, false};
+}
+
+std::string Bench::body_of(const Job& job, const MessageRef& m) const {
+  return fmt::format(
+      R"({{"provider_message_id":"{}-{}-{}","chat":{{"id":"{}","kind":"private",)"
+      R"("title":"Customer {}","participants":[{{"id":"cust-{}","name":"Customer {}"}}]}},)"
+      R"("sender":{{"id":"cust-{}","name":"Customer {}"}},)"
+      R"("text":"Hello, this is message {} of the benchmark. Is my order shipped?"}})",
+      run_id_, job.phase->name, job.index, m.chat, m.customer, m.customer, m.customer, m.customer,
+      m.customer, job.index);
+}
+
+void Bench::open() {
+  for (int i = 0; i < options_.connections; ++i) {
+    senders_.push_back(std::make_shared<Sender>(io_, *this));
+    senders_.back()->connect();
+  }
+  const auto deadline = Clock::now() + 10s;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (idle_.size() == senders_.size()) {
+        fmt::print("{} connections open ({} connected), {} poller(s)\n", senders_.size(),
+                   connected_, options_.pollers);
+        break;
+      }
+    }
+    if (Clock::now() > deadline) throw std::runtime_error("connections did not open in 10 s");
+    std::this_thread::sleep_for(10ms);
+  }
+  for (int i = 0; i < options_.pollers; ++i) {
+    pollers_.push_back(std::make_shared<Poller>(io_, *this));
+    pollers_.back()->start();
+  }
+}
+
+void Bench::ready(const std::shared_ptr<Sender>& sender, bool connected) {
+  std::lock_guard lock(mutex_);
+  connected_ += connected;
+  idle_.push_back(sender);
+  dispatch();
+}
+
+void Bench::dispatch() {
+  while (!idle_.empty() && !queue_.empty()) {
+    auto sender = std::move(idle_.back());
+    idle_.pop_back();
+    net::post(io_, [sender, job = queue_.front()] { sender->run(job); });
+    queue_.pop_front();
+  }
+}
+
+std::optional<Job> Bench::finished(const Job& job, int status, const std::string& body,
+                                   Clock::time_point written,
+                                   const std::shared_ptr<Sender>& sender) {
+  const auto now = Clock::now();
+  std::lock_guard lock(mutex_);
+  auto& p = *job.phase;
+  ++p.answered;
+  if (status == 201) {
+    ++p.accepted;
+    p.last_accepted = std::max(p.last_accepted, now);
+    p.accept_ms.push_back(std::chrono::duration<double, std::milli>(now - job.due).count());
+    p.service_ms.push_back(std::chrono::duration<double, std::milli>(now - written).count());
+    const auto m = describe(job.index);
+    if (m.sampled) {
+      ++p.samples;
+      probes_[{m.tenant, m.chat}].samples.push_back(
+          {fmt::format("{}-{}-{}", run_id_, p.name, job.index), now, &p});
+    }
+  } else {
+    ++p.errors[status];
+    p.first_error.try_emplace(status, body.substr(0, 300));
+  }
+  if (!queue_.empty()) {
+    auto next = queue_.front();
+    queue_.pop_front();
+    return next;
+  }
+  idle_.push_back(sender);
+  return std::nullopt;
+}
+
+std::optional<std::pair<std::size_t, std::string>> Bench::next_chat() {
+  const auto now = Clock::now();
+  const auto interval = std::chrono::milliseconds{options_.poll_interval_ms};
+  std::lock_guard lock(mutex_);
+  ProbeChat* best = nullptr;
+  const std::pair<std::size_t, std::string>* key = nullptr;
+  for (auto& [k, chat] : probes_) {
+    if (chat.busy || chat.samples.empty() || chat.polled + interval > now) continue;
+    if (best == nullptr || chat.polled < best->polled) {
+      best = &chat;
+      key = &k;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  best->busy = true;
+  best->polled = now;
+  return *key;
+}
+
+void Bench::seen(const std::pair<std::size_t, std::string>& chat,
+                 const std::unordered_set<std::string>& listed, Clock::time_point at) {
+  std::lock_guard lock(mutex_);
+  auto& probe = probes_[chat];
+  probe.busy = false;
+  std::erase_if(probe.samples, [&](const Sample& s) {
+    if (!listed.contains(s.provider_message_id)) return false;
+    s.phase->visible_ms.push_back(
+        std::chrono::duration<double, std::milli>(at - s.accepted).count());
+    return true;
+  });
+}
+
+void Bench::release(const std::pair<std::size_t, std::string>& chat) {
+  std::lock_guard lock(mutex_);
+  probes_[chat].busy = false;
+}
+
+std::uint64_t Bench::pending_samples(const Phase& phase) {
+  std::uint64_t n = 0;
+  for (const auto& [k, chat] : probes_) {
+    for (const auto& s : chat.samples) n += s.phase == &phase;
+  }
+  return n;
+}
+
+void Bench::run_phase(Phase& p) {
+  p.total = static_cast<std::uint64_t>(std::llround(p.rate * p.seconds));
+  const double ns_per_message = 1e9 / p.rate;
+  const auto due_of = [&](std::uint64_t i) {
+    return p.started + std::chrono::nanoseconds{
+                           static_cast<std::int64_t>(static_cast<double>(i) * ns_per_message)};
+  };
+  {
+    std::lock_guard lock(mutex_);
+    p.started = Clock::now() + 20ms;
+    p.last_accepted = p.started;
+  }
+  fmt::print("phase {}: {} msg/s for {} s ({} messages)\n", p.name, p.rate, p.seconds, p.total);
+  // Open loop: every message due by now goes to the queue; a free connection takes it at once.
+  // The main thread wakes at least 1 ms apart; the latency counts from the exact due time.
+  std::uint64_t issued = 0;
+  while (issued < p.total) {
+    const auto now = Clock::now();
+    if (now >= p.started) {
+      const auto elapsed = std::chrono::duration<double, std::nano>(now - p.started).count();
+      const auto due = std::min<std::uint64_t>(
+          p.total, static_cast<std::uint64_t>(elapsed / ns_per_message) + 1);
+      if (due > issued) {
+        std::lock_guard lock(mutex_);
+        for (; issued < due; ++issued) queue_.push_back({issued, due_of(issued), &p});
+        dispatch();
+      }
+    }
+    if (issued < p.total) std::this_thread::sleep_until(std::max(due_of(issued), now + 1ms));
+  }
+  p.emitted_for = std::chrono::duration<double>(Clock::now() - p.started).count();
+  // Drain: every answer, or --drain-seconds.
+  const auto deadline = Clock::now() + std::chrono::seconds{options_.drain_seconds};
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (p.answered >= p.total) break;
+      if (Clock::now() > deadline) {
+        std::erase_if(queue_, [&](const Job& j) { return j.phase == &p; });
+        p.unanswered = p.total - p.answered;
+        break;
+      }
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  // The samples still waiting for the projection.
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      const auto pending = pending_samples(p);
+      if (pending == 0) break;
+      if (Clock::now() > deadline + std::chrono::seconds{options_.drain_seconds}) {
+        p.not_visible = pending;
+        for (auto& [k, chat] : probes_) {
+          std::erase_if(chat.samples, [&](const Sample& s) { return s.phase == &p; });
+        }
+        break;
+      }
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
+std::string ms(double v) {
+  return v >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
+}
+
+std::string thousands(double v) {
+  auto s = fmt::format("{:.0f}", v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0 && s[static_cast<std::size_t>(i) - 1] != '-';
+       i -= 3) {
+    s.insert(static_cast<std::size_t>(i), ",");
+  }
+  return s;
+}
+
+struct Figures {
+  double achieved, p50, p95, p99, max, service_p50, service_p99, visible_p50, visible_p99,
+      visible_max;
+  std::uint64_t errors;
+};
+
+Figures figures_of(const Phase& p) {
+  const auto window =
+      std::max(std::chrono::duration<double>(p.last_accepted - p.started).count(), 1e-3);
+  std::uint64_t errors = p.unanswered;
+  for (const auto& [status, n] : p.errors) errors += n;
+  return {static_cast<double>(p.accepted) / window,
+          percentile(p.accept_ms, 0.50),
+          percentile(p.accept_ms, 0.95),
+          percentile(p.accept_ms, 0.99),
+          max_of(p.accept_ms),
+          percentile(p.service_ms, 0.50),
+          percentile(p.service_ms, 0.99),
+          percentile(p.visible_ms, 0.50),
+          percentile(p.visible_ms, 0.99),
+          max_of(p.visible_ms),
+          errors};
+}
+
+void report(const std::vector<Phase*>& phases, const RunOptions& o, std::size_t tenants) {
+  fmt::print(
+      "\n{} tenant(s), {} connections, {} chats + {} probe chats per tenant, 1 in {} messages "
+      "sampled for visibility\n\n",
+      tenants, o.connections, o.chats, o.probe_chats, o.sample_every);
+  fmt::print(
+      "| phase | target msg/s | achieved msg/s | accepted | errors | p50 ms | p95 ms | p99 ms | "
+      "max ms | visible p50 ms | visible p99 ms |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::vector<Figures> all;
+  for (const auto* p : phases) {
+    const auto f = figures_of(*p);
+    all.push_back(f);
+    fmt::print("| {} | {} | {} | {}/{} | {} | {} | {} | {} | {} | {} | {} |\n", p->name,
+               thousands(p->rate), thousands(f.achieved), thousands(p->accepted),
+               thousands(p->total), f.errors, ms(f.p50), ms(f.p95), ms(f.p99), ms(f.max),
+               ms(f.visible_p50), ms(f.visible_p99));
+  }
+  fmt::print("\n");
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const auto& p = *phases[i];
+    const auto& f = all[i];
+    fmt::print(
+        "{}: emitted in {:.1f} s; server time (written -> 201) p50 {} ms, p99 {} ms; visible "
+        "{}/{} samples (max {} ms), {} not visible within the drain time\n",
+        p.name, p.emitted_for, ms(f.service_p50), ms(f.service_p99), p.visible_ms.size(), p.samples,
+        ms(f.visible_max), p.not_visible);
+    if (p.unanswered > 0) fmt::print("  {}: unanswered at the drain deadline\n", p.unanswered);
+    for (const auto& [status, n] : p.errors) {
+      fmt::print("  {} x {}: {}\n", n, status == 0 ? "no answer" : fmt::format("HTTP {}", status),
+                 p.first_error.at(status));
+    }
+  }
+  if (phases.size() == 2) {
+    const auto& b = all[0];
+    const auto& t = all[1];
+    const auto ratio = [](double x, double y) {
+      return y > 0 ? fmt::format("{:.2f}", x / y) : std::string{"-"};
+    };
+    fmt::print(
+        "\ntarget / baseline: achieved rate {}, p50 {}, p99 {}, visible p50 {}, visible p99 {}\n",
+        ratio(t.achieved, b.achieved), ratio(t.p50, b.p50), ratio(t.p99, b.p99),
+        ratio(t.visible_p50, b.visible_p50), ratio(t.visible_p99, b.visible_p99));
+  }
+  const auto& target = *phases.back();
+  const auto& t = all.back();
+  const auto yes = [](bool ok) { return ok ? "met" : "NOT met"; };
+  const auto floor = [&](double rate) -> std::string {
+    if (target.rate < rate) return "not measured (the target rate is below it)";
+    return yes(t.achieved >= 0.99 * rate && t.errors == 0);
+  };
+  fmt::print("floors: {} msg/s (now) {}; {} msg/s (growth) {}; achieved {} msg/s\n",
+             thousands(kFloorNow), floor(kFloorNow), thousands(kFloorGrowth), floor(kFloorGrowth),
+             thousands(t.achieved));
+  const bool goal_run = target.rate >= kGoalRate && target.seconds >= kGoalSeconds;
+  fmt::print("goal ({} msg/s for {} s, p99 <= {} ms): {}\n", thousands(kGoalRate), kGoalSeconds,
+             kGoalP99Ms,
+             goal_run ? yes(t.achieved >= 0.99 * kGoalRate && t.p99 <= kGoalP99Ms && t.errors == 0)
+                      : "not measured (the target phase is smaller than the goal)");
+}
+
+int run(RunOptions o) {
+  std::vector<Tenant> tenants;
+  std::ifstream file{o.tokens};
+  for (Tenant t; file >> t.id >> t.client_token >> t.user_token;) tenants.push_back(t);
+  if (tenants.empty()) throw std::runtime_error("no tenants in " + o.tokens);
+  net::io_context io;
+  auto guard = net::make_work_guard(io);
+  Bench bench{io, endpoint_of(o.address), tenants, o};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < o.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  Phase baseline{.name = "baseline", .rate = o.baseline_rate, .seconds = o.baseline_seconds};
+  Phase target{.name = "target", .rate = o.rate, .seconds = o.seconds};
+  std::vector<Phase*> phases;
+  try {
+    bench.open();
+    if (o.baseline_seconds > 0 && o.baseline_rate > 0) {
+      bench.run_phase(baseline);
+      phases.push_back(&baseline);
+      std::this_thread::sleep_for(2s);
+    }
+    bench.run_phase(target);
+    phases.push_back(&target);
+  } catch (...) {
+    bench.stop();
+    io.stop();
+    for (auto& t : threads) t.join();
+    throw;
+  }
+  bench.stop();
+  io.stop();  // requests still in flight (past the drain time) are abandoned
+  for (auto& t : threads) t.join();
+  report(phases, o, tenants.size());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode;
+  SeedOptions s;
+  RunOptions r;
+  po::options_description options{"Options"};
+  options.add_options()("help,h", "show this help")("mode", po::value(&mode), "seed or run")(
+      "address", po::value(&s.address), "the server, HOST:PORT")(
+      "marketplace-token", po::value(&s.marketplace_token), "seed: a marketplace service token")(
+      "admin-token", po::value(&s.admin_token),
+      "seed: an admin service token (optional: shows the delivery errors logged)")(
+      "provider-url", po::value(&s.provider_url),
+      "seed: the fake provider's endpoints, http://HOST:PORT")(
+      "provider-control", po::value(&s.provider_control),
+      "seed: the fake provider's control port, http://HOST:PORT (client tokens are added there)")(
+      "tenants", po::value(&s.tenants)->default_value(2), "seed: sandbox tenants bench-t0..N-1")(
+      "out", po::value(&s.out)->default_value("messaging-bench-tokens.txt"),
+      "seed: the tokens file to write")(
+      "tokens", po::value(&r.tokens)->default_value("messaging-bench-tokens.txt"),
+      "run: the tokens file seed wrote")("rate", po::value(&r.rate)->default_value(10'000),
+                                         "run: target messages per second")(
+      "seconds", po::value(&r.seconds)->default_value(60), "run: target phase length")(
+      "baseline-rate", po::value(&r.baseline_rate)->default_value(kFloorNow),
+      "run: baseline messages per second (the seed's floor)")(
+      "baseline-seconds", po::value(&r.baseline_seconds)->default_value(10),
+      "run: baseline length (0: no baseline)")(
+      "connections", po::value(&r.connections)->default_value(64), "run: keep-alive connections")(
+      "threads", po::value(&r.threads)->default_value(2), "run: client I/O threads")(
+      "chats", po::value(&r.chats)->default_value(100), "run: chats per tenant")(
+      "probe-chats", po::value(&r.probe_chats)->default_value(10),
+      "run: chats per tenant that carry the sampled messages")(
+      "sample-every", po::value(&r.sample_every)->default_value(100),
+      "run: 1 message in N is sampled for projection visibility")(
+      "pollers", po::value(&r.pollers)->default_value(2), "run: CRM connections polling samples")(
+      "poll-interval-ms", po::value(&r.poll_interval_ms)->default_value(20),
+      "run: least time between two reads of one probe chat")(
+      "drain-seconds", po::value(&r.drain_seconds)->default_value(30),
+      "run: how long to wait for answers, then for visibility, after a phase");
+  po::positional_options_description positional;
+  positional.add("mode", 1);
+  po::variables_map args;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(),
+              args);
+    po::notify(args);
+  } catch (const po::error& e) {
+    std::cerr << e.what() << '\n' << options;
+    return 2;
+  }
+  if (args.contains("help")) {
+    std::cout << "Usage: switchboard-bench-messaging seed|run [options]\n" << options;
+    return 0;
+  }
+  r.address = s.address;
+  try {
+    if (mode == "seed" && !s.address.empty() && !s.marketplace_token.empty() &&
+        !s.provider_url.empty() && s.tenants > 0) {
+      return seed(s);
+    }
+    if (mode == "run" && !r.address.empty() && r.rate > 0 && r.seconds > 0 && r.connections > 0 &&
+        r.threads > 0 && r.chats > 0 && r.probe_chats > 0 && r.sample_every > 0 && r.pollers >= 0) {
+      return run(r);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "switchboard-bench-messaging: " << e.what() << '\n';
+    return 1;
+  }
+  std::cerr << "Usage: switchboard-bench-messaging seed|run [options]\n" << options;
+  return 2;
+}
