@@ -596,13 +596,13 @@ class DeliveryWorker::Consumer {
     if (target.gate == Gate::wait) {
       spdlog::debug("delivery: job {} waits: {}", job.job_id, target.why);
       // A read model that never catches up must not keep the job beyond its expiry either.
-      if (!expired(policy_, job.created, Clock::now())) return later();
+      if (!expired(policy_for(policy_, job.kind), job.created, Clock::now())) return later();
     } else if (target.gate == Gate::drop) {
       spdlog::info("delivery: job {} ({}, {}/{}) dropped: {}", job.job_id, job.kind, job.tenant_id,
                    job.provider_code, target.why);
       return {Result::dropped};
     }
-    if (expired(policy_, job.created, Clock::now()))
+    if (expired(policy_for(policy_, job.kind), job.created, Clock::now()))
       return give_up_expired(e, endpoint, method, target.url);
     if (job.kind == kinds::sync_accounts) return sync_accounts(e, target, client);
     const auto answer =
@@ -658,7 +658,8 @@ class DeliveryWorker::Consumer {
                          ? "answered " + std::to_string(answer.status) + ": " + clip(answer.body)
                          : answer.error;
     const auto next =
-        after_attempt(policy_, Answer::transient, e.attempts, job.created, Clock::now());
+        after_attempt(policy_for(policy_, job.kind), Answer::transient, e.attempts, job.created,
+                      Clock::now());
     if (e.attempts == policy_.max_attempts) {
       // From here on the provider counts as unavailable: once in the error log, not every retry.
       spdlog::warn("delivery: {} of {} unavailable after {} attempts ({}); job {} waits", endpoint,
@@ -689,7 +690,8 @@ class DeliveryWorker::Consumer {
                           const std::string& url) {
     const Job& job = e.job;
     const auto detail =
-        fmt::format("not delivered within {:g} s of {}", policy_.expiry.count() / 1000.0,
+        fmt::format("not delivered within {:g} s of {}",
+                    policy_for(policy_, job.kind).expiry.count() / 1000.0,
                     job.created_at) +
         (e.last_problem.empty() ? std::string() : "; last attempt: " + e.last_problem);
     if (!outcomes_.not_sent(job, "expired", detail)) return later();

@@ -1,5 +1,9 @@
 #include "api/delivery/policy.hpp"
 
+#include <algorithm>
+
+#include "api/delivery/job.hpp"
+
 namespace switchboard::api::delivery {
 
 Answer classify(bool answered, int status) {
@@ -10,6 +14,12 @@ Answer classify(bool answered, int status) {
   // 5xx, and redirects or informational answers the client does not follow: the provider may
   // answer properly later, and the expiry bounds the wait.
   return Answer::transient;
+}
+
+DeliveryPolicy policy_for(const DeliveryPolicy& policy, std::string_view kind) {
+  auto rules = policy;
+  if (kind == kinds::app_disabled) rules.expiry = std::max(policy.expiry, policy.notice_expiry);
+  return rules;
 }
 
 bool expired(const DeliveryPolicy& policy, Clock::time_point created_at, Clock::time_point now) {

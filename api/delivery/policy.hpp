@@ -3,6 +3,7 @@
 // The delivery rules as a pure function, so they are tested without clocks or sockets.
 
 #include <chrono>
+#include <string_view>
 
 #include "api/delivery/settings.hpp"
 
@@ -30,6 +31,9 @@ struct Next {
   Step step;
   Clock::time_point at;
 };
+
+// The rules for a job of `kind`: the app_disabled notice expires after notice_expiry.
+DeliveryPolicy policy_for(const DeliveryPolicy& policy, std::string_view kind);
 
 // True once the job may no longer be sent.
 bool expired(const DeliveryPolicy& policy, Clock::time_point created_at, Clock::time_point now);

@@ -18,6 +18,9 @@ struct DeliveryPolicy {
   std::chrono::milliseconds unavailable_retry{30'000};
   // ...or until this long after the job's created_at: then it is not sent (expired).
   std::chrono::milliseconds expiry{3'600'000};
+  // The app_disabled notice is what tells a provider to stop: it waits for a provider that is
+  // down this long instead (the lane's later work waits behind it, as it would anyway).
+  std::chrono::milliseconds notice_expiry{std::chrono::hours{24 * 7}};
 };
 
 struct DeliverySettings {
