@@ -2,8 +2,8 @@
 
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -11,7 +11,9 @@ namespace switchboard::commands {
 
 // A bounded LRU of aggregate states by stream id. An entry may be stale (another node appended):
 // the append's expected version finds that out, and the pipeline then reads only the newer
-// events. So a long stream costs one full read, not one per command.
+// events. So a long stream costs one full read, not one per command. Entries are shared and
+// never changed once cached: a command reads a chat with a long history without copying it, and
+// only the command that appends makes the next state.
 template <class State>
 class AggregateCache {
  public:
@@ -19,22 +21,23 @@ class AggregateCache {
     State state;
     std::int64_t version = 0;
   };
+  using EntryPtr = std::shared_ptr<const Entry>;
 
   explicit AggregateCache(std::size_t capacity) : capacity_(capacity) {}
 
-  std::optional<Entry> get(const std::string& stream_id) {
+  EntryPtr get(const std::string& stream_id) {
     std::lock_guard lock(mutex_);
     auto it = index_.find(stream_id);
-    if (it == index_.end()) return std::nullopt;
+    if (it == index_.end()) return nullptr;
     order_.splice(order_.begin(), order_, it->second);
     return it->second->second;
   }
 
   // Keeps the newer of what is cached and what is offered.
-  void put(const std::string& stream_id, Entry entry) {
+  void put(const std::string& stream_id, EntryPtr entry) {
     std::lock_guard lock(mutex_);
     if (auto it = index_.find(stream_id); it != index_.end()) {
-      if (it->second->second.version <= entry.version) it->second->second = std::move(entry);
+      if (it->second->second->version <= entry->version) it->second->second = std::move(entry);
       order_.splice(order_.begin(), order_, it->second);
       return;
     }
@@ -52,7 +55,7 @@ class AggregateCache {
   }
 
  private:
-  using Item = std::pair<std::string, Entry>;
+  using Item = std::pair<std::string, EntryPtr>;
   std::size_t capacity_;
   mutable std::mutex mutex_;
   std::list<Item> order_;

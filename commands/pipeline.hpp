@@ -69,10 +69,10 @@ class Pipeline {
         return outcome;
       }
     }
-    auto entry = load(stream);
+    auto entry = current(stream);
     const auto deadline = std::chrono::steady_clock::now() + retry_budget_;
     for (int attempt = 0; std::chrono::steady_clock::now() < deadline; ++attempt) {
-      auto decision = decide(entry.state);
+      auto decision = decide(entry->state);
       if (auto* r = std::get_if<domain::Rejection>(&decision)) {
         outcome.status = CommandOutcome::Status::rejected;
         outcome.rejection = std::move(*r);
@@ -81,21 +81,24 @@ class Pipeline {
       auto& events = std::get<std::vector<domain::NewEvent>>(decision);
       if (events.empty()) {
         outcome.status = CommandOutcome::Status::accepted;
-        outcome.stream_version = entry.version;
+        outcome.stream_version = entry->version;
         return outcome;
       }
       auto result =
-          store_.append(request(stream, entry.version, context, canonical_command, events));
+          store_.append(request(stream, entry->version, context, canonical_command, events));
       switch (result.status) {
-        case eventstore::AppendStatus::ok:
-          for (const auto& e : events) A::apply(entry.state, e.type, e.data);
-          entry.version = result.stream_version;
-          cache_.put(stream, entry);
+        case eventstore::AppendStatus::ok: {
+          // The one copy of the state a command makes: the cached one is shared.
+          auto next = std::make_shared<Entry>(*entry);
+          for (const auto& e : events) A::apply(next->state, e.type, e.data);
+          next->version = result.stream_version;
+          cache_.put(stream, std::move(next));
           outcome.status = CommandOutcome::Status::accepted;
           outcome.stream_version = result.stream_version;
           outcome.last_position = result.last_position;
           outcome.events = std::move(events);
           return outcome;
+        }
         case eventstore::AppendStatus::duplicate:
           outcome.status = CommandOutcome::Status::duplicate;
           outcome.stream_version = result.stream_version;
@@ -122,11 +125,10 @@ class Pipeline {
     return outcome;
   }
 
+  using Entry = typename AggregateCache<State>::Entry;
+
   // Current state for reads that must see the aggregate itself (rare: reads use projections).
-  typename AggregateCache<State>::Entry load(const std::string& stream) {
-    if (auto cached = cache_.get(stream)) return catch_up(stream, std::move(*cached));
-    return catch_up(stream, {});
-  }
+  Entry load(const std::string& stream) { return *current(stream); }
 
  private:
   static std::mt19937& jitter() {
@@ -148,18 +150,31 @@ class Pipeline {
     return outcome;
   }
 
-  typename AggregateCache<State>::Entry catch_up(const std::string& stream,
-                                                 typename AggregateCache<State>::Entry entry) {
+  using EntryPtr = typename AggregateCache<State>::EntryPtr;
+
+  EntryPtr current(const std::string& stream) { return catch_up(stream, cache_.get(stream)); }
+
+  // `base` (null: nothing known yet) with the events recorded after it; copies the state only
+  // when there are such events.
+  EntryPtr catch_up(const std::string& stream, EntryPtr base) {
+    std::shared_ptr<Entry> next;
     for (;;) {
-      auto events = store_.read_stream(stream, entry.version + 1);
+      auto events = store_.read_stream(stream, (next   ? next->version
+                                                : base ? base->version
+                                                       : 0) +
+                                                   1);
+      if (!events.empty() && !next)
+        next = base ? std::make_shared<Entry>(*base) : std::make_shared<Entry>();
       for (const auto& e : events) {
-        A::apply(entry.state, e.type, e.data);
-        entry.version = e.stream_version;
+        A::apply(next->state, e.type, e.data);
+        next->version = e.stream_version;
       }
       if (events.size() < 10'000) break;
     }
-    cache_.put(stream, entry);
-    return entry;
+    if (next) base = std::move(next);
+    if (!base) base = std::make_shared<const Entry>();
+    cache_.put(stream, base);
+    return base;
   }
 
   eventstore::AppendRequest request(const std::string& stream, std::int64_t version,

@@ -4,23 +4,33 @@
 
 using switchboard::commands::AggregateCache;
 
+namespace {
+
+template <class State>
+typename AggregateCache<State>::EntryPtr entry(State state, std::int64_t version) {
+  return std::make_shared<const typename AggregateCache<State>::Entry>(
+      typename AggregateCache<State>::Entry{std::move(state), version});
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(the_least_recently_used_entry_is_evicted) {
   AggregateCache<int> cache(2);
-  cache.put("a-1", {1, 1});
-  cache.put("a-2", {2, 1});
+  cache.put("a-1", entry(1, 1));
+  cache.put("a-2", entry(2, 1));
   BOOST_REQUIRE(cache.get("a-1"));  // a-1 is now the most recent
-  cache.put("a-3", {3, 1});
-  BOOST_CHECK(cache.get("a-1").has_value());
-  BOOST_CHECK(!cache.get("a-2").has_value());
-  BOOST_CHECK(cache.get("a-3").has_value());
+  cache.put("a-3", entry(3, 1));
+  BOOST_CHECK(cache.get("a-1") != nullptr);
+  BOOST_CHECK(cache.get("a-2") == nullptr);
+  BOOST_CHECK(cache.get("a-3") != nullptr);
   BOOST_CHECK_EQUAL(cache.size(), 2u);
 }
 
 BOOST_AUTO_TEST_CASE(an_older_version_never_replaces_a_newer_one) {
   AggregateCache<std::string> cache(4);
-  cache.put("s-1", {"v5", 5});
-  cache.put("s-1", {"v3", 3});
+  cache.put("s-1", entry<std::string>("v5", 5));
+  cache.put("s-1", entry<std::string>("v3", 3));
   BOOST_CHECK_EQUAL(cache.get("s-1")->state, "v5");
-  cache.put("s-1", {"v6", 6});
+  cache.put("s-1", entry<std::string>("v6", 6));
   BOOST_CHECK_EQUAL(cache.get("s-1")->version, 6);
 }
