@@ -23,10 +23,26 @@
 // those chats with the tenant's CRM user token while the load runs and record the delay from
 // the 201 to the first answer that lists the message (an upper bound: it includes one GET and
 // up to --poll-interval-ms of waiting).
+//
+//   switchboard-bench-messaging poll --address HOST:PORT --tokens FILE --users N
+//       [--interval-ms 5000] [--seconds 60] [--threads 2] [--ramp-seconds 20]
+//       [--baseline-users 1000] [--baseline-seconds 20] [--source-addresses A,B,...]
+//
+// CRM users polling their chat list (the 45,900 users every 5 s, p99 <= 100 ms): each
+// user holds one keep-alive connection with its tenant's CRM user token (round robin over the
+// tenants) and sends GET /crm/v1/chats?limit=20 at every slot of a grid, its phase spread evenly
+// over the interval; the latency counts from the slot, so queueing shows. Connections open at
+// --users / --ramp-seconds per second; a failed one is tried again after a second. The baseline
+// users connect and are measured first, then the others join and all are measured. The soft
+// RLIMIT_NOFILE is raised to the hard one; loopback source addresses (--source-addresses
+// 127.0.0.2,127.0.0.3) multiply the ephemeral ports (about 28k per source and destination).
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <rapidjson/document.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -36,6 +52,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/program_options.hpp>
@@ -961,14 +978,565 @@ int run(RunOptions o) {
   return 0;
 }
 
+// ---------------------------------------------------------------------------------------------
+// poll
+
+// The second figure: CRM users holding keep-alive connections and polling their chat
+// list every 5 s.
+constexpr int kPollGoalUsers = 45'900;
+constexpr int kPollGoalIntervalMs = 5'000;
+constexpr double kPollGoalP99Ms = 100;
+constexpr const char* kChatList = "/crm/v1/chats?limit=20";
+// Descriptors besides the users' sockets: the standard streams, epoll, the resolver and so on.
+constexpr rlim_t kSpareDescriptors = 64;
+// After a ramp, before the window opens: connections retried once are in.
+constexpr auto kSettle = 1s;
+
+struct PollOptions {
+  std::string address, tokens, source_addresses;
+  int users = kPollGoalUsers;
+  int interval_ms = kPollGoalIntervalMs;
+  int seconds = 60;
+  int threads = 2;
+  double ramp_seconds = 20;
+  int baseline_users = 1000;
+  int baseline_seconds = 20;
+  int drain_seconds = 30;
+};
+
+// One measured window and what it measured: the polls due in it, and the connections that failed
+// in it. Guarded by PollBench::mutex_.
+struct PollPhase {
+  std::string name;
+  int users = 0;
+  int seconds = 0;
+  Clock::time_point from, to;
+  std::uint64_t sent = 0, finished = 0, ok = 0, errors = 0, connect_errors = 0, reconnects = 0;
+  std::uint64_t unanswered = 0;  // sent, still in flight at the drain deadline
+  std::size_t open_at_end = 0;
+  std::vector<double> latency_ms;                 // due time -> 200 (open loop)
+  std::map<std::string, std::uint64_t> failures;  // what -> count
+  std::map<std::string, std::string> first_failure;
+};
+
+class PollBench {
+ public:
+  PollBench(tcp::endpoint endpoint, std::vector<Tenant> tenants, PollOptions o)
+      : endpoint_(endpoint),
+        tenants_(std::move(tenants)),
+        options_(std::move(o)),
+        interval_(std::chrono::milliseconds{options_.interval_ms}) {
+    std::uint64_t seed = 0;
+    RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
+    first_phase_ = static_cast<double>(seed >> 11) * 0x1.0p-53;
+  }
+
+  // Set before the users start.
+  void plan(std::vector<PollPhase> phases) {
+    phases_ = std::move(phases);
+    end_ = phases_.back().to;
+  }
+
+  const tcp::endpoint& endpoint() const { return endpoint_; }
+  const std::string& token_of(std::size_t user) const {
+    return tenants_[user % tenants_.size()].user_token;
+  }
+  Clock::duration interval() const { return interval_; }
+  Clock::time_point end() const { return end_; }
+
+  // The user's first poll at or after `after`: users sit on a grid of interval-long slots, at
+  // phases spread evenly over the interval (golden-ratio steps from a random start), so the
+  // requests arrive evenly whatever the ramp.
+  Clock::time_point first_due(std::size_t user, Clock::time_point after) const {
+    const double phase =
+        std::fmod(first_phase_ + static_cast<double>(user) * 0.6180339887498949, 1);
+    const auto origin = epoch_ + std::chrono::duration_cast<Clock::duration>(interval_ * phase);
+    if (after <= origin) return origin;
+    return origin + interval_ * ((after - origin + interval_ - Clock::duration{1}) / interval_);
+  }
+
+  void sent(Clock::time_point due) {
+    std::lock_guard lock(mutex_);
+    ++phase_of(due).sent;
+  }
+
+  void answered(Clock::time_point due, int status, const std::string& body, Clock::time_point at) {
+    std::lock_guard lock(mutex_);
+    auto& p = phase_of(due);
+    ++p.finished;
+    if (status == 200) {
+      ++p.ok;
+      p.latency_ms.push_back(std::chrono::duration<double, std::milli>(at - due).count());
+      return;
+    }
+    ++p.errors;
+    const auto what = fmt::format("HTTP {}", status);
+    ++p.failures[what];
+    p.first_failure.try_emplace(what, body.substr(0, 300));
+  }
+
+  // The exchange failed (on a new connection, or once more after a reused one failed).
+  void failed(Clock::time_point due, beast::error_code ec) {
+    std::lock_guard lock(mutex_);
+    auto& p = phase_of(due);
+    ++p.finished;
+    ++p.errors;
+    const auto what = "no answer: " + ec.message();
+    ++p.failures[what];
+    p.first_failure.try_emplace(what, "");
+  }
+
+  // A reused keep-alive connection failed (the server closed it): the poll goes once more on a
+  // new one.
+  void reconnected(Clock::time_point due) {
+    std::lock_guard lock(mutex_);
+    ++phase_of(due).reconnects;
+  }
+
+  void connect_failed(beast::error_code ec) {
+    const bool ports =
+        ec == boost::system::errc::address_not_available || ec == net::error::address_in_use;
+    if (ports && !ports_reported_.exchange(true)) {
+      fmt::print(stderr,
+                 "\n*** {}: the ephemeral ports for {} are exhausted ({} ports per source address "
+                 "and destination, {} source address(es), {} connections open); add loopback "
+                 "source addresses (--source-addresses 127.0.0.2,127.0.0.3) or widen "
+                 "/proc/sys/net/ipv4/ip_local_port_range ***\n\n",
+                 ec.message(), endpoint_.address().to_string(), ports_, sources_, open_.load());
+    }
+    if (ec == net::error::no_descriptors && !descriptors_reported_.exchange(true)) {
+      fmt::print(stderr, "\n*** {}: out of file descriptors with {} connections open ***\n\n",
+                 ec.message(), open_.load());
+    }
+    std::lock_guard lock(mutex_);
+    auto& p = phase_of(Clock::now());
+    ++p.connect_errors;
+    const auto what = "connect: " + ec.message();
+    ++p.failures[what];
+    p.first_failure.try_emplace(what, "");
+  }
+
+  void opened() { ++open_; }
+  void closed() { --open_; }
+  void done() { ++done_; }
+  std::size_t open() const { return open_; }
+  std::size_t users_done() const { return done_; }
+  void set_ports(std::size_t ports, std::size_t sources) {
+    ports_ = ports;
+    sources_ = sources;
+  }
+  void set_epoch(Clock::time_point epoch) { epoch_ = epoch; }
+
+  // For the main thread.
+  template <class F>
+  auto with_phases(F f) {
+    std::lock_guard lock(mutex_);
+    return f(phases_, outside_);
+  }
+
+ private:
+  PollPhase& phase_of(Clock::time_point t) {  // mutex_ held
+    for (auto& p : phases_) {
+      if (t >= p.from && t < p.to) return p;
+    }
+    return outside_;
+  }
+
+  tcp::endpoint endpoint_;
+  std::vector<Tenant> tenants_;
+  PollOptions options_;
+  Clock::duration interval_;
+  double first_phase_ = 0;
+  Clock::time_point epoch_{}, end_{};
+  std::size_t ports_ = 0, sources_ = 1;
+  std::atomic<std::size_t> open_{0}, done_{0};
+  std::atomic<bool> ports_reported_{false}, descriptors_reported_{false};
+
+  std::mutex mutex_;
+  std::vector<PollPhase> phases_;
+  PollPhase outside_{.name = "outside the windows"};
+};
+
+#ifdef IP_BIND_ADDRESS_NO_PORT
+// The port is chosen at connect, per destination, not at bind, per source address alone.
+using BindAddressNoPort = net::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
+#endif
+
+// One CRM user: one keep-alive connection, GET the chat list at every slot. Everything of a user
+// runs on its strand.
+class PollUser : public std::enable_shared_from_this<PollUser> {
+ public:
+  PollUser(net::io_context& io, PollBench& bench, std::size_t index,
+           std::optional<net::ip::address> source)
+      : strand_(net::make_strand(io)),
+        stream_(strand_),
+        timer_(strand_),
+        bench_(bench),
+        index_(index),
+        source_(source) {
+    request_ = {http::verb::get, kChatList, 11};
+    request_.set(http::field::host, "bench");
+    request_.set(http::field::authorization, "Bearer " + bench_.token_of(index_));
+    request_.keep_alive(true);
+  }
+
+  // Called before the I/O threads run.
+  void start(Clock::time_point connect_at) {
+    timer_.expires_at(connect_at);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->connect(); });
+  }
+
+ private:
+  void connect() {
+    if (Clock::now() >= bench_.end()) return bench_.done();
+    if (source_) {
+      auto& socket = stream_.socket();
+      beast::error_code ec;
+      socket.open(bench_.endpoint().protocol(), ec);
+#ifdef IP_BIND_ADDRESS_NO_PORT
+      if (!ec) socket.set_option(BindAddressNoPort{true}, ec);
+#endif
+      if (!ec) socket.bind({*source_, 0}, ec);
+      if (ec) return connect_failed(ec);
+    }
+    stream_.expires_after(10s);
+    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->connect_failed(ec);
+      self->connected_ = true;
+      self->served_ = 0;
+      self->bench_.opened();
+      if (!self->scheduled_) {
+        self->scheduled_ = true;
+        self->due_ = self->bench_.first_due(self->index_, Clock::now());
+      }
+      self->wait();
+    });
+  }
+
+  // Once more after a second; a poll due meanwhile waits, and its latency shows it.
+  void connect_failed(beast::error_code ec) {
+    close();
+    bench_.connect_failed(ec);
+    timer_.expires_after(1s);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->connect(); });
+  }
+
+  void wait() {
+    if (due_ >= bench_.end()) return bench_.done();  // the connection stays open until the end
+    timer_.expires_at(due_);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->poll(); });
+  }
+
+  void poll() {
+    if (!connected_) return connect();
+    if (!retried_) bench_.sent(due_);
+    stream_.expires_after(30s);
+    async_exchange(stream_, request_, buffer_, response_,
+                   [self = shared_from_this()](beast::error_code ec) {
+                     if (ec) return self->failed(ec);
+                     self->answered();
+                   });
+  }
+
+  void answered() {
+    const auto now = Clock::now();
+    ++served_;
+    retried_ = false;
+    bench_.answered(due_, static_cast<int>(response_.result_int()), response_.body(), now);
+    if (response_.need_eof()) close();
+    // 45,900 users: no body or buffer kept between polls.
+    response_ = {};
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    due_ += bench_.interval();
+    wait();
+  }
+
+  void failed(beast::error_code ec) {
+    const bool reused = served_ > 0;
+    close();
+    if (reused && !retried_) {
+      retried_ = true;
+      bench_.reconnected(due_);
+      return connect();
+    }
+    retried_ = false;
+    bench_.failed(due_, ec);
+    due_ += bench_.interval();
+    timer_.expires_after(1s);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->connect(); });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    if (connected_) bench_.closed();
+    connected_ = false;
+    buffer_.clear();
+  }
+
+  net::strand<net::io_context::executor_type> strand_;
+  beast::tcp_stream stream_;
+  net::steady_timer timer_;
+  PollBench& bench_;
+  std::size_t index_;
+  std::optional<net::ip::address> source_;
+  bool connected_ = false, scheduled_ = false, retried_ = false;
+  std::uint64_t served_ = 0;
+  Clock::time_point due_{};
+  beast::flat_buffer buffer_;
+  http::request<http::empty_body> request_;
+  http::response<http::string_body> response_;
+};
+
+// RLIMIT_NOFILE: the soft limit raised to the hard one; the hard one.
+rlim_t raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) throw std::runtime_error("getrlimit(RLIMIT_NOFILE)");
+  const auto soft = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    throw std::runtime_error(fmt::format("setrlimit(RLIMIT_NOFILE, {})", limit.rlim_max));
+  }
+  fmt::print("open files: soft limit {} raised to the hard limit {}\n", soft, limit.rlim_max);
+  return limit.rlim_max;
+}
+
+// The ephemeral port range's size (Linux); 0 when unknown.
+std::size_t ephemeral_ports() {
+  std::ifstream file{"/proc/sys/net/ipv4/ip_local_port_range"};
+  std::size_t low = 0, high = 0;
+  if (!(file >> low >> high) || high < low) return 0;
+  fmt::print("ephemeral ports: {}-{} ({} per source address and destination)\n", low, high,
+             high - low + 1);
+  return high - low + 1;
+}
+
+std::vector<net::ip::address> addresses_of(const std::string& list) {
+  std::vector<net::ip::address> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = std::min(list.find(',', start), list.size());
+    if (comma > start) out.push_back(net::ip::make_address(list.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return out;
+}
+
+struct PollFigures {
+  double target, achieved, p50, p95, p99, max;
+};
+
+PollFigures figures_of(const PollPhase& p, const PollOptions& o) {
+  return {p.users * 1000.0 / o.interval_ms, static_cast<double>(p.ok) / p.seconds,
+          percentile(p.latency_ms, 0.50),   percentile(p.latency_ms, 0.95),
+          percentile(p.latency_ms, 0.99),   max_of(p.latency_ms)};
+}
+
+void report(const std::vector<PollPhase>& phases, const PollPhase& outside, const PollOptions& o,
+            std::size_t tenants, std::size_t sources) {
+  fmt::print(
+      "\n{} tenant(s), one keep-alive connection per user, GET {} every {} ms, connections "
+      "opened at {:.0f}/s, {} source address(es); latency from the due time\n\n",
+      tenants, kChatList, o.interval_ms, o.ramp_seconds > 0 ? o.users / o.ramp_seconds : 0.0,
+      std::max<std::size_t>(sources, 1));
+  fmt::print(
+      "| phase | users | open at end | target req/s | achieved req/s | ok | errors | conn errors | "
+      "p50 ms | p95 ms | p99 ms | max ms |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::vector<PollFigures> all;
+  for (const auto& p : phases) {
+    const auto f = figures_of(p, o);
+    all.push_back(f);
+    fmt::print("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", p.name,
+               thousands(p.users), thousands(static_cast<double>(p.open_at_end)),
+               thousands(f.target), thousands(f.achieved), thousands(static_cast<double>(p.ok)),
+               p.errors + p.unanswered, p.connect_errors, ms(f.p50), ms(f.p95), ms(f.p99),
+               ms(f.max));
+  }
+  fmt::print("\n");
+  const auto details = [](const PollPhase& p) {
+    for (const auto& [what, n] : p.failures) {
+      const auto& first = p.first_failure.at(what);
+      fmt::print("  {} x {}{}\n", n, what, first.empty() ? "" : ": " + first);
+    }
+  };
+  for (const auto& p : phases) {
+    fmt::print(
+        "{}: {} s window, {} polls due, {} sent, {} answered, {} unanswered at the drain "
+        "deadline, {} retried on a new connection\n",
+        p.name, p.seconds,
+        thousands(static_cast<double>(p.users) * p.seconds * 1000.0 / o.interval_ms),
+        thousands(static_cast<double>(p.sent)), thousands(static_cast<double>(p.finished)),
+        p.unanswered, p.reconnects);
+    details(p);
+  }
+  fmt::print("ramps and settling (not measured): {} ok, {} errors, {} connection errors\n",
+             thousands(static_cast<double>(outside.ok)), outside.errors, outside.connect_errors);
+  details(outside);
+  if (phases.size() == 2) {
+    const auto& b = all[0];
+    const auto& t = all[1];
+    const auto ratio = [](double x, double y) {
+      return y > 0 ? fmt::format("{:.2f}", x / y) : std::string{"-"};
+    };
+    fmt::print("\ntarget / baseline: users {}, achieved rate {}, p50 {}, p95 {}, p99 {}\n",
+               ratio(phases[1].users, phases[0].users), ratio(t.achieved, b.achieved),
+               ratio(t.p50, b.p50), ratio(t.p95, b.p95), ratio(t.p99, b.p99));
+  }
+  const auto& target = phases.back();
+  const auto& t = all.back();
+  // Each connected user polls once per interval, give or take one poll in the window.
+  std::vector<std::string> flaws;
+  if (target.errors + target.unanswered + target.connect_errors > 0) flaws.emplace_back("errors");
+  if (target.open_at_end < static_cast<std::size_t>(target.users)) {
+    flaws.push_back(fmt::format("{} connections missing",
+                                static_cast<std::size_t>(target.users) - target.open_at_end));
+  }
+  if (static_cast<double>(target.ok) + 1 < 0.99 * t.target * target.seconds) {
+    flaws.emplace_back("short of the target rate");
+  }
+  const bool clean = flaws.empty();
+  fmt::print("{}: p99 {} ms {} {} ms{}\n", target.name, ms(t.p99),
+             t.p99 <= kPollGoalP99Ms ? "<=" : ">", kPollGoalP99Ms,
+             clean ? "" : fmt::format(" ({})", fmt::join(flaws, ", ")));
+  const bool goal_run = target.users >= kPollGoalUsers && o.interval_ms == kPollGoalIntervalMs;
+  fmt::print("goal ({} users polling every {} s, p99 <= {} ms): {}\n", thousands(kPollGoalUsers),
+             kPollGoalIntervalMs / 1000, kPollGoalP99Ms,
+             goal_run ? (clean && t.p99 <= kPollGoalP99Ms ? "met" : "NOT met")
+                      : "not measured (fewer users or another interval)");
+}
+
+int poll(PollOptions o) {
+  std::vector<Tenant> tenants;
+  std::ifstream file{o.tokens};
+  for (Tenant t; file >> t.id >> t.client_token >> t.user_token;) tenants.push_back(t);
+  if (tenants.empty()) throw std::runtime_error("no tenants in " + o.tokens);
+  const auto endpoint = endpoint_of(o.address);
+  const auto sources = addresses_of(o.source_addresses);
+  for (const auto& s : sources) {
+    if (s.is_v4() != endpoint.address().is_v4()) {
+      throw Failed("source address " + s.to_string() + " is not of the server's family");
+    }
+  }
+  // Bound once here, so that EADDRNOTAVAIL later means ports, not a foreign address.
+  for (const auto& s : sources) {
+    net::io_context probe;
+    tcp::socket socket{probe};
+    beast::error_code ec;
+    socket.open(endpoint.protocol(), ec);
+    if (!ec) socket.bind({s, 0}, ec);
+    if (ec) {
+      throw Failed("source address " + s.to_string() + ": " + ec.message() +
+                   " (not local? on Linux every 127.x.y.z is)");
+    }
+  }
+
+  const auto limit = raise_descriptor_limit();
+  if (static_cast<rlim_t>(o.users) + kSpareDescriptors > limit) {
+    throw Failed(fmt::format(
+        "{} users need {} file descriptors, over the hard limit (RLIMIT_NOFILE) of {}: raise it "
+        "(as root: ulimit -Hn, /etc/security/limits.conf, systemd LimitNOFILE=) or run fewer "
+        "--users; a server on this machine needs as many",
+        o.users, static_cast<rlim_t>(o.users) + kSpareDescriptors, limit));
+  }
+  const auto ports = ephemeral_ports();
+  const auto port_space = ports * std::max<std::size_t>(sources.size(), 1);
+  if (ports > 0 && static_cast<std::size_t>(o.users) > port_space) {
+    fmt::print(stderr,
+               "warning: {} users over {} source address(es) x {} ports: connects will fail with "
+               "EADDRNOTAVAIL; add --source-addresses 127.0.0.2,127.0.0.3,...\n",
+               o.users, std::max<std::size_t>(sources.size(), 1), ports);
+  }
+
+  net::io_context io;
+  PollBench bench{endpoint, tenants, o};
+  bench.set_ports(ports, std::max<std::size_t>(sources.size(), 1));
+  std::vector<std::shared_ptr<PollUser>> users;
+  users.reserve(static_cast<std::size_t>(o.users));
+  for (int i = 0; i < o.users; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    users.push_back(std::make_shared<PollUser>(
+        io, bench, index,
+        sources.empty() ? std::nullopt : std::optional{sources[index % sources.size()]}));
+  }
+
+  // The plan: the baseline users connect at the ramp's pace, settle, are measured; the others
+  // join at the same pace, settle, and all are measured.
+  const double per_second = o.ramp_seconds > 0 ? o.users / o.ramp_seconds : 0;
+  const auto ramp_time = [&](int n) {
+    return per_second > 0 ? std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(n / per_second))
+                          : Clock::duration{};
+  };
+  const bool with_baseline =
+      o.baseline_users > 0 && o.baseline_users < o.users && o.baseline_seconds > 0;
+  const auto epoch = Clock::now() + 100ms;
+  bench.set_epoch(epoch);
+  std::vector<PollPhase> phases;
+  auto ramp_start = epoch;
+  int opened = 0;
+  const auto add = [&](const char* name, int users, int seconds) {
+    const auto ramp_end = ramp_start + ramp_time(users - opened);
+    PollPhase p{.name = name, .users = users, .seconds = seconds};
+    p.from = ramp_end + kSettle;
+    p.to = p.from + std::chrono::seconds{seconds};
+    phases.push_back(p);
+    ramp_start = p.to;
+    opened = users;
+  };
+  if (with_baseline) add("baseline", o.baseline_users, o.baseline_seconds);
+  add("target", o.users, o.seconds);
+  bench.plan(phases);
+  // Connect times, in the same order.
+  {
+    auto start = epoch;
+    int from = 0;
+    for (const auto& p : phases) {
+      for (int i = from; i < p.users; ++i) {
+        users[static_cast<std::size_t>(i)]->start(start + ramp_time(i - from));
+      }
+      from = p.users;
+      start = p.to;
+    }
+  }
+
+  std::vector<std::thread> threads;
+  for (int i = 0; i < o.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const auto& p = phases[i];
+    std::this_thread::sleep_until(p.from);
+    fmt::print("phase {}: {} users, {} connections open; measuring {} s\n", p.name, p.users,
+               bench.open(), p.seconds);
+    std::this_thread::sleep_until(p.to);
+    const auto open = bench.open();
+    bench.with_phases([&](auto& all, auto&) { all[i].open_at_end = open; });
+    fmt::print("phase {}: done, {} connections open\n", p.name, open);
+  }
+  // Drain: every user past its last poll, or --drain-seconds.
+  const auto deadline = Clock::now() + std::chrono::seconds{o.drain_seconds};
+  while (bench.users_done() < users.size() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  io.stop();  // polls still in flight are abandoned
+  for (auto& t : threads) t.join();
+  bench.with_phases([&](auto& all, auto& outside) {
+    for (auto& p : all) p.unanswered = p.sent - p.finished;
+    report(all, outside, o, tenants.size(), sources.size());
+    return 0;
+  });
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string mode;
   SeedOptions s;
   RunOptions r;
+  PollOptions pl;
   po::options_description options{"Options"};
-  options.add_options()("help,h", "show this help")("mode", po::value(&mode), "seed or run")(
+  options.add_options()("help,h", "show this help")("mode", po::value(&mode), "seed, run or poll")(
       "address", po::value(&s.address), "the server, HOST:PORT")(
       "marketplace-token", po::value(&s.marketplace_token), "seed: a marketplace service token")(
       "admin-token", po::value(&s.admin_token),
@@ -981,15 +1549,15 @@ int main(int argc, char** argv) {
       "out", po::value(&s.out)->default_value("messaging-bench-tokens.txt"),
       "seed: the tokens file to write")(
       "tokens", po::value(&r.tokens)->default_value("messaging-bench-tokens.txt"),
-      "run: the tokens file seed wrote")("rate", po::value(&r.rate)->default_value(10'000),
-                                         "run: target messages per second")(
-      "seconds", po::value(&r.seconds)->default_value(60), "run: target phase length")(
+      "run, poll: the tokens file seed wrote")("rate", po::value(&r.rate)->default_value(10'000),
+                                               "run: target messages per second")(
+      "seconds", po::value(&r.seconds)->default_value(60), "run, poll: target phase length")(
       "baseline-rate", po::value(&r.baseline_rate)->default_value(kFloorNow),
       "run: baseline messages per second (the seed's floor)")(
       "baseline-seconds", po::value(&r.baseline_seconds)->default_value(10),
-      "run: baseline length (0: no baseline)")(
+      "run, poll: baseline length (0: no baseline; poll: 20 unless given)")(
       "connections", po::value(&r.connections)->default_value(64), "run: keep-alive connections")(
-      "threads", po::value(&r.threads)->default_value(2), "run: client I/O threads")(
+      "threads", po::value(&r.threads)->default_value(2), "run, poll: client I/O threads")(
       "chats", po::value(&r.chats)->default_value(100), "run: chats per tenant")(
       "probe-chats", po::value(&r.probe_chats)->default_value(10),
       "run: chats per tenant that carry the sampled messages")(
@@ -999,7 +1567,18 @@ int main(int argc, char** argv) {
       "poll-interval-ms", po::value(&r.poll_interval_ms)->default_value(20),
       "run: least time between two reads of one probe chat")(
       "drain-seconds", po::value(&r.drain_seconds)->default_value(30),
-      "run: how long to wait for answers, then for visibility, after a phase");
+      "run: how long to wait for answers, then for visibility, after a phase; poll: for the "
+      "polls in flight at the end")("users", po::value(&pl.users)->default_value(kPollGoalUsers),
+                                    "poll: CRM users, one keep-alive connection each")(
+      "interval-ms", po::value(&pl.interval_ms)->default_value(kPollGoalIntervalMs),
+      "poll: each user's time between two polls")(
+      "ramp-seconds", po::value(&pl.ramp_seconds)->default_value(20),
+      "poll: connections open at --users / this per second")(
+      "baseline-users", po::value(&pl.baseline_users)->default_value(1000),
+      "poll: users of the baseline phase (0: no baseline)")(
+      "source-addresses", po::value(&pl.source_addresses),
+      "poll: local addresses to bind connections to, round robin, e.g. 127.0.0.2,127.0.0.3 "
+      "(each has its own ephemeral ports)");
   po::positional_options_description positional;
   positional.add("mode", 1);
   po::variables_map args;
@@ -1012,7 +1591,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args.contains("help")) {
-    std::cout << "Usage: switchboard-bench-messaging seed|run [options]\n" << options;
+    std::cout << "Usage: switchboard-bench-messaging seed|run|poll [options]\n" << options;
     return 0;
   }
   r.address = s.address;
@@ -1025,10 +1604,23 @@ int main(int argc, char** argv) {
         r.threads > 0 && r.chats > 0 && r.probe_chats > 0 && r.sample_every > 0 && r.pollers >= 0) {
       return run(r);
     }
+    if (mode == "poll") {
+      pl.address = s.address;
+      pl.tokens = r.tokens;
+      pl.seconds = r.seconds;
+      pl.threads = r.threads;
+      pl.baseline_seconds = args["baseline-seconds"].defaulted() ? 20 : r.baseline_seconds;
+      pl.drain_seconds = r.drain_seconds;
+      if (!pl.address.empty() && pl.users > 0 && pl.interval_ms > 0 && pl.seconds > 0 &&
+          pl.threads > 0 && pl.ramp_seconds >= 0 && pl.baseline_users >= 0 &&
+          pl.baseline_seconds >= 0) {
+        return poll(pl);
+      }
+    }
   } catch (const std::exception& e) {
     std::cerr << "switchboard-bench-messaging: " << e.what() << '\n';
     return 1;
   }
-  std::cerr << "Usage: switchboard-bench-messaging seed|run [options]\n" << options;
+  std::cerr << "Usage: switchboard-bench-messaging seed|run|poll [options]\n" << options;
   return 2;
 }
