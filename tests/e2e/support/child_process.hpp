@@ -13,9 +13,10 @@ namespace switchboard::tests::e2e {
 
 class ChildProcess {
  public:
-  // stdout and stderr go to `log`.
+  // stdout and stderr go to `log`; standard input is empty, or a pipe that `type` writes to
+  // when `interactive`.
   ChildProcess(std::filesystem::path binary, std::vector<std::string> args,
-               std::filesystem::path log);
+               std::filesystem::path log, bool interactive = false);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -23,9 +24,12 @@ class ChildProcess {
   // SIGTERM, then SIGKILL after `timeout`; returns the exit code.
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds{5});
   bool running();
+  // Writes `line` and a newline to the process's standard input (interactive processes only).
+  void type(const std::string& line);
 
  private:
   pid_t pid_ = -1;
+  int stdin_ = -1;  // the pipe's write end when interactive
 };
 
 // Runs to completion (killed after `timeout`); returns the exit code, output appended to `log`.
