@@ -44,13 +44,7 @@ BOOST_AUTO_TEST_CASE(an_agent_answers_and_hangs_up_from_the_console) {
   console.type("alice-secret");
   BOOST_REQUIRE_MESSAGE(shows("logged in as alice (CTI login op1)"), read_all(log));
 
-  std::string cid;
-  BOOST_REQUIRE(cti::eventually([&] {
-    const auto r = stack.cti().control("/incoming", R"({"login":"op1","caller":"400"})");
-    if (r.status != 200) return false;
-    cid = cti::parse(r.body)["cid"].GetString();
-    return true;
-  }));
+  const auto cid = stack.cti().incoming("op1", "400");
   BOOST_REQUIRE_MESSAGE(shows("NewCall cid=" + cid), read_all(log));
   console.type("answer " + cid);
   BOOST_TEST(shows("CallStatus cid=" + cid + " state=connected"), read_all(log));

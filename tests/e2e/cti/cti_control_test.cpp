@@ -19,12 +19,7 @@ struct Connected {
   Connected() {
     stack.create_agent("alice", "op1", "alice-secret");
     token = stack.login("alice", "alice-secret");
-    BOOST_REQUIRE(cti::eventually([&] {
-      const auto r = stack.cti().control("/incoming", R"({"login":"op1","caller":"300"})");
-      if (r.status != 200) return false;
-      cid = cti::parse(r.body)["cid"].GetString();
-      return true;
-    }));
+    cid = stack.cti().incoming("op1", "300");
     cti::AgentFeed feed{stack.server().endpoint(), token};
     BOOST_REQUIRE(feed.wait_for("NewCall") != nullptr);
   }

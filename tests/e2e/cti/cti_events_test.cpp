@@ -10,19 +10,6 @@ namespace cti = switchboard::tests::e2e::cti;
 
 namespace {
 
-std::string incoming(cti::FakeCti& fake, const std::string& login, const std::string& caller) {
-  std::string cid;
-  cti::eventually([&] {
-    const auto r =
-        fake.control("/incoming", R"({"login":")" + login + R"(","caller":")" + caller + R"("})");
-    if (r.status != 200) return false;
-    cid = cti::parse(r.body)["cid"].GetString();
-    return true;
-  });
-  BOOST_REQUIRE_MESSAGE(!cid.empty(), login << " was never attached");
-  return cid;
-}
-
 std::string command(const std::string& name, const std::string& cid) {
   return R"({"name":")" + name + R"(","cid":")" + cid + R"("})";
 }
@@ -41,7 +28,7 @@ BOOST_AUTO_TEST_CASE(an_agent_answers_and_hangs_up_while_the_other_sees_none_of_
   cti::AgentFeed alice{endpoint, alice_token};
   cti::AgentFeed bob{endpoint, bob_token};
 
-  const auto cid = incoming(stack.cti(), "op1", "+4930123456");
+  const auto cid = stack.cti().incoming("op1", "+4930123456");
   const auto* call = alice.wait_for("NewCall");
   BOOST_REQUIRE(call != nullptr);
   BOOST_TEST(call->cid == cid);
@@ -86,7 +73,7 @@ BOOST_AUTO_TEST_CASE(acknowledged_events_are_never_handed_out_again_unacknowledg
   stack.create_agent("alice", "op1", "alice-secret");
   const auto endpoint = stack.server().endpoint();
   const auto token = stack.login("alice", "alice-secret");
-  incoming(stack.cti(), "op1", "100");
+  stack.cti().incoming("op1", "100");
   cti::AgentFeed feed{endpoint, token};
   BOOST_REQUIRE(feed.wait_for("NewCall") != nullptr);
   const auto last = feed.cursor();
@@ -124,7 +111,7 @@ BOOST_AUTO_TEST_CASE(a_long_poll_returns_as_soon_as_an_event_arrives) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds{500});
   const auto started = std::chrono::steady_clock::now();
-  incoming(stack.cti(), "op1", "200");
+  stack.cti().incoming("op1", "200");
   const auto r = waiting.get();
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.text().find("NewCall") != std::string::npos);
@@ -136,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_cti_server_restart_costs_no_events) {
   stack.create_agent("alice", "op1", "alice-secret");
   const auto endpoint = stack.server().endpoint();
   const auto token = stack.login("alice", "alice-secret");
-  incoming(stack.cti(), "op1", "before-restart");
+  stack.cti().incoming("op1", "before-restart");
   // Wait until the event is recorded (handed out), without acknowledging it.
   BOOST_REQUIRE(cti::eventually([&] {
     return cti::get_events(endpoint, token).text().find("before-restart") != std::string::npos;
@@ -145,7 +132,7 @@ BOOST_AUTO_TEST_CASE(a_cti_server_restart_costs_no_events) {
   stack.cti().restart();
   BOOST_REQUIRE_MESSAGE(cti::eventually([&] { return stack.cti().attached("op1"); }),
                         "the connector did not re-attach op1 after the restart");
-  const auto cid = incoming(stack.cti(), "op1", "after-restart");
+  const auto cid = stack.cti().incoming("op1", "after-restart");
 
   cti::AgentFeed feed{endpoint, token};
   BOOST_REQUIRE(cti::eventually([&] {

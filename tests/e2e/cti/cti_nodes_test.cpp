@@ -30,13 +30,7 @@ BOOST_AUTO_TEST_CASE(an_agent_on_the_node_without_the_cti_socket_is_served_and_s
   BOOST_REQUIRE(cti::eventually([&] { return stack.cti().attached("op1"); }));
   BOOST_TEST(stack.cti().state()["connections"].GetInt() == 1);
 
-  std::string cid;
-  BOOST_REQUIRE(cti::eventually([&] {
-    const auto r = stack.cti().control("/incoming", R"({"login":"op1","caller":"400"})");
-    if (r.status != 200) return false;
-    cid = cti::parse(r.body)["cid"].GetString();
-    return true;
-  }));
+  const auto cid = stack.cti().incoming("op1", "400");
   cti::AgentFeed feed{endpoint, token};
   BOOST_REQUIRE(feed.wait_for("NewCall") != nullptr);
   const auto answer = cti::post_json(endpoint, "/api/v1/control",

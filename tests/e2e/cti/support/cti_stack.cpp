@@ -1,5 +1,6 @@
 #include "tests/e2e/cti/support/cti_stack.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <stdexcept>
 #include <thread>
 
@@ -35,6 +36,19 @@ HttpResponse FakeCti::control(const std::string& path, const std::string& body) 
       {"127.0.0.1", control_port_, {}},
       HttpRequest{
           .method = "POST", .target = path, .headers = {}, .body = body, .gzip_body = false});
+}
+
+std::string FakeCti::incoming(const std::string& login, const std::string& caller) {
+  std::string cid;
+  eventually([&] {
+    const auto r =
+        control("/incoming", R"({"login":")" + login + R"(","caller":")" + caller + R"("})");
+    if (r.status != 200) return false;
+    cid = parse(r.body)["cid"].GetString();
+    return true;
+  });
+  BOOST_REQUIRE_MESSAGE(!cid.empty(), login << " was never attached");
+  return cid;
 }
 
 rapidjson::Document FakeCti::state() {

@@ -22,6 +22,9 @@ class FakeCti {
   std::uint16_t port() const { return port_; }
   // POST to the control interface (tools/fake_cti/control_api.hpp).
   HttpResponse control(const std::string& path, const std::string& body = "{}");
+  // An incoming call from `caller` to `login`, retried until the login is attached; its cid,
+  // or a failed test.
+  std::string incoming(const std::string& login, const std::string& caller);
   rapidjson::Document state();
   bool attached(const std::string& login);
   // Stops the process and starts a new one on the same ports (a CTI server restart).
