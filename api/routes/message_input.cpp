@@ -2,6 +2,16 @@
 
 namespace switchboard::api::routes {
 
+std::variant<std::string, http::Response> chat_id_param(const http::Request& request) {
+  const auto it = request.params.find("chat_id");
+  if (it == request.params.end()) return std::string();
+  if (it->second.empty() || it->second.size() > 256) {
+    return http::problem(400, "invalid request", "bad path parameter",
+                         {{"chat_id", "1 to 256 characters"}});
+  }
+  return it->second;
+}
+
 http::Response invalid(std::vector<domain::FieldProblem> problems) {
   std::vector<http::FieldError> errors;
   for (auto& p : problems) errors.push_back({std::move(p.field), std::move(p.message)});

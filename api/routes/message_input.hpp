@@ -19,6 +19,9 @@ std::variant<domain::messaging::MessageBody, http::Response> message_body(
 std::variant<domain::messaging::MessageBody, http::Response> message_text(
     const rapidjson::Value& value);
 
+// The `chat_id` path parameter: "" on routes without one, or the 400 when malformed.
+std::variant<std::string, http::Response> chat_id_param(const http::Request& request);
+
 // The first problem list as a 400.
 http::Response invalid(std::vector<domain::FieldProblem> problems);
 

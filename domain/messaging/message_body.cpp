@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "domain/url.hpp"
+
 namespace switchboard::domain::messaging {
 namespace {
 
@@ -82,24 +84,6 @@ const char* unstorable(std::string_view s) {
   if (!m) return "must be valid UTF-8";
   if (m->has_nul) return "must not contain the NUL character (U+0000)";
   return nullptr;
-}
-
-bool http_url(std::string_view url) {
-  std::string_view rest;
-  if (url.starts_with("https://")) {
-    rest = url.substr(8);
-  } else if (url.starts_with("http://")) {
-    rest = url.substr(7);
-  } else {
-    return false;
-  }
-  if (url.size() > kMaxUrlLength || rest.substr(0, rest.find_first_of("/?#")).empty()) {
-    return false;
-  }
-  return std::ranges::none_of(url, [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u <= 0x20 || u == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\';
-  });
 }
 
 // An RFC 6838 restricted name: what each half of "type/subtype" may be.
@@ -199,9 +183,9 @@ std::vector<FieldProblem> validate_text(const MessageBody& body, std::string_vie
     } else if (e.offset >= 0 && e.offset <= units && e.length > units - e.offset) {
       problems.push_back({field + "/length", "runs past the text (counted in UTF-16 units)"});
     }
-    if (e.type == "link" && !http_url(e.url)) {
+    if (e.type == "link" && !http_url(e.url, kMaxUrlLength)) {
       problems.push_back({field + "/url", "a link needs an absolute http or https URL"});
-    } else if (e.type != "link" && !e.url.empty() && !http_url(e.url)) {
+    } else if (e.type != "link" && !e.url.empty() && !http_url(e.url, kMaxUrlLength)) {
       problems.push_back({field + "/url", "must be an absolute http or https URL"});
     }
   }
@@ -213,7 +197,7 @@ std::vector<FieldProblem> validate(const MessageBody& body, std::string_view pre
   for (std::size_t i = 0; i < body.attachments.size(); ++i) {
     const auto& a = body.attachments[i];
     const auto field = at(prefix, "attachments", i);
-    if (!http_url(a.url)) {
+    if (!http_url(a.url, kMaxUrlLength)) {
       problems.push_back({field + "/url", "must be an absolute http or https URL"});
     }
     if (a.name.empty()) {

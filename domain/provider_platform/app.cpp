@@ -4,32 +4,19 @@
 #include <cctype>
 
 #include "domain/json.hpp"
+#include "domain/url.hpp"
 
 namespace switchboard::domain::provider_platform {
 namespace {
 
 using Kind = Rejection::Kind;
 
+// Endpoint URLs: Switchboard calls them, so an absolute http(s) URL with a host.
+constexpr std::size_t kMaxEndpointUrlLength = 2048;
+
 bool known_endpoint(std::string_view name) {
   return std::ranges::find(kRequiredEndpoints, name) != std::end(kRequiredEndpoints) ||
          std::ranges::find(kOptionalEndpoints, name) != std::end(kOptionalEndpoints);
-}
-
-// An absolute http(s) URL with a host; Switchboard calls it, so nothing else will do.
-bool valid_url(std::string_view url) {
-  std::string_view rest;
-  if (url.starts_with("https://")) {
-    rest = url.substr(8);
-  } else if (url.starts_with("http://")) {
-    rest = url.substr(7);
-  } else {
-    return false;
-  }
-  const auto host = rest.substr(0, rest.find_first_of("/?#"));
-  if (host.empty() || url.size() > 2048) return false;
-  return std::ranges::none_of(url, [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '<' || c == '>' || c == '\\';
-  });
 }
 
 Decision not_registered() {
@@ -68,7 +55,7 @@ std::vector<FieldProblem> validate_configuration(const Configuration& c) {
   for (const auto& [name, url] : c.endpoints) {
     if (!known_endpoint(name)) {
       problems.push_back({"/endpoints/" + name, "unknown endpoint"});
-    } else if (!valid_url(url)) {
+    } else if (!http_url(url, kMaxEndpointUrlLength)) {
       problems.push_back({"/endpoints/" + name, "must be an absolute http or https URL"});
     }
   }

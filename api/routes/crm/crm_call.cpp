@@ -1,5 +1,6 @@
 #include "api/routes/crm/crm_call.hpp"
 
+#include "api/routes/message_input.hpp"
 #include "domain/json.hpp"
 #include "domain/messaging/channel_codes.hpp"
 #include "domain/provider_platform/app.hpp"
@@ -18,13 +19,9 @@ std::variant<CrmCall, http::Response> crm_call(const Dependencies& deps,
     }
     call.provider_code = it->second;
   }
-  if (const auto it = request.params.find("chat_id"); it != request.params.end()) {
-    if (it->second.empty() || it->second.size() > 256) {
-      return http::problem(400, "invalid request", "bad path parameter",
-                           {{"chat_id", "1 to 256 characters"}});
-    }
-    call.chat_id = it->second;
-  }
+  auto chat_id = chat_id_param(request);
+  if (auto* refused = std::get_if<http::Response>(&chat_id)) return std::move(*refused);
+  call.chat_id = std::get<std::string>(std::move(chat_id));
   return call;
 }
 

@@ -12,15 +12,10 @@ std::variant<PublicCall, http::Response> public_call(const Dependencies& deps,
                                                      const http::Request& request) {
   auto caller = deps.auth.client(request);
   if (auto* refused = std::get_if<http::Response>(&caller)) return std::move(*refused);
-  PublicCall call{std::get<auth::Principal>(std::move(caller)), {}};
-  if (const auto it = request.params.find("chat_id"); it != request.params.end()) {
-    if (it->second.empty() || it->second.size() > 256) {
-      return http::problem(400, "invalid request", "bad path parameter",
-                           {{"chat_id", "1 to 256 characters"}});
-    }
-    call.chat_id = it->second;
-  }
-  return call;
+  auto chat_id = chat_id_param(request);
+  if (auto* refused = std::get_if<http::Response>(&chat_id)) return std::move(*refused);
+  return PublicCall{std::get<auth::Principal>(std::move(caller)),
+                    std::get<std::string>(std::move(chat_id))};
 }
 
 http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
