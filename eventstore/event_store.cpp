@@ -53,7 +53,7 @@ std::vector<RecordedEvent> EventStore::read_stream(const std::string& stream_id,
                                                    std::int64_t from_version,
                                                    std::size_t max_count) {
   return readers_->with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);
     return eventstore::read_stream(tx, stream_id, from_version, max_count);
   });
 }
@@ -61,14 +61,14 @@ std::vector<RecordedEvent> EventStore::read_stream(const std::string& stream_id,
 std::vector<RecordedEvent> EventStore::read_all(const Position& after, std::size_t max_count,
                                                 const std::vector<std::string>& types) {
   return readers_->with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);
     return eventstore::read_all(tx, after, max_count, types);
   });
 }
 
 Position EventStore::head() {
   return readers_->with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);
     return eventstore::head(tx);
   });
 }
@@ -76,7 +76,7 @@ Position EventStore::head() {
 std::optional<EventStore::IdempotencyRecord> EventStore::find_idempotency_key(
     const std::string& key) {
   return readers_->with_connection([&](pqxx::connection& c) -> std::optional<IdempotencyRecord> {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);
     const auto rows = tx.exec_params(
         "SELECT request_hash, stream_version, first_position, last_position"
         " FROM idempotency_keys WHERE key = $1 AND stream_version IS NOT NULL",
@@ -94,7 +94,7 @@ std::optional<EventStore::IdempotencyRecord> EventStore::find_idempotency_key(
 
 Position EventStore::committed_head() {
   return readers_->with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);
     return eventstore::committed_head(tx);
   });
 }

@@ -49,7 +49,7 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
   const auto secret = header->substr(scheme.size());
   const auto hash = commands::access::token_sha256(secret);
   const auto rows = read_models_.with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);
     return tx.exec_params(
         "SELECT kind, subject, role, token_id::text FROM access_tokens"
         " WHERE token_sha256 = $1 AND active"
