@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -13,7 +14,8 @@ namespace switchboard::commands {
 // the append's expected version finds that out, and the pipeline then reads only the newer
 // events. So a long stream costs one full read, not one per command. Entries are shared and
 // never changed once cached: a command reads a chat with a long history without copying it, and
-// only the command that appends makes the next state.
+// only the command that appends makes the next state. Each entry remembers when the store last
+// confirmed it (a read or an append), for readers that accept a state only so old.
 template <class State>
 class AggregateCache {
  public:
@@ -25,26 +27,32 @@ class AggregateCache {
 
   explicit AggregateCache(std::size_t capacity) : capacity_(capacity) {}
 
-  EntryPtr get(const std::string& stream_id) {
+  using Clock = std::chrono::steady_clock;
+
+  // The cached entry, or null when there is none confirmed within `max_age`.
+  EntryPtr get(const std::string& stream_id, Clock::duration max_age = Clock::duration::max()) {
     std::lock_guard lock(mutex_);
     auto it = index_.find(stream_id);
     if (it == index_.end()) return nullptr;
     order_.splice(order_.begin(), order_, it->second);
-    return it->second->second;
+    if (Clock::now() - it->second->confirmed_at > max_age) return nullptr;
+    return it->second->entry;
   }
 
-  // Keeps the newer of what is cached and what is offered.
+  // Keeps the newer of what is cached and what is offered; either way the store has just
+  // confirmed it.
   void put(const std::string& stream_id, EntryPtr entry) {
     std::lock_guard lock(mutex_);
     if (auto it = index_.find(stream_id); it != index_.end()) {
-      if (it->second->second->version <= entry->version) it->second->second = std::move(entry);
+      if (it->second->entry->version <= entry->version) it->second->entry = std::move(entry);
+      it->second->confirmed_at = Clock::now();
       order_.splice(order_.begin(), order_, it->second);
       return;
     }
-    order_.emplace_front(stream_id, std::move(entry));
+    order_.push_front({stream_id, std::move(entry), Clock::now()});
     index_[stream_id] = order_.begin();
     if (index_.size() > capacity_) {
-      index_.erase(order_.back().first);
+      index_.erase(order_.back().stream_id);
       order_.pop_back();
     }
   }
@@ -55,7 +63,11 @@ class AggregateCache {
   }
 
  private:
-  using Item = std::pair<std::string, EntryPtr>;
+  struct Item {
+    std::string stream_id;
+    EntryPtr entry;
+    Clock::time_point confirmed_at;
+  };
   std::size_t capacity_;
   mutable std::mutex mutex_;
   std::list<Item> order_;

@@ -33,6 +33,11 @@ struct CommandOutcome {
   std::vector<domain::NewEvent> events;  // what was recorded by this call
 
   bool ok() const { return status == Status::accepted || status == Status::duplicate; }
+  // Whether the command changed anything, now or when first sent: a retry answers as the first
+  // call did (only a command that recorded events leaves a key or event ids to find).
+  bool wrote() const {
+    return status == Status::duplicate || (status == Status::accepted && !events.empty());
+  }
 };
 
 // validate (the caller) -> load -> decide -> append with the expected version -> on conflict
@@ -69,10 +74,20 @@ class Pipeline {
         return outcome;
       }
     }
-    auto entry = current(stream);
+    // The cached state is decided on without asking the store: if another node appended since,
+    // the append's expected version says so. A refusal or a no-op writes nothing that could
+    // conflict, so one decided on an unconfirmed state is decided again on the store's.
+    auto entry = cache_.get(stream);
+    bool confirmed = !entry;
+    if (!entry) entry = catch_up(stream, nullptr);
     const auto deadline = std::chrono::steady_clock::now() + retry_budget_;
     for (int attempt = 0; std::chrono::steady_clock::now() < deadline; ++attempt) {
       auto decision = decide(entry->state);
+      if (!confirmed && !writes(decision)) {
+        entry = catch_up(stream, std::move(entry));
+        confirmed = true;
+        continue;
+      }
       if (auto* r = std::get_if<domain::Rejection>(&decision)) {
         outcome.status = CommandOutcome::Status::rejected;
         outcome.rejection = std::move(*r);
@@ -110,6 +125,7 @@ class Pipeline {
           std::this_thread::sleep_for(std::chrono::microseconds(
               std::uniform_int_distribution<int>(0, 500 << std::min(attempt, 4))(jitter())));
           entry = catch_up(stream, std::move(entry));
+          confirmed = true;
           continue;
         case eventstore::AppendStatus::idempotency_mismatch:
           return key_reused();
@@ -127,8 +143,12 @@ class Pipeline {
 
   using Entry = typename AggregateCache<State>::Entry;
 
-  // Current state for reads that must see the aggregate itself (rare: reads use projections).
-  Entry load(const std::string& stream) { return *current(stream); }
+  // The state for reads that must see the aggregate itself (rare: reads use projections): the
+  // store's current one, or a cached one the store confirmed within `max_age`.
+  Entry load(const std::string& stream, std::chrono::milliseconds max_age = {}) {
+    if (auto cached = cache_.get(stream, max_age)) return *cached;
+    return *catch_up(stream, cache_.get(stream));
+  }
 
  private:
   static std::mt19937& jitter() {
@@ -152,7 +172,10 @@ class Pipeline {
 
   using EntryPtr = typename AggregateCache<State>::EntryPtr;
 
-  EntryPtr current(const std::string& stream) { return catch_up(stream, cache_.get(stream)); }
+  static bool writes(const domain::Decision& decision) {
+    const auto* events = std::get_if<std::vector<domain::NewEvent>>(&decision);
+    return events && !events->empty();
+  }
 
   // `base` (null: nothing known yet) with the events recorded after it; copies the state only
   // when there are such events.

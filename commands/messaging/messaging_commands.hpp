@@ -19,8 +19,14 @@ namespace dm = domain::messaging;
 
 class MessagingCommands {
  public:
-  explicit MessagingCommands(eventstore::EventStore& store)
-      : connections_(store), chats_(store), claims_(store) {}
+  // A chat command checks the connection (active, the account connected) on a state at most
+  // `connection_max_age` old: another node's DisconnectAccount takes that long to be seen here.
+  explicit MessagingCommands(eventstore::EventStore& store,
+                             std::chrono::milliseconds connection_max_age = std::chrono::seconds(1))
+      : connections_(store),
+        chats_(store),
+        claims_(store),
+        connection_max_age_(connection_max_age) {}
 
   // Claims the token for this tenant x provider, then activates it on the connection.
   CommandOutcome activate_token(const dm::ActivateToken& command, const CommandContext& context,
@@ -57,7 +63,7 @@ class MessagingCommands {
     if constexpr (requires(const dm::Chat::State& s, const dm::Connection::State& c) {
                     dm::decide(s, command, c);
                   }) {
-      const auto linked = connection(tenant_id, provider_code);
+      const auto linked = connection(tenant_id, provider_code, connection_max_age_);
       return chats_.execute(stream, context, canonical, [&](const dm::Chat::State& s) {
         return dm::decide(s, command, linked);
       });
@@ -67,9 +73,12 @@ class MessagingCommands {
     }
   }
 
-  dm::Connection::State connection(const std::string& tenant_id, const std::string& provider_code) {
+  // The store's current state, or a cached one it confirmed within `max_age`.
+  dm::Connection::State connection(const std::string& tenant_id, const std::string& provider_code,
+                                   std::chrono::milliseconds max_age = {}) {
     return connections_
-        .load(Pipeline<dm::Connection>::stream_id(dm::Connection::id(tenant_id, provider_code)))
+        .load(Pipeline<dm::Connection>::stream_id(dm::Connection::id(tenant_id, provider_code)),
+              max_age)
         .state;
   }
   dm::Chat::State chat(const std::string& tenant_id, const std::string& provider_code,
@@ -96,6 +105,7 @@ class MessagingCommands {
   Pipeline<dm::Connection> connections_;
   Pipeline<dm::Chat> chats_;
   Pipeline<dm::ClientTokenClaim> claims_;
+  std::chrono::milliseconds connection_max_age_;
 };
 
 }  // namespace switchboard::commands::messaging

@@ -96,6 +96,25 @@ BOOST_AUTO_TEST_CASE(two_nodes_with_stale_caches_both_succeed_through_retries) {
   BOOST_CHECK_EQUAL(db.count("SELECT max(stream_version) FROM events"), 83);
 }
 
+BOOST_AUTO_TEST_CASE(a_refusal_decided_on_a_stale_cache_is_decided_again_on_the_store) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<Counter> node_a(store), node_b(store);
+  BOOST_REQUIRE(node_a.execute("c4", context(), "a", [](auto& s) { return add(s, 600); }).ok());
+  BOOST_REQUIRE(node_b.execute("c4", context(), "b", [](auto& s) { return add(s, 100); }).ok());
+  // node_a still caches 600: its refusal would be wrong, so it is checked before it is answered.
+  auto past_700 = [](const Counter::State& s) {
+    if (s.value < 700) return domain::reject(domain::Rejection::Kind::conflict, "below 700", "/n");
+    return add(s, 1);
+  };
+  auto r = node_a.execute("c4", context(), "past 700", past_700);
+  BOOST_CHECK(r.status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(r.stream_version, 4);
+  // Reads say how old a state they accept: node_b's cache is one append behind.
+  BOOST_CHECK_EQUAL(node_b.load("counter-c4", std::chrono::hours(1)).state.value, 700);
+  BOOST_CHECK_EQUAL(node_b.load("counter-c4").state.value, 701);
+}
+
 BOOST_AUTO_TEST_CASE(a_retried_command_answers_with_its_original_result) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
