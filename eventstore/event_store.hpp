@@ -17,8 +17,10 @@ class GroupCommitAppender;
 
 struct StoreOptions {
   std::string database_url;
-  // Connections that flush append batches in parallel; each batch is one transaction.
-  int flushers = 4;
+  // Connections that flush append batches in parallel; each batch is one transaction. Commits
+  // that NOTIFY take turns in PostgreSQL, so more flushers make smaller batches, not more of
+  // them: two keep one batch filling while the other commits (docs/benchmarks.md).
+  int flushers = 2;
   // Requests in one batch at the most (distinct streams).
   int max_batch = 512;
   // Connections kept for reads.

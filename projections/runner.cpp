@@ -73,6 +73,10 @@ void ProjectionRunner::run(Worker& w) {
         }
         Checkpoint to{events.back().position, from.events_applied + events.size()};
         pqxx::work tx(*connection);
+        // A read model and its checkpoint commit together and can always be projected again
+        // from the log: a crash may lose the last batches, never split one. So they need not
+        // wait for the WAL flush, which the event appends then have to themselves.
+        tx.exec0("SET LOCAL synchronous_commit = off");
         w.projection->apply(tx, events);
         if (!advance_checkpoint(tx, name, from, to)) {
           // Moved under us (a rebuild swapped the tables): drop this batch, start from theirs.

@@ -143,8 +143,9 @@ LoadResult parse(std::istream& in, std::string_view source) {
   }
   // Handlers wait on PostgreSQL (reads, group commits): the threads are for waiting, not for
   // cores, and concurrent commands are what lets a group commit batch them.
-  http.threads = r.number<std::size_t>("http.threads", 1, 1024, "a thread count")
-                     .value_or(std::max<std::size_t>(32, 4 * std::thread::hardware_concurrency()));
+  http.threads =
+      r.number<std::size_t>("http.threads", 1, 1024, "a thread count")
+          .value_or(std::max<std::size_t>(256, 64 * std::thread::hardware_concurrency()));
   http.max_body_bytes =
       r.number<std::size_t>("http.max_body_bytes", 1, std::size_t{1} << 30, "a size in bytes")
           .value_or(http.max_body_bytes);

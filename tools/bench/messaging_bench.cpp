@@ -1556,7 +1556,7 @@ int main(int argc, char** argv) {
       "run: baseline messages per second (the seed's floor)")(
       "baseline-seconds", po::value(&r.baseline_seconds)->default_value(10),
       "run, poll: baseline length (0: no baseline; poll: 20 unless given)")(
-      "connections", po::value(&r.connections)->default_value(64), "run: keep-alive connections")(
+      "connections", po::value(&r.connections)->default_value(256), "run: keep-alive connections")(
       "threads", po::value(&r.threads)->default_value(2), "run, poll: client I/O threads")(
       "chats", po::value(&r.chats)->default_value(100), "run: chats per tenant")(
       "probe-chats", po::value(&r.probe_chats)->default_value(10),

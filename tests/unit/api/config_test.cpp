@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(reads_the_required_settings_and_applies_defaults) {
   BOOST_REQUIRE(c != nullptr);
   BOOST_TEST(c->server.port == 8080);
   BOOST_TEST(c->server.address == "127.0.0.1");
-  BOOST_TEST(c->server.threads >= 32u);
+  BOOST_TEST(c->server.threads >= 256u);
   BOOST_TEST(!c->server.tls.enabled());
   BOOST_TEST(c->database_url == "postgresql://app@127.0.0.1/switchboard");
   BOOST_TEST(c->database_admin_url.empty());
