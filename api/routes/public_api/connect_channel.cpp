@@ -18,16 +18,15 @@ http::Handler connect_channel(Dependencies deps) {
     const auto outcome = deps.messaging.on_connection(
         c.principal.tenant, c.principal.provider, command,
         command_context(request, c.principal, c.principal.tenant), canonical_command(request));
-    return respond(outcome, http::json(outcome.events.empty() ? 200 : 201,
-                                       domain::json_object([&](domain::JsonWriter& w) {
-                                         domain::put(w, "account_id", command.account_id);
-                                         domain::put(w, "channel_code", command.channel_code);
-                                         domain::put(
-                                             w, "icon",
-                                             domain::messaging::channel_icon(command.channel_code));
-                                         domain::put(w, "name", command.name);
-                                         domain::put(w, "active", true);
-                                       })));
+    return respond(
+        outcome,
+        http::json(outcome.wrote() ? 201 : 200, domain::json_object([&](domain::JsonWriter& w) {
+                     domain::put(w, "account_id", command.account_id);
+                     domain::put(w, "channel_code", command.channel_code);
+                     domain::put(w, "icon", domain::messaging::channel_icon(command.channel_code));
+                     domain::put(w, "name", command.name);
+                     domain::put(w, "active", true);
+                   })));
   };
 }
 

@@ -45,8 +45,7 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
   command.silent = silent;
   const auto outcome = deps.messaging.on_chat(call.principal.tenant, call.principal.provider,
                                               command.chat.id, command, context, canonical);
-  const bool recorded =
-      outcome.status == commands::CommandOutcome::Status::accepted && !outcome.events.empty();
+  const bool recorded = outcome.wrote();
   auto message_id = command.message_id;
   if (!recorded && outcome.ok()) {
     // Seen before, maybe as one of our outbound messages the provider echoes: name that one.
@@ -76,7 +75,7 @@ http::Response change_status(const Dependencies& deps, const PublicCall& call,
                                        domain::put(w, "message_id", message_id);
                                        domain::put(w, "status",
                                                    dm::message_status(state, message_id));
-                                       domain::put(w, "changed", !outcome.events.empty());
+                                       domain::put(w, "changed", outcome.wrote());
                                      })));
 }
 

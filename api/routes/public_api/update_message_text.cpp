@@ -22,7 +22,7 @@ http::Handler update_message_text(Dependencies deps) {
     return respond(outcome, http::json(200, domain::json_object([&](domain::JsonWriter& w) {
                                          domain::put(w, "chat_id", c.chat_id);
                                          domain::put(w, "message_id", message_id);
-                                         domain::put(w, "changed", !outcome.events.empty());
+                                         domain::put(w, "changed", outcome.wrote());
                                        })));
   };
 }

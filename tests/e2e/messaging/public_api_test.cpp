@@ -110,6 +110,33 @@ BOOST_AUTO_TEST_CASE(bulk_takes_a_thousand_items_and_answers_each) {
               [](const e2e::HttpResponse& c) { return json_of(c)["items"].Size() == 50u; });
 }
 
+BOOST_AUTO_TEST_CASE(a_retry_with_the_same_idempotency_key_answers_as_the_first_call) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto client = stack.connect(user, e2e::messaging::client_token("acme"));
+  const std::vector<std::pair<std::string, std::string>> key{{"Idempotency-Key", "retry-1"}};
+
+  const auto first = client.call("POST", "/public/v1/messages", message("k-1", "c-1"), key);
+  BOOST_REQUIRE_MESSAGE(first.status == 201, first.text());
+  const auto retry = client.call("POST", "/public/v1/messages", message("k-1", "c-1"), key);
+  BOOST_TEST(retry.status == 201, retry.text());
+  BOOST_TEST(json_of(retry)["created"].GetBool());
+  BOOST_TEST(json_of(retry)["message_id"].GetString() ==
+             std::string(json_of(first)["message_id"].GetString()));
+  // Without the key the same provider id is a repeat the provider may not know it made: 200.
+  const auto repeat = client.call("POST", "/public/v1/messages", message("k-1", "c-1"));
+  BOOST_TEST(repeat.status == 200, repeat.text());
+  BOOST_TEST(!json_of(repeat)["created"].GetBool());
+  // The same key on another request is refused, naming the header.
+  const auto reused = client.call("POST", "/public/v1/messages", message("k-2", "c-1"), key);
+  BOOST_TEST(reused.status == 409, reused.text());
+  BOOST_TEST(problem_fields(reused) == std::vector<std::string>{"Idempotency-Key"},
+             boost::test_tools::per_element());
+  BOOST_TEST(stack.server().database().count(
+                 "SELECT count(*) FROM events WHERE event_type = 'MessageReceived'") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(other_tenants_and_the_wrong_kind_of_token_see_and_change_nothing) {
   MessagingStack stack;
   stack.install("acme");
