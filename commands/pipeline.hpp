@@ -40,6 +40,16 @@ struct CommandOutcome {
   }
 };
 
+// Where a command's state comes from before it decides.
+enum class Freshness {
+  // The cached state, unread: streams written only by pipelines (on this node or another), where
+  // the append's expected version catches the rare stale state.
+  cached,
+  // The cached state brought up to date first: streams also appended to outside the pipeline,
+  // whose cached state is usually behind (deciding on it would mostly conflict).
+  read_first,
+};
+
 // validate (the caller) -> load -> decide -> append with the expected version -> on conflict
 // read the newer events and decide again, a bounded number of times.
 template <domain::Aggregate A>
@@ -50,8 +60,9 @@ class Pipeline {
 
   // A command that keeps conflicting gives up after `retry_budget` (then: busy).
   explicit Pipeline(eventstore::EventStore& store, std::size_t cache_capacity = 100'000,
+                    Freshness freshness = Freshness::cached,
                     std::chrono::milliseconds retry_budget = std::chrono::seconds(2))
-      : store_(store), cache_(cache_capacity), retry_budget_(retry_budget) {}
+      : store_(store), cache_(cache_capacity), freshness_(freshness), retry_budget_(retry_budget) {}
 
   static std::string stream_id(std::string_view id) {
     return std::string(A::category) + "-" + std::string(id);
@@ -74,12 +85,16 @@ class Pipeline {
         return outcome;
       }
     }
-    // The cached state is decided on without asking the store: if another node appended since,
-    // the append's expected version says so. A refusal or a no-op writes nothing that could
-    // conflict, so one decided on an unconfirmed state is decided again on the store's.
+    // A cached state is decided on without asking the store (Freshness::cached): if another
+    // node appended since, the append's expected version says so. A refusal or a no-op writes
+    // nothing that could conflict, so one decided on an unconfirmed state is decided again on
+    // the store's.
     auto entry = cache_.get(stream);
-    bool confirmed = !entry;
-    if (!entry) entry = catch_up(stream, nullptr);
+    bool confirmed = false;
+    if (!entry || freshness_ == Freshness::read_first) {
+      entry = catch_up(stream, std::move(entry));
+      confirmed = true;
+    }
     const auto deadline = std::chrono::steady_clock::now() + retry_budget_;
     for (int attempt = 0; std::chrono::steady_clock::now() < deadline; ++attempt) {
       auto decision = decide(entry->state);
@@ -220,6 +235,7 @@ class Pipeline {
 
   eventstore::EventStore& store_;
   AggregateCache<State> cache_;
+  Freshness freshness_;
   std::chrono::milliseconds retry_budget_;
   std::array<std::mutex, 1024> stripes_;
 };

@@ -12,7 +12,9 @@ namespace switchboard::commands::cti {
 // agent's login.
 class LineCommands {
  public:
-  explicit LineCommands(eventstore::EventStore& store) : pipeline_(store, 100'000) {}
+  // The event recorder appends the CTI's events to line streams directly.
+  explicit LineCommands(eventstore::EventStore& store)
+      : pipeline_(store, 100'000, Freshness::read_first) {}
 
   CommandOutcome acknowledge(const std::string& cti_login, std::int64_t up_to,
                              const CommandContext& context);
