@@ -19,25 +19,10 @@ std::string quoted(const std::string& text) {
 }
 
 http::Response answer(const std::string& rid, const Reply& reply) {
-  switch (reply.status) {
-    case Reply::Status::ok:
-    case Reply::Status::data:
-      return http::json(200, R"({"rid":)" + quoted(rid) + R"(,"reply":)" + reply.message + "}");
-    case Reply::Status::error:
-      return http::problem(502, "the CTI API refused the command",
-                           reply.description.empty() ? reply.message : reply.description,
-                           {{"/name", "refused by the CTI API (rid " + rid + ")"}});
-    case Reply::Status::parse_error:
-      return http::problem(500, "the CTI API could not read the command", reply.description);
-    case Reply::Status::timeout:
-      return http::problem(504, "the CTI API did not answer",
-                           "no reply to rid " + rid +
-                               " in time; the command may or may not "
-                               "have taken effect");
-    case Reply::Status::unavailable:
-      break;
+  if (reply.status == Reply::Status::ok || reply.status == Reply::Status::data) {
+    return http::json(200, R"({"rid":)" + quoted(rid) + R"(,"reply":)" + reply.message + "}");
   }
-  return http::problem(502, "the CTI API is unavailable", reply.description);
+  return reply_problem(reply, "the command", "rid " + rid, "/name");
 }
 
 }  // namespace

@@ -84,6 +84,28 @@ http::Response rejection_problem(const domain::Rejection& rejection) {
                        std::move(errors));
 }
 
+http::Response reply_problem(const api::cti::Reply& reply, const std::string& what,
+                             const std::string& sent, const std::string& field) {
+  using Status = api::cti::Reply::Status;
+  switch (reply.status) {
+    case Status::error:
+      return http::problem(502, "the CTI API refused " + what,
+                           reply.description.empty() ? reply.message : reply.description,
+                           {{field, "refused by the CTI API (" + sent + ")"}});
+    case Status::parse_error:
+      return http::problem(500, "the CTI API could not read " + what, reply.description);
+    case Status::timeout:
+      return http::problem(
+          504, "the CTI API did not answer",
+          "no reply to " + sent + " in time; " + what + " may or may not have taken effect");
+    case Status::ok:
+    case Status::data:
+    case Status::unavailable:
+      break;
+  }
+  return http::problem(502, "the CTI API is unavailable", reply.description);
+}
+
 http::AsyncHandler as_agent(api::cti::CtiService* service, AgentHandler handle) {
   return [service, handle = std::move(handle)](http::Request request, http::Responder respond) {
     if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));

@@ -34,4 +34,11 @@ commands::CommandContext agent_context(const http::Request& request, const std::
 // A refused command as a problem: invalid 400, forbidden 403, not_found 404, conflict 409.
 http::Response rejection_problem(const domain::Rejection& rejection);
 
+// A CTI reply other than Ok/data as a problem: 502 when the CTI API answered Error (its
+// description is the detail, reported on the body's `field`) or is not connected, 504 when it did
+// not answer in time, 500 for ParseError. `what` is what the agent asked for ("the command"),
+// `sent` what went to the CTI API ("rid 7c64fd7354b6-8").
+http::Response reply_problem(const api::cti::Reply& reply, const std::string& what,
+                             const std::string& sent, const std::string& field);
+
 }  // namespace switchboard::api::routes::cti
