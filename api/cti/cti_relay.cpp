@@ -5,6 +5,8 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "api/nats/nats_client.hpp"
 
 namespace switchboard::api::cti {
@@ -24,6 +26,23 @@ std::string field(const rapidjson::Value& v, const char* name) {
   const auto it = v.FindMember(name);
   if (it == v.MemberEnd() || !it->value.IsString()) return {};
   return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+// A request's payload and how to answer it; nullopt for a message without a reply inbox.
+struct Incoming {
+  std::string payload;
+  CtiRelay::Answer answer;
+};
+std::optional<Incoming> take_request(natsConnection* connection, natsMsg* msg) {
+  const std::string reply_to = natsMsg_GetReply(msg) != nullptr ? natsMsg_GetReply(msg) : "";
+  std::string payload{natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))};
+  natsMsg_Destroy(msg);
+  if (reply_to.empty()) return std::nullopt;
+  return Incoming{std::move(payload), [connection, reply_to](Reply reply) {
+                    const auto text = reply_json(reply);
+                    natsConnection_Publish(connection, reply_to.c_str(), text.data(),
+                                           static_cast<int>(text.size()));
+                  }};
 }
 
 }  // namespace
@@ -94,7 +113,7 @@ nats::NatsClient* CtiRelay::client() {
   return client_.get();
 }
 
-bool CtiRelay::serve(CommandHandler on_command, LoginHandler on_attach, LoginHandler on_detach) {
+bool CtiRelay::serve(CommandHandler on_command, AttachHandler on_attach, LoginHandler on_detach) {
   std::lock_guard lock(mutex_);
   auto* c = client();
   if (c == nullptr) return false;
@@ -102,36 +121,36 @@ bool CtiRelay::serve(CommandHandler on_command, LoginHandler on_attach, LoginHan
   on_attach_ = std::move(on_attach);
   on_detach_ = std::move(on_detach);
   auto subs = std::make_unique<Subscriptions>();
-  const auto login_handler = [](natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
-    const auto* handler = static_cast<LoginHandler*>(closure);
-    (*handler)(
-        std::string{natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))});
-    natsMsg_Destroy(msg);
-  };
   const auto command_handler = [](natsConnection* connection, natsSubscription*, natsMsg* msg,
                                   void* closure) {
-    auto* self = static_cast<CtiRelay*>(closure);
-    const std::string reply_to = natsMsg_GetReply(msg) != nullptr ? natsMsg_GetReply(msg) : "";
+    auto request = take_request(connection, msg);
+    if (!request) return;
     rapidjson::Document d;
-    d.Parse(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+    d.Parse(request->payload.data(), request->payload.size());
+    if (d.HasParseError() || !d.IsObject()) return;
+    static_cast<CtiRelay*>(closure)->on_command_(field(d, "login"), field(d, "rid"),
+                                                 field(d, "message"), std::move(request->answer));
+  };
+  const auto attach_handler = [](natsConnection* connection, natsSubscription*, natsMsg* msg,
+                                 void* closure) {
+    auto request = take_request(connection, msg);
+    if (!request) return;
+    static_cast<CtiRelay*>(closure)->on_attach_(request->payload, std::move(request->answer));
+  };
+  const auto detach_handler = [](natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+    static_cast<CtiRelay*>(closure)->on_detach_(
+        std::string{natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))});
     natsMsg_Destroy(msg);
-    if (d.HasParseError() || !d.IsObject() || reply_to.empty()) return;
-    self->on_command_(field(d, "login"), field(d, "rid"), field(d, "message"),
-                      [connection, reply_to](Reply reply) {
-                        const auto text = reply_json(reply);
-                        natsConnection_Publish(connection, reply_to.c_str(), text.data(),
-                                               static_cast<int>(text.size()));
-                      });
   };
   natsStatus s = natsConnection_QueueSubscribe(&subs->command, c->raw(), command_subject_.c_str(),
                                                "cti", command_handler, this);
   if (s == NATS_OK) {
-    s = natsConnection_Subscribe(&subs->attach, c->raw(), attach_subject_.c_str(), login_handler,
-                                 &on_attach_);
+    s = natsConnection_QueueSubscribe(&subs->attach, c->raw(), attach_subject_.c_str(), "cti",
+                                      attach_handler, this);
   }
   if (s == NATS_OK) {
-    s = natsConnection_Subscribe(&subs->detach, c->raw(), detach_subject_.c_str(), login_handler,
-                                 &on_detach_);
+    s = natsConnection_Subscribe(&subs->detach, c->raw(), detach_subject_.c_str(), detach_handler,
+                                 this);
   }
   if (s == NATS_OK) s = natsConnection_Flush(c->raw());
   if (s != NATS_OK) {
@@ -148,7 +167,7 @@ void CtiRelay::stop_serving() {
 }
 
 void CtiRelay::forward_command(const std::string& login, std::string rid, std::string message,
-                               std::function<void(Reply)> done) {
+                               Answer done) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
   w.StartObject();
@@ -159,8 +178,15 @@ void CtiRelay::forward_command(const std::string& login, std::string rid, std::s
   w.Key("message");
   w.String(message.c_str());
   w.EndObject();
-  std::string payload{buffer.GetString(), buffer.GetSize()};
-  requests_.post([this, payload = std::move(payload), done = std::move(done)] {
+  request(command_subject_, {buffer.GetString(), buffer.GetSize()}, std::move(done));
+}
+
+void CtiRelay::forward_attach(const std::string& login, Answer done) {
+  request(attach_subject_, login, std::move(done));
+}
+
+void CtiRelay::request(const std::string& subject, std::string payload, Answer done) {
+  requests_.post([this, subject, payload = std::move(payload), done = std::move(done)] {
     natsConnection* connection = nullptr;
     {
       std::lock_guard lock(mutex_);
@@ -172,7 +198,7 @@ void CtiRelay::forward_command(const std::string& login, std::string rid, std::s
     }
     natsMsg* answer = nullptr;
     const natsStatus s =
-        natsConnection_Request(&answer, connection, command_subject_.c_str(), payload.data(),
+        natsConnection_Request(&answer, connection, subject.c_str(), payload.data(),
                                static_cast<int>(payload.size()), timeout_.count());
     if (s == NATS_TIMEOUT) {
       return done(Reply{Reply::Status::timeout, "the CTI owner node did not answer in time", {}});
@@ -187,12 +213,6 @@ void CtiRelay::forward_command(const std::string& login, std::string rid, std::s
     natsMsg_Destroy(answer);
     done(reply_from_json(text));
   });
-}
-
-void CtiRelay::forward_attach(const std::string& login) {
-  std::lock_guard lock(mutex_);
-  if (auto* c = client())
-    natsConnection_PublishString(c->raw(), attach_subject_.c_str(), login.c_str());
 }
 
 void CtiRelay::forward_detach(const std::string& login) {

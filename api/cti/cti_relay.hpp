@@ -3,8 +3,10 @@
 // Several nodes, one CTI socket: the node that holds the CTI ownership (see CtiService) serves
 // commands and attach/detach requests for every node over NATS; the others forward theirs.
 //
-//   switchboard.cti.command  request/reply  {"login","rid","message"} ->
-//   {"status","description","message"} switchboard.cti.attach   publish        the CTI login
+//   switchboard.cti.command  request/reply  {"login","rid","message"}
+//                            answer         {"status","description","message"}
+//   switchboard.cti.attach   request/reply  the CTI login; answered the same way, with the
+//                                           CTI API's reply to AttachToUser
 //   switchboard.cti.detach   publish        the CTI login
 
 #include <chrono>
@@ -24,11 +26,13 @@ namespace switchboard::api::cti {
 
 class CtiRelay {
  public:
-  using CommandHandler = std::function<void(const std::string& login, std::string rid,
-                                            std::string message, std::function<void(Reply)>)>;
+  using Answer = std::function<void(Reply)>;
+  using CommandHandler =
+      std::function<void(const std::string& login, std::string rid, std::string message, Answer)>;
+  using AttachHandler = std::function<void(const std::string& login, Answer)>;
   using LoginHandler = std::function<void(const std::string& login)>;
 
-  // Connects lazily; `timeout` bounds a forwarded command's wait for the owner's answer. The
+  // Connects lazily; `timeout` bounds a forwarded request's wait for the owner's answer. The
   // subjects start with `subject_prefix` (one per cluster sharing the nats-server).
   CtiRelay(std::string nats_url, const std::string& subject_prefix,
            std::chrono::milliseconds timeout);
@@ -37,18 +41,19 @@ class CtiRelay {
   CtiRelay& operator=(const CtiRelay&) = delete;
 
   // Owner side: take every node's requests. False (with the reason logged) without NATS.
-  bool serve(CommandHandler on_command, LoginHandler on_attach, LoginHandler on_detach);
+  bool serve(CommandHandler on_command, AttachHandler on_attach, LoginHandler on_detach);
   void stop_serving();
 
-  // Other nodes. `done` is called once, from a relay thread.
-  void forward_command(const std::string& login, std::string rid, std::string message,
-                       std::function<void(Reply)> done);
-  void forward_attach(const std::string& login);
+  // Other nodes. `done` is called once, from a relay thread, with the owner's answer or a
+  // timeout/unavailable status.
+  void forward_command(const std::string& login, std::string rid, std::string message, Answer done);
+  void forward_attach(const std::string& login, Answer done);
   void forward_detach(const std::string& login);
 
  private:
   struct Subscriptions;
   nats::NatsClient* client();
+  void request(const std::string& subject, std::string payload, Answer done);
 
   std::string url_;
   std::string command_subject_;
@@ -59,7 +64,7 @@ class CtiRelay {
   std::unique_ptr<nats::NatsClient> client_;
   std::unique_ptr<Subscriptions> subscriptions_;
   CommandHandler on_command_;
-  LoginHandler on_attach_;
+  AttachHandler on_attach_;
   LoginHandler on_detach_;
   // Blocking NATS requests wait here; declared last, so it finishes before the rest goes.
   WorkPool requests_;

@@ -95,7 +95,9 @@ void CtiService::try_take_ownership() {
              std::function<void(Reply)> done) {
         connector_.send(std::move(rid), std::move(message), std::move(done));
       },
-      [this](const std::string& login) { connector_.attach(login); },
+      [this](const std::string& login, std::function<void(Reply)> done) {
+        connector_.attach(login, std::move(done));
+      },
       [this](const std::string& login) { connector_.detach(login); });
   if (!relaying) spdlog::warn("cti: other nodes cannot reach the CTI connection through this one");
 }
@@ -129,9 +131,17 @@ void CtiService::send(const std::string& cti_login, std::string rid, std::string
   relay_.forward_command(cti_login, std::move(rid), std::move(message), std::move(done));
 }
 
-void CtiService::attach(const std::string& cti_login) {
-  if (owner_) return connector_.attach(cti_login);
-  relay_.forward_attach(cti_login);
+void CtiService::attach(const std::string& cti_login, std::function<void(Reply)> done) {
+  if (owner_) return connector_.attach(cti_login, std::move(done));
+  relay_.forward_attach(cti_login, std::move(done));
+}
+
+commands::CommandOutcome CtiService::end_session(const commands::cti::AuthenticatedAgent& agent,
+                                                 const std::string& reason,
+                                                 const commands::CommandContext& context) {
+  auto outcome = sessions_.logout(agent, reason, context);
+  if (outcome.ok()) release(agent.cti_login, agent.session_id);
+  return outcome;
 }
 
 void CtiService::release(const std::string& cti_login, const std::string& ended_session_id) {

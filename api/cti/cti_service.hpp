@@ -70,12 +70,18 @@ class CtiService {
   void send(const std::string& cti_login, std::string rid, std::string message,
             std::function<void(Reply)> done);
 
-  // After a login: the CTI API starts sending the login's events.
-  void attach(const std::string& cti_login);
-  // After a logout: detaches unless another open session still needs the login.
-  void release(const std::string& cti_login, const std::string& ended_session_id);
+  // After a login: the CTI API starts sending the login's events. `done` gets the CTI API's reply
+  // to AttachToUser (from another thread), or timeout/unavailable: the login then stays
+  // remembered and is attached when the CTI connection is (back) up.
+  void attach(const std::string& cti_login, std::function<void(Reply)> done);
+  // Ends the session (recorded with `reason`) and detaches its CTI login unless another open
+  // session still needs it.
+  commands::CommandOutcome end_session(const commands::cti::AuthenticatedAgent& agent,
+                                       const std::string& reason,
+                                       const commands::CommandContext& context);
 
  private:
+  void release(const std::string& cti_login, const std::string& ended_session_id);
   void try_take_ownership();
   void lose_ownership();
   void keep_ownership();

@@ -66,7 +66,7 @@ LoginResult SessionCommands::login(const std::string& login, const std::string& 
   return result;
 }
 
-CommandOutcome SessionCommands::logout(const AuthenticatedAgent& agent,
+CommandOutcome SessionCommands::logout(const AuthenticatedAgent& agent, const std::string& reason,
                                        const CommandContext& context) {
   {
     std::lock_guard lock(verdicts_mutex_);
@@ -74,7 +74,7 @@ CommandOutcome SessionCommands::logout(const AuthenticatedAgent& agent,
   }
   return pipeline_.execute(
       agent.session_id, context, "logout " + agent.session_id,
-      [](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{"logout"}); });
+      [&](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{reason}); });
 }
 
 std::optional<AuthenticatedAgent> SessionCommands::authenticate(const std::string& token) {

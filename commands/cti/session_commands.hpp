@@ -39,7 +39,9 @@ class SessionCommands {
 
   LoginResult login(const std::string& login, const std::string& password,
                     const CommandContext& context);
-  CommandOutcome logout(const AuthenticatedAgent& agent, const CommandContext& context);
+  // Ends the session; `reason` is recorded with it ("logout", the CTI API refusing the login).
+  CommandOutcome logout(const AuthenticatedAgent& agent, const std::string& reason,
+                        const CommandContext& context);
 
   // The session's agent while the session is open, unexpired and its agent enabled.
   std::optional<AuthenticatedAgent> authenticate(const std::string& token);

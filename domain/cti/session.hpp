@@ -39,7 +39,7 @@ struct StartSession {
   std::int64_t expires_at = 0;
 };
 struct EndSession {
-  std::string reason;  // "logout", "agent disabled"
+  std::string reason;  // "logout", "agent disabled", "refused by the CTI API: <its description>"
 };
 
 Decision decide(const SessionState& state, const StartSession& command);

@@ -4,8 +4,8 @@ namespace switchboard::api::routes::cti {
 
 void register_cti_routes(http::Router& router, api::cti::CtiService* service) {
   using http::Method;
-  router.add(Method::post, "/api/v1/login", login(service),
-             {.body_schema = "cti_login", .max_body_bytes = 4096});
+  router.add_async(Method::post, "/api/v1/login", login(service),
+                   {.body_schema = "cti_login", .max_body_bytes = 4096});
   router.add(Method::post, "/api/v1/logout", logout(service), {.max_body_bytes = 4096});
   router.add_async(Method::get, "/api/v1/events", events(service));
   router.add_async(Method::post, "/api/v1/control", control(service),

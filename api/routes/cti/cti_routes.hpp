@@ -11,7 +11,7 @@ namespace switchboard::api::routes::cti {
 // `service` may be null (switchboard --print-routes): the routes are then listed, and answer 503.
 void register_cti_routes(http::Router& router, api::cti::CtiService* service);
 
-http::Handler login(api::cti::CtiService* service);
+http::AsyncHandler login(api::cti::CtiService* service);
 http::Handler logout(api::cti::CtiService* service);
 http::AsyncHandler events(api::cti::CtiService* service);
 http::AsyncHandler control(api::cti::CtiService* service);

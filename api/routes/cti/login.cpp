@@ -1,52 +1,100 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
 
 #include "api/routes/cti/cti_routes.hpp"
 #include "api/routes/cti/session_auth.hpp"
 
 namespace switchboard::api::routes::cti {
+namespace {
 
-// POST /api/v1/login {login, password}: 200 with the session token (also set as a cookie), 401
-// for a wrong pair. The body was checked against api/schemas/cti_login.json.
-http::Handler login(api::cti::CtiService* service) {
-  return [service](const http::Request& request) {
-    if (service == nullptr) return http::problem(503, "CTI middleware not configured");
-    rapidjson::Document body;
-    body.Parse(request.body.data(), request.body.size());
-    const std::string login = body["login"].GetString();
-    const std::string password = body["password"].GetString();
+using api::cti::Reply;
 
-    const auto result = service->sessions().login(login, password, agent_context(request, login));
-    using Status = commands::cti::LoginResult::Status;
-    if (result.status == Status::bad_credentials) {
-      return http::problem(401, "wrong login or password", "the login/password pair is not valid",
-                           {{"/password", "wrong login or password"}});
-    }
-    if (result.status != Status::ok) {
-      return http::problem(500, "login failed", result.error);
-    }
-    service->attach(result.agent.cti_login);
+http::Response session_response(const commands::cti::LoginResult& result) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
+  w.StartObject();
+  w.Key("token");
+  w.String(result.token.c_str());
+  w.Key("login");
+  w.String(result.agent.agent_login.c_str());
+  w.Key("ctiLogin");
+  w.String(result.agent.cti_login.c_str());
+  w.Key("expiresAt");
+  w.Int64(result.agent.expires_at);
+  w.EndObject();
+  auto response = http::json(200, {buffer.GetString(), buffer.GetSize()});
+  response.headers.emplace_back("Set-Cookie",
+                                std::string{session_cookie} + "=" + result.token +
+                                    "; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age=" +
+                                    std::to_string(result.agent.expires_at - std::time(nullptr)));
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
 
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
-    w.StartObject();
-    w.Key("token");
-    w.String(result.token.c_str());
-    w.Key("login");
-    w.String(result.agent.agent_login.c_str());
-    w.Key("ctiLogin");
-    w.String(result.agent.cti_login.c_str());
-    w.Key("expiresAt");
-    w.Int64(result.agent.expires_at);
-    w.EndObject();
-    auto response = http::json(200, {buffer.GetString(), buffer.GetSize()});
-    response.headers.emplace_back("Set-Cookie",
-                                  std::string{session_cookie} + "=" + result.token +
-                                      "; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age=" +
-                                      std::to_string(result.agent.expires_at - std::time(nullptr)));
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
+// The CTI API refused AttachToUser: the session must not outlive the answer. Its token never
+// left the server, so the agent cannot use it either way; ending it records why and detaches.
+void refuse(api::cti::CtiService* service, const commands::cti::LoginResult& result,
+            const commands::CommandContext& context, const Reply& reply,
+            const http::Responder& respond) {
+  const auto outcome =
+      service->end_session(result.agent, "refused by the CTI API: " + reply.description, context);
+  if (!outcome.ok()) {
+    spdlog::warn("cti: cannot end the refused session of {}: {}", result.agent.agent_login,
+                 outcome.error.empty() ? outcome.rejection.message : outcome.error);
+  }
+  respond(reply_problem(reply, "the login", "AttachToUser " + result.agent.cti_login, "/login"));
+}
+
+}  // namespace
+
+// POST /api/v1/login {login, password}: opens a session and attaches its CTI login, then answers
+// 200 with the session token (also set as a cookie); 401 for a wrong pair; 502 when the CTI API
+// refuses the CTI login (the session is ended again). The body was checked against
+// api/schemas/cti_login.json.
+http::AsyncHandler login(api::cti::CtiService* service) {
+  return [service](http::Request request, http::Responder respond) {
+    if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
+    // The password hash and the session's append block: not on the HTTP server's threads.
+    service->post([service, request = std::move(request), respond = std::move(respond)] {
+      rapidjson::Document body;
+      body.Parse(request.body.data(), request.body.size());
+      const std::string login = body["login"].GetString();
+      const std::string password = body["password"].GetString();
+
+      auto result = service->sessions().login(login, password, agent_context(request, login));
+      using Status = commands::cti::LoginResult::Status;
+      if (result.status == Status::bad_credentials) {
+        return respond(http::problem(401, "wrong login or password",
+                                     "the login/password pair is not valid",
+                                     {{"/password", "wrong login or password"}}));
+      }
+      if (result.status != Status::ok) {
+        return respond(http::problem(500, "login failed", result.error));
+      }
+      const auto cti_login = result.agent.cti_login;
+      service->attach(cti_login, [service, result = std::move(result),
+                                  ending = agent_context(request, login), respond](Reply reply) {
+        switch (reply.status) {
+          case Reply::Status::ok:
+          case Reply::Status::data:
+          // No verdict from the CTI API: the connector keeps the login and attaches it as soon as
+          // the CTI connection is (back) up, as it does for every open session after a drop; an
+          // outage of the CTI API should not lock agents out of the middleware.
+          case Reply::Status::timeout:
+          case Reply::Status::unavailable:
+            return respond(session_response(result));
+          case Reply::Status::error:
+          case Reply::Status::parse_error:
+            break;
+        }
+        // Called on the connector's or the relay's thread, which must not block.
+        service->post([service, result, ending, reply = std::move(reply), respond] {
+          refuse(service, result, ending, reply, respond);
+        });
+      });
+    });
   };
 }
 

@@ -11,12 +11,11 @@ http::Handler logout(api::cti::CtiService* service) {
     if (auto* refusal = std::get_if<http::Response>(&caller)) return std::move(*refusal);
     const auto& agent = std::get<commands::cti::AuthenticatedAgent>(caller);
     const auto outcome =
-        service->sessions().logout(agent, agent_context(request, agent.agent_login));
+        service->end_session(agent, "logout", agent_context(request, agent.agent_login));
     if (outcome.status == commands::CommandOutcome::Status::rejected) {
       return rejection_problem(outcome.rejection);
     }
     if (!outcome.ok()) return http::problem(500, "logout failed", outcome.error);
-    service->release(agent.cti_login, agent.session_id);
     http::Response response{.status = 204, .content_type = {}, .body = {}, .headers = {}};
     response.headers.emplace_back("Set-Cookie", std::string{session_cookie} +
                                                     "=; Path=/api/v1; HttpOnly; SameSite=Strict; "
