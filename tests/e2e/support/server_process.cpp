@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <rapidjson/document.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -9,9 +10,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -232,6 +235,25 @@ int ServerProcess::stop(std::chrono::milliseconds timeout) {
   if (!code) code = kill_and_reap(pid_);
   pid_ = -1;
   return *code;
+}
+
+std::vector<std::string> audited_types(const std::filesystem::path& admin_binary,
+                                       const ServerProcess& server, const std::string& filter) {
+  const auto command = admin_binary.string() + " audit " + filter +
+                       " --format jsonl --database-url '" + server.database().admin_url() +
+                       "' 2>/dev/null";
+  std::unique_ptr<FILE, int (*)(FILE*)> out(::popen(command.c_str(), "r"), ::pclose);
+  if (!out) throw std::runtime_error("cannot run " + command);
+  std::vector<std::string> types;
+  char line[65536];
+  while (std::fgets(line, sizeof line, out.get()) != nullptr) {
+    rapidjson::Document d;
+    d.Parse(line);
+    if (!d.IsObject())
+      throw std::runtime_error(std::string{"audit printed a non-JSON line: "} + line);
+    types.emplace_back(d["event_type"].GetString());
+  }
+  return types;
 }
 
 }  // namespace switchboard::tests::e2e

@@ -99,4 +99,9 @@ class ServerProcess {
   pid_t pid_ = -1;
 };
 
+// The event types `<admin_binary> audit <filter> --format jsonl` prints for the server's database,
+// oldest first; throws std::runtime_error when it cannot run or prints something else.
+std::vector<std::string> audited_types(const std::filesystem::path& admin_binary,
+                                       const ServerProcess& server, const std::string& filter);
+
 }  // namespace switchboard::tests::e2e
