@@ -100,4 +100,36 @@ BOOST_AUTO_TEST_CASE(a_disabled_agent_cannot_log_in_and_loses_its_sessions) {
           .status == 200);
 }
 
+BOOST_AUTO_TEST_CASE(a_cti_login_the_cti_api_refuses_is_502_and_its_session_is_ended) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  stack.create_agent("bob", "op9", "bob-secret");
+  BOOST_REQUIRE(stack.cti().control("/refuse-login", R"({"login":"op9"})").status == 200);
+  // Before the connection is up an attach has no verdict yet (and the login answers 200).
+  BOOST_REQUIRE(cti::eventually([&] { return stack.cti().state()["ready"].GetInt() == 1; }));
+  const auto endpoint = stack.server().endpoint();
+
+  const auto refused =
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"bob","password":"bob-secret"})");
+  BOOST_TEST(refused.status == 502, refused.text());
+  BOOST_TEST(refused.header("Content-Type").value_or("") == "application/problem+json");
+  const auto problem = cti::parse(refused.text());
+  BOOST_TEST(std::string{problem["detail"].GetString()} == "unknown login op9");
+  BOOST_TEST(!problem.HasMember("token"));
+  BOOST_TEST(!refused.header("Set-Cookie").has_value());
+  BOOST_TEST(!stack.cti().attached("op9"));
+
+  // The session was opened and ended again, both in the log under the login's request id.
+  const auto request_id = refused.header("X-Request-Id").value_or("");
+  BOOST_REQUIRE(!request_id.empty());
+  const std::vector<std::string> story = {"CtiSessionStarted", "CtiSessionEnded"};
+  BOOST_TEST(e2e::audited_types(SWITCHBOARD_ADMIN_BINARY, stack.server(),
+                                "--correlation " + request_id) == story,
+             boost::test_tools::per_element());
+
+  // Another agent's known CTI login is unaffected.
+  const auto token = stack.login("alice", "alice-secret");
+  BOOST_TEST(cti::get_events(endpoint, token, "wait=0").status != 401);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,6 +21,16 @@ BOOST_AUTO_TEST_CASE(an_agent_on_the_node_without_the_cti_socket_is_served_and_s
        {"database.admin_url", stack.server().database().admin_url()},
        {"cti.url", "ws://127.0.0.1:" + std::to_string(stack.cti().port()) + "/"}}};
   const auto endpoint = second.endpoint();
+
+  // The owner's answer to the attach comes back: a CTI login the CTI API refuses is 502 here too.
+  stack.create_agent("bob", "op9", "bob-secret");
+  BOOST_REQUIRE(stack.cti().control("/refuse-login", R"({"login":"op9"})").status == 200);
+  const auto refused =
+      cti::post_json(endpoint, "/api/v1/login", R"({"login":"bob","password":"bob-secret"})");
+  BOOST_TEST(refused.status == 502, refused.text());
+  BOOST_TEST(refused.text().find("unknown login op9") != std::string::npos);
+  BOOST_TEST(!refused.header("Set-Cookie").has_value());
+
   const auto login =
       cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"alice-secret"})");
   BOOST_REQUIRE(login.status == 200);
