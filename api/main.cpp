@@ -135,10 +135,13 @@ int serve(const config::Config& config) {
   routes::register_routes(router, services);
   http::Server server{config.server, router, metrics};
 
-  std::jthread signal_waiter{[&signals, &server] {
+  std::jthread signal_waiter{[&signals, &server, &cti] {
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {} received, stopping", received);
+    // Held long-polls and CTI commands are answered while the server can still write them: a
+    // response written after it stopped would use connections its I/O context no longer owns.
+    cti.stop();
     server.stop();
   }};
 
