@@ -157,6 +157,7 @@ class Pipeline {
   }
 
   using Entry = typename AggregateCache<State>::Entry;
+  using EntryPtr = typename AggregateCache<State>::EntryPtr;
 
   // The state for reads that must see the aggregate itself (rare: reads use projections): the
   // store's current one, or a cached one the store confirmed within `max_age`.
@@ -164,6 +165,10 @@ class Pipeline {
     if (auto cached = cache_.get(stream, max_age)) return *cached;
     return *catch_up(stream, cache_.get(stream));
   }
+
+  // The cached state however old, without asking the store: only for facts that never go back
+  // (a stale value is a lower bound of the current one).
+  EntryPtr cached(const std::string& stream) { return cache_.get(stream); }
 
  private:
   static std::mt19937& jitter() {
@@ -184,8 +189,6 @@ class Pipeline {
                          "Idempotency-Key"};
     return outcome;
   }
-
-  using EntryPtr = typename AggregateCache<State>::EntryPtr;
 
   static bool writes(const domain::Decision& decision) {
     const auto* events = std::get_if<std::vector<domain::NewEvent>>(&decision);

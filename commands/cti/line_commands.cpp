@@ -6,6 +6,15 @@ namespace cti = domain::cti;
 
 CommandOutcome LineCommands::acknowledge(const std::string& cti_login, std::int64_t up_to,
                                          const CommandContext& context) {
+  // Acknowledgements only grow, so a cached line that has this one already needs no read: the
+  // long-poll that follows an empty wait repeats its cursor, 5,000 agents at a time.
+  if (const auto line = pipeline_.cached(pipeline_.stream_id(cti_login));
+      line && up_to >= 0 && up_to <= line->state.acked_seq) {
+    CommandOutcome outcome;
+    outcome.status = CommandOutcome::Status::accepted;
+    outcome.stream_version = line->version;
+    return outcome;
+  }
   const cti::Acknowledge command{up_to};
   return pipeline_.execute(cti_login, context, "ack " + std::to_string(up_to),
                            [&](const cti::LineState& s) { return cti::decide(s, command); });
