@@ -20,7 +20,8 @@ namespace dm = domain::messaging;
 class MessagingCommands {
  public:
   // A chat command checks the connection (active, the account connected) on a state at most
-  // `connection_max_age` old: another node's DisconnectAccount takes that long to be seen here.
+  // `connection_max_age` old: another node's DisconnectAccount takes that long to be seen here
+  // (a refusal is always checked against the store's connection).
   explicit MessagingCommands(eventstore::EventStore& store,
                              std::chrono::milliseconds connection_max_age = std::chrono::seconds(1))
       : connections_(store),
@@ -63,10 +64,14 @@ class MessagingCommands {
     if constexpr (requires(const dm::Chat::State& s, const dm::Connection::State& c) {
                     dm::decide(s, command, c);
                   }) {
-      const auto linked = connection(tenant_id, provider_code, connection_max_age_);
-      return chats_.execute(stream, context, canonical, [&](const dm::Chat::State& s) {
-        return dm::decide(s, command, linked);
-      });
+      auto linked = connection(tenant_id, provider_code, connection_max_age_);
+      const auto decide = [&](const dm::Chat::State& s) { return dm::decide(s, command, linked); };
+      auto outcome = chats_.execute(stream, context, canonical, decide);
+      // A refusal may come from a connection another node has just activated or connected an
+      // account on: it is only answered once the store's connection agrees.
+      if (outcome.status != CommandOutcome::Status::rejected) return outcome;
+      linked = connection(tenant_id, provider_code);
+      return chats_.execute(stream, context, canonical, decide);
     } else {
       return chats_.execute(stream, context, canonical,
                             [&](const dm::Chat::State& s) { return dm::decide(s, command); });
