@@ -12,6 +12,7 @@
 #include <restinio/tls.hpp>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <variant>
 
 #include "api/http/encoding.hpp"
@@ -77,11 +78,25 @@ restinio::http_method_id_t restinio_method(Method method) {
 
 // One request/response exchange. Shared by every copy of the Responder, so the response goes out
 // exactly once: from the first call, or with a 500 when the last copy is dropped uncalled.
+// Counts the exchanges alive, so the server can wait for them before its I/O context goes: an
+// exchange holds its connection, which must not be released after that.
+class LiveCount {
+ public:
+  explicit LiveCount(std::atomic<long>& live) : live_{live} { live_.fetch_add(1); }
+  LiveCount(const LiveCount&) = delete;
+  LiveCount& operator=(const LiveCount&) = delete;
+  ~LiveCount() { live_.fetch_sub(1); }
+
+ private:
+  std::atomic<long>& live_;
+};
+
 class Exchange {
  public:
   Exchange(restinio::request_handle_t request, std::string route, std::string method,
-           std::string request_id, Metrics& metrics)
-      : request_{std::move(request)},
+           std::string request_id, Metrics& metrics, std::atomic<long>& live)
+      : live_{live},
+        request_{std::move(request)},
         route_{std::move(route)},
         method_{std::move(method)},
         request_id_{std::move(request_id)},
@@ -145,6 +160,7 @@ class Exchange {
                   request_id_);
   }
 
+  LiveCount live_;  // first: released after the request (and its connection)
   restinio::request_handle_t request_;
   std::string route_;
   std::string method_;
@@ -244,12 +260,13 @@ struct Server::Impl {
   std::mutex mutex;
   std::condition_variable stopped_cv;
   bool stop_requested = false;
+  mutable std::atomic<long> live_exchanges{0};  // counted by the const handlers
 
   void handle(const RouteEntry& entry, const restinio::request_handle_t& req,
               const restinio::router::route_params_t& params) const {
     auto exchange =
         std::make_shared<Exchange>(req, entry.route, std::string{to_string(entry.method)},
-                                   client_request_id(req->header()), metrics);
+                                   client_request_id(req->header()), metrics, live_exchanges);
     Responder respond = [exchange](Response response) { exchange->send(std::move(response)); };
     if (entry.options.on_error) {
       const auto authorization =
@@ -352,7 +369,8 @@ struct Server::Impl {
         }
       }
       const std::string method{req->header().method().c_str()};
-      Exchange exchange{req, unmatched_route, method, client_request_id(req->header()), metrics};
+      Exchange exchange{req,     unmatched_route, method, client_request_id(req->header()),
+                        metrics, live_exchanges};
       if (allowed.empty()) {
         exchange.send(problem(404, "not found",
                               fmt::format("no route for {}", std::string{req->header().path()})));
@@ -429,6 +447,12 @@ struct Server::Impl {
     {
       std::unique_lock lock{mutex};
       stopped_cv.wait(lock, [this] { return stop_requested; });
+    }
+    // Requests held elsewhere (long-polls, CTI commands) are answered and released while the
+    // I/O context still runs; one that outlives the request timeout is not waited for.
+    const auto deadline = std::chrono::steady_clock::now() + settings.request_timeout;
+    while (live_exchanges.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
     }
     running->stop();
     running->wait();

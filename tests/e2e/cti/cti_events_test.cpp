@@ -118,6 +118,28 @@ BOOST_AUTO_TEST_CASE(a_long_poll_returns_as_soon_as_an_event_arrives) {
   BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds{15}));
 }
 
+BOOST_AUTO_TEST_CASE(a_server_stopped_with_long_polls_held_answers_them_and_exits_cleanly) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  cti::AgentFeed feed{endpoint, token};
+  BOOST_REQUIRE(feed.wait_for("Conferences") != nullptr);
+  while (feed.poll(0) == 200) {
+  }
+  const auto cursor = feed.cursor();
+  std::vector<std::future<switchboard::tests::e2e::HttpResponse>> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(std::async(std::launch::async, [&] {
+      return cti::get_events(endpoint, token, "after=" + std::to_string(cursor) + "&wait=20");
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  // It used to crash here: the held requests were answered after the HTTP server had stopped.
+  BOOST_TEST(stack.server().stop() == 0);
+  for (auto& r : held) BOOST_TEST(r.get().status == 204);
+}
+
 BOOST_AUTO_TEST_CASE(a_cti_server_restart_costs_no_events) {
   cti::CtiStack stack;
   stack.create_agent("alice", "op1", "alice-secret");
