@@ -7,11 +7,28 @@
 #include "tests/e2e/cti/agent_feed.hpp"
 
 namespace cti = switchboard::tests::e2e::cti;
+namespace e2e = switchboard::tests::e2e;
 
 namespace {
 
 std::string command(const std::string& name, const std::string& cid) {
   return R"({"name":")" + name + R"(","cid":")" + cid + R"("})";
+}
+
+// Reads the attach snapshot and whatever follows it: the cursor of a quiet line.
+std::int64_t quiet_cursor(cti::AgentFeed& feed) {
+  BOOST_REQUIRE(feed.wait_for("Conferences") != nullptr);
+  while (feed.poll(0) == 200) {
+  }
+  return feed.cursor();
+}
+
+// A long-poll of up to 20 s after `cursor`, held while the test goes on.
+std::future<e2e::HttpResponse> long_poll(const e2e::Endpoint& endpoint, const std::string& token,
+                                         std::int64_t cursor) {
+  return std::async(std::launch::async, [=] {
+    return cti::get_events(endpoint, token, "after=" + std::to_string(cursor) + "&wait=20");
+  });
 }
 
 }  // namespace
@@ -102,13 +119,8 @@ BOOST_AUTO_TEST_CASE(a_long_poll_returns_as_soon_as_an_event_arrives) {
   const auto endpoint = stack.server().endpoint();
   const auto token = stack.login("alice", "alice-secret");
   cti::AgentFeed feed{endpoint, token};
-  BOOST_REQUIRE(feed.wait_for("Conferences") != nullptr);  // the attach snapshot
-  while (feed.poll(0) == 200) {
-  }
-  const auto cursor = feed.cursor();
-  auto waiting = std::async(std::launch::async, [&] {
-    return cti::get_events(endpoint, token, "after=" + std::to_string(cursor) + "&wait=20");
-  });
+  const auto cursor = quiet_cursor(feed);
+  auto waiting = long_poll(endpoint, token, cursor);
   std::this_thread::sleep_for(std::chrono::milliseconds{500});
   const auto started = std::chrono::steady_clock::now();
   stack.cti().incoming("op1", "200");
@@ -124,15 +136,10 @@ BOOST_AUTO_TEST_CASE(a_server_stopped_with_long_polls_held_answers_them_and_exit
   const auto endpoint = stack.server().endpoint();
   const auto token = stack.login("alice", "alice-secret");
   cti::AgentFeed feed{endpoint, token};
-  BOOST_REQUIRE(feed.wait_for("Conferences") != nullptr);
-  while (feed.poll(0) == 200) {
-  }
-  const auto cursor = feed.cursor();
-  std::vector<std::future<switchboard::tests::e2e::HttpResponse>> held;
+  const auto cursor = quiet_cursor(feed);
+  std::vector<std::future<e2e::HttpResponse>> held;
   for (int i = 0; i < 4; ++i) {
-    held.push_back(std::async(std::launch::async, [&] {
-      return cti::get_events(endpoint, token, "after=" + std::to_string(cursor) + "&wait=20");
-    }));
+    held.push_back(long_poll(endpoint, token, cursor));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds{500});
   // It used to crash here: the held requests were answered after the HTTP server had stopped.
