@@ -364,7 +364,7 @@ struct RunOptions {
   int seconds = 60;
   double baseline_rate = kFloorNow;
   int baseline_seconds = 10;
-  int connections = 64;
+  int connections = 256;
   int threads = 2;
   int chats = 100;
   int probe_chats = 10;
