@@ -15,8 +15,8 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <map>
-#include <set>
 #include <thread>
+#include <vector>
 
 namespace switchboard::api::cti {
 namespace {
@@ -123,7 +123,18 @@ struct Connector::Impl : std::enable_shared_from_this<Impl> {
   net::steady_timer retry_timer{io};
   tcp::resolver resolver{io};
 
-  std::set<std::string> attached;
+  // Every login this node serves, kept across reconnects. A login the CTI API refuses is taken
+  // out, so the next login of it asks again instead of being told Ok.
+  struct Attachment {
+    enum class State {
+      unconfirmed,  // no verdict on this connection yet: sent again when asked or reconnected
+      in_flight,    // AttachToUser sent; `waiters` get its reply
+      attached,     // the CTI API answered Ok on this connection
+    };
+    State state = State::unconfirmed;
+    std::vector<std::function<void(Reply)>> waiters;
+  };
+  std::map<std::string, Attachment> logins;
   std::map<std::string, Pending> pending;
 
   std::string rid() { return rid_prefix + "-" + std::to_string(++rid_counter); }
@@ -213,37 +224,70 @@ struct Connector::Impl : std::enable_shared_from_this<Impl> {
               self->ready = true;
               ++self->sessions;
               spdlog::info("cti: connected to {} (protocol 13); attaching {} login(s)",
-                           self->options.url, self->attached.size());
-              for (const auto& login : self->attached) self->send_attach(login, {});
+                           self->options.url, self->logins.size());
+              for (auto& [login, attachment] : self->logins) self->send_attach(login, attachment);
             });
   }
 
-  void send_attach(const std::string& login, std::function<void(Reply)> done) {
+  void send_attach(const std::string& login, Attachment& attachment) {
+    attachment.state = Attachment::State::in_flight;
     const auto id = rid();
-    request(id, simple_command("AttachToUser", id, login),
-            [login, done = std::move(done)](Reply reply) {
-              if (reply.status != Reply::Status::ok) {
-                spdlog::warn("cti: AttachToUser {} failed: {}", login,
-                             reply.description.empty() ? reply.message : reply.description);
-              }
-              if (done) done(std::move(reply));
-            });
+    request(
+        id, simple_command("AttachToUser", id, login),
+        [self = shared_from_this(), login](Reply reply) { self->on_attach_reply(login, reply); });
+  }
+
+  // The verdict on an AttachToUser, for every login of that CTI login waiting for it.
+  void on_attach_reply(const std::string& login, const Reply& reply) {
+    const auto it = logins.find(login);
+    if (it == logins.end()) return;  // detached meanwhile; its waiters were answered then
+    auto waiters = std::move(it->second.waiters);
+    it->second.waiters.clear();
+    switch (reply.status) {
+      case Reply::Status::ok:
+      case Reply::Status::data:
+        it->second.state = Attachment::State::attached;
+        break;
+      case Reply::Status::error:
+      case Reply::Status::parse_error:
+        spdlog::warn("cti: AttachToUser {} refused: {}", login,
+                     reply.description.empty() ? reply.message : reply.description);
+        logins.erase(it);
+        break;
+      case Reply::Status::timeout:
+      case Reply::Status::unavailable:
+        spdlog::warn("cti: AttachToUser {}: {}", login, reply.description);
+        it->second.state = Attachment::State::unconfirmed;
+        break;
+    }
+    for (auto& done : waiters) done(reply);
   }
 
   void attach(const std::string& login, std::function<void(Reply)> done) {
-    const bool fresh = attached.insert(login).second;
+    auto& attachment = logins[login];
+    if (!ready) {
+      // Sent with every other login once the connection is up.
+      if (done) done(Reply{Reply::Status::unavailable, "not connected to the CTI API", {}});
+      return;
+    }
     // Another session of an attached login: the CTI API already sends its events.
-    if (ready && !fresh) {
+    if (attachment.state == Attachment::State::attached) {
       if (done) done(Reply{Reply::Status::ok, {}, {}});
       return;
     }
-    if (ready) return send_attach(login, std::move(done));
-    // Sent with every other attached login once the connection is up.
-    if (done) done(Reply{Reply::Status::unavailable, "not connected to the CTI API", {}});
+    if (done) attachment.waiters.push_back(std::move(done));
+    if (attachment.state == Attachment::State::unconfirmed) send_attach(login, attachment);
   }
 
   void detach(const std::string& login) {
-    if (attached.erase(login) == 0 || !ready) return;
+    const auto it = logins.find(login);
+    if (it == logins.end()) return;
+    auto waiters = std::move(it->second.waiters);
+    logins.erase(it);
+    for (auto& done : waiters)
+      done(Reply{
+          Reply::Status::unavailable, "the login was detached before the CTI API answered", {}});
+    if (!ready) return;
     const auto id = rid();
     request(id, simple_command("DetachFromUser", id, login), [login](Reply reply) {
       if (reply.status != Reply::Status::ok) {

@@ -288,6 +288,22 @@ void FakeCtiServer::on_message(const std::shared_ptr<Session>& session, const st
   handle_command(session, name, rid, text);
 }
 
+void FakeCtiServer::attach(const std::shared_ptr<Session>& session, const std::string& rid,
+                           const std::string& login) {
+  if (login.empty() || refused_logins_.contains(login)) {
+    return session->send(error(rid, "unknown login " + login));
+  }
+  session->attached.insert(login);
+  session->send(simple("Ok", rid));
+  session->send(user_state_message(login, {}));
+  session->send(calls_message(login, {}));
+  session->send(message("Conferences", {}, login, [](Writer& w) {
+    w.Key("conferences");
+    w.StartArray();
+    w.EndArray();
+  }));
+}
+
 void FakeCtiServer::handle_command(const std::shared_ptr<Session>& session, const std::string& name,
                                    const std::string& rid, const std::string& text) {
   rapidjson::Document d;
@@ -301,18 +317,14 @@ void FakeCtiServer::handle_command(const std::shared_ptr<Session>& session, cons
     return session->send(simple("Ok", rid));
   }
   if (name == "AttachToUser") {
-    if (login.empty() || refused_logins_.contains(login)) {
-      return session->send(error(rid, "unknown login " + login));
+    // A slow CTI API answers attaches late too: the window in which a second login of the same
+    // CTI login must wait for the first one's verdict.
+    if (delay_.count() > 0) {
+      auto timer = std::make_shared<net::steady_timer>(io_, delay_);
+      return timer->async_wait(
+          [this, timer, session, rid, login](beast::error_code) { attach(session, rid, login); });
     }
-    session->attached.insert(login);
-    session->send(simple("Ok", rid));
-    session->send(user_state_message(login, {}));
-    session->send(calls_message(login, {}));
-    return session->send(message("Conferences", {}, login, [](Writer& w) {
-      w.Key("conferences");
-      w.StartArray();
-      w.EndArray();
-    }));
+    return attach(session, rid, login);
   }
   if (name == "DetachFromUser") {
     session->attached.erase(login);

@@ -73,6 +73,8 @@ class FakeCtiServer {
   std::string user_state_message(const std::string& login, const std::string& rid) const;
   void handle_command(const std::shared_ptr<Session>& session, const std::string& name,
                       const std::string& rid, const std::string& text);
+  void attach(const std::shared_ptr<Session>& session, const std::string& rid,
+              const std::string& login);
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -2,6 +2,7 @@
 // a valid session.
 
 #include <boost/test/unit_test.hpp>
+#include <future>
 
 #include "tests/e2e/cti/support/cti_stack.hpp"
 
@@ -70,7 +71,7 @@ BOOST_AUTO_TEST_CASE(every_cti_route_refuses_missing_or_forged_sessions) {
   cti::CtiStack stack;
   const auto endpoint = stack.server().endpoint();
   const std::string forged(64, 'a');
-  for (const std::string token : {std::string{}, forged, std::string{"short"}}) {
+  for (const std::string& token : {std::string{}, forged, std::string{"short"}}) {
     BOOST_TEST(cti::get_events(endpoint, token).status == 401);
     BOOST_TEST(
         cti::post_json(endpoint, "/api/v1/control", R"({"name":"GetCalls"})", token).status == 401);
@@ -130,6 +131,31 @@ BOOST_AUTO_TEST_CASE(a_cti_login_the_cti_api_refuses_is_502_and_its_session_is_e
   // Another agent's known CTI login is unaffected.
   const auto token = stack.login("alice", "alice-secret");
   BOOST_TEST(cti::get_events(endpoint, token, "wait=0").status != 401);
+}
+
+BOOST_AUTO_TEST_CASE(a_login_while_a_refused_attach_is_in_flight_gets_the_same_502) {
+  cti::CtiStack stack;
+  stack.create_agent("bob", "op9", "bob-secret");
+  BOOST_REQUIRE(stack.cti().control("/refuse-login", R"({"login":"op9"})").status == 200);
+  BOOST_REQUIRE(stack.cti().control("/mode", R"({"delayMs":1500})").status == 200);
+  BOOST_REQUIRE(cti::eventually([&] { return stack.cti().state()["ready"].GetInt() == 1; }));
+  const auto endpoint = stack.server().endpoint();
+
+  // The second login arrives while the first one's AttachToUser waits for its verdict: it must
+  // wait for the same verdict rather than be told the login is attached.
+  const auto login = [&] {
+    return cti::post_json(endpoint, "/api/v1/login", R"({"login":"bob","password":"bob-secret"})");
+  };
+  auto first = std::async(std::launch::async, login);
+  auto second = std::async(std::launch::async, login);
+  const auto a = first.get();
+  const auto b = second.get();
+  BOOST_TEST(a.status == 502, a.text());
+  BOOST_TEST(b.status == 502, b.text());
+
+  // And a login after the verdict asks the CTI API again.
+  BOOST_TEST(login().status == 502);
+  BOOST_TEST(!stack.cti().attached("op9"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
