@@ -7,7 +7,7 @@ namespace switchboard::projections {
 void Reactor::apply(pqxx::transaction_base&, std::span<const eventstore::RecordedEvent> events) {
   std::vector<OutboundMessage> batch;
   for (const auto& e : events) {
-    if (auto m = react(e)) batch.push_back(std::move(*m));
+    for (auto& m : react(e)) batch.push_back(std::move(m));
   }
   if (batch.empty()) return;
   std::string error;

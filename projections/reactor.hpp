@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +10,9 @@ namespace switchboard::projections {
 
 struct OutboundMessage {
   std::string subject;
-  std::string message_id;  // the event id: the broker drops a republished duplicate
+  // Derived from the event id (the event id itself for an event's only message): the broker
+  // drops a republished duplicate.
+  std::string message_id;
   std::string payload;
 };
 
@@ -31,11 +32,11 @@ class Reactor : public Projection {
   explicit Reactor(std::shared_ptr<Publisher> publisher) : publisher_(std::move(publisher)) {}
 
   std::vector<std::string> tables() const final { return {}; }
-  void apply(pqxx::transaction_base& tx,
-             std::span<const eventstore::RecordedEvent> events) final;
+  void apply(pqxx::transaction_base& tx, std::span<const eventstore::RecordedEvent> events) final;
 
  protected:
-  virtual std::optional<OutboundMessage> react(const eventstore::RecordedEvent& event) = 0;
+  // The messages one event makes, in the order the broker is to store them (often none).
+  virtual std::vector<OutboundMessage> react(const eventstore::RecordedEvent& event) = 0;
 
  private:
   std::shared_ptr<Publisher> publisher_;

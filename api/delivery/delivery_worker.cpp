@@ -619,7 +619,8 @@ class DeliveryWorker::Consumer {
              {"X-Switchboard-Tenant", job.tenant_id},
              {"Content-Type", "application/json"},
              {"Accept", "application/json"}},
-            method == "GET" ? std::string() : std::move(body)};
+            // GET and DELETE (remove_webhook) carry no body.
+            method == "POST" ? std::move(body) : std::string()};
   }
 
   // A provider answer of a kind without pages: records the outcome.
@@ -657,9 +658,8 @@ class DeliveryWorker::Consumer {
     e.last_problem = answer.answered
                          ? "answered " + std::to_string(answer.status) + ": " + clip(answer.body)
                          : answer.error;
-    const auto next =
-        after_attempt(policy_for(policy_, job.kind), Answer::transient, e.attempts, job.created,
-                      Clock::now());
+    const auto next = after_attempt(policy_for(policy_, job.kind), Answer::transient, e.attempts,
+                                    job.created, Clock::now());
     if (e.attempts == policy_.max_attempts) {
       // From here on the provider counts as unavailable: once in the error log, not every retry.
       spdlog::warn("delivery: {} of {} unavailable after {} attempts ({}); job {} waits", endpoint,
@@ -691,8 +691,7 @@ class DeliveryWorker::Consumer {
     const Job& job = e.job;
     const auto detail =
         fmt::format("not delivered within {:g} s of {}",
-                    policy_for(policy_, job.kind).expiry.count() / 1000.0,
-                    job.created_at) +
+                    policy_for(policy_, job.kind).expiry.count() / 1000.0, job.created_at) +
         (e.last_problem.empty() ? std::string() : "; last attempt: " + e.last_problem);
     if (!outcomes_.not_sent(job, "expired", detail)) return later();
     spdlog::warn("delivery: job {} ({}) for {} expired: {}", job.job_id, job.kind,

@@ -25,6 +25,10 @@ bool digits(std::string_view text, std::size_t from, std::size_t count, int& out
 
 }  // namespace
 
+bool deactivation_notice(std::string_view kind) {
+  return kind == kinds::remove_webhook || kind == kinds::app_disabled;
+}
+
 std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view iso) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;

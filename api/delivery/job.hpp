@@ -3,9 +3,11 @@
 // A unit of outbound work (docs/messaging.md, "Delivery to providers"), as the DeliveryReactor
 // publishes it:
 //   {"job_id", "kind", "tenant_id", "provider_code", "lane", "created_at",
-//    "body": {what the provider endpoint gets; absent for sync_accounts and remove_app},
+//    "body": {what the provider endpoint gets; absent for sync_accounts, remove_webhook and
+//             remove_app},
 //    and per kind: sync_accounts {"app_id", "token_sha256", "has_history"},
-//                  app_disabled {"token_sha256"}, remove_app {"app_id", "reason"}}
+//                  set_webhook, remove_webhook, app_disabled {"token_sha256"},
+//                  remove_app {"app_id", "reason"}}
 
 #include <rapidjson/document.h>
 
@@ -20,10 +22,17 @@ namespace kinds {
 inline constexpr std::string_view sync_accounts = "sync_accounts";
 inline constexpr std::string_view send_message = "send_message";
 inline constexpr std::string_view update_message_text = "update_message_text";
+inline constexpr std::string_view update_message_status = "update_message_status";
 inline constexpr std::string_view read_chat = "read_chat";
+inline constexpr std::string_view set_webhook = "set_webhook";
+inline constexpr std::string_view remove_webhook = "remove_webhook";
 inline constexpr std::string_view app_disabled = "app_disabled";
 inline constexpr std::string_view remove_app = "remove_app";
 }  // namespace kinds
+
+// The calls that tell a provider about a deactivation (remove_webhook, then app_disabled): they
+// go to the connection that has just become inactive, and wait longer for a provider that is down.
+bool deactivation_notice(std::string_view kind);
 
 struct Job {
   std::string job_id;

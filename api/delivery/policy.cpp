@@ -18,7 +18,7 @@ Answer classify(bool answered, int status) {
 
 DeliveryPolicy policy_for(const DeliveryPolicy& policy, std::string_view kind) {
   auto rules = policy;
-  if (kind == kinds::app_disabled) rules.expiry = std::max(policy.expiry, policy.notice_expiry);
+  if (deactivation_notice(kind)) rules.expiry = std::max(policy.expiry, policy.notice_expiry);
   return rules;
 }
 

@@ -32,7 +32,7 @@ struct Next {
   Clock::time_point at;
 };
 
-// The rules for a job of `kind`: the app_disabled notice expires after notice_expiry.
+// The rules for a job of `kind`: a deactivation notice expires after notice_expiry.
 DeliveryPolicy policy_for(const DeliveryPolicy& policy, std::string_view kind);
 
 // True once the job may no longer be sent.

@@ -18,8 +18,9 @@ struct DeliveryPolicy {
   std::chrono::milliseconds unavailable_retry{30'000};
   // ...or until this long after the job's created_at: then it is not sent (expired).
   std::chrono::milliseconds expiry{3'600'000};
-  // The app_disabled notice is what tells a provider to stop: it waits for a provider that is
-  // down this long instead (the lane's later work waits behind it, as it would anyway).
+  // The deactivation notice (remove_webhook, app_disabled) is what tells a provider to stop: it
+  // waits for a provider that is down this long instead (the lane's later work waits behind it, as
+  // it would anyway).
   std::chrono::milliseconds notice_expiry{std::chrono::hours{24 * 7}};
 };
 
@@ -31,6 +32,8 @@ struct DeliverySettings {
 
   std::string database_url;
   crypto::Key secret_key{};
+  // What set_webhook tells providers (messaging.public_base_url); empty: it is not called.
+  std::string public_base_url;
   // Extra trusted CA certificates (PEM) for provider HTTPS, besides the system store; tests use
   // it for a self-signed peer.
   std::string extra_ca_file;

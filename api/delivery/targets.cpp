@@ -10,14 +10,18 @@ EndpointOf endpoint_of(std::string_view kind) {
   if (kind == kinds::sync_accounts) return {"list_accounts", "GET"};
   if (kind == kinds::send_message) return {"send_message", "POST"};
   if (kind == kinds::update_message_text) return {"update_message_text", "POST"};
+  if (kind == kinds::update_message_status) return {"update_message_status", "POST"};
   if (kind == kinds::read_chat) return {"read_chat", "POST"};
+  if (kind == kinds::set_webhook) return {"set_webhook", "POST"};
+  if (kind == kinds::remove_webhook) return {"remove_webhook", "DELETE"};
   if (kind == kinds::app_disabled) return {"app_disabled", "POST"};
   return {"", ""};
 }
 
 Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why) {
   const auto job_token = job.field("token_sha256");
-  if (job.kind == kinds::app_disabled || job.kind == kinds::sync_accounts) {
+  const bool notice = deactivation_notice(job.kind);
+  if (notice || job.kind == kinds::sync_accounts || job.kind == kinds::set_webhook) {
     // These jobs name their token: the row must be that token's connection.
     if (!c.exists) {
       why = "the connection is not in the read model yet";
@@ -31,7 +35,7 @@ Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why)
       why = "the read model has not seen the token yet";
       return Gate::wait;
     }
-    if (job.kind == kinds::app_disabled) return Gate::call;
+    if (notice) return Gate::call;
   } else {
     if (!c.exists) {
       why = "the connection is not in the read model yet";
@@ -70,7 +74,7 @@ Target TargetResolver::resolve(const Job& job, std::string_view endpoint) {
         " coalesce(p.endpoints ->> 'message_history', '')"
         " FROM (SELECT 1) AS one"
         " LEFT JOIN messaging_connections c ON c.tenant_id = $1 AND c.provider_code = $2"
-        // After a removal the binding is inactive, yet the app_disabled notice still goes to the
+        // After a removal the binding is inactive, yet the deactivation notice still goes to the
         // configuration the tenant was last bound to.
         " LEFT JOIN LATERAL (SELECT app_id, configuration_version, active FROM tenant_bindings"
         "   WHERE tenant_id = $1 AND provider_code = $2"
@@ -92,8 +96,9 @@ Target TargetResolver::resolve(const Job& job, std::string_view endpoint) {
   t.url = row[8].as<std::string>();
   t.history_url = row[9].as<std::string>();
   if (t.url.empty()) {
+    // Normal for the optional endpoints (set_webhook, remove_webhook): the provider has none.
     t.gate = Gate::drop;
-    t.why = "the bound configuration has no " + std::string(endpoint) + " endpoint";
+    t.why = "the bound configuration declares no " + std::string(endpoint) + " endpoint";
     return t;
   }
   auto token = crypto::open(row[3].as<std::string>(), key_);

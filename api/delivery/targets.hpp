@@ -36,8 +36,10 @@ enum class Gate {
 };
 
 // The rules of docs/messaging.md: a connection that is no longer active (or whose token changed)
-// is never called again, except for the app_disabled notice, which uses the (now inactive)
-// connection's token. `bound`: the tenant's binding to the provider is active.
+// is never called again, except for the deactivation notice (remove_webhook, app_disabled), which
+// uses the (now inactive) connection's token. Jobs made by an activation (sync_accounts,
+// set_webhook) name their token and go only while the connection still has it. `bound`: the
+// tenant's binding to the provider is active.
 Gate gate(const Job& job, const ConnectionView& connection, bool bound, std::string& why);
 
 struct Target {

@@ -85,7 +85,8 @@ bool DeliveryService::connect() {
   auto reactor = std::make_unique<projections::ProjectionRunner>(
       store_,
       std::vector<std::shared_ptr<projections::Projection>>{
-          std::make_shared<projections::messaging::DeliveryReactor>(publisher, settings_.subject)},
+          std::make_shared<projections::messaging::DeliveryReactor>(
+              publisher, settings_.public_base_url, settings_.subject)},
       projections::RunnerOptions{.database_url = settings_.database_url});
   auto worker = std::make_unique<delivery::DeliveryWorker>(*nats_, outcomes_, settings_);
   reactor->start();

@@ -1,12 +1,23 @@
 #pragma once
 
 // Turns messaging events into delivery jobs (docs/messaging.md, "Delivery to providers") on the
-// JetStream subject the DeliveryWorker consumes, with Nats-Msg-Id = the event id: a republish
-// after a crash is stored once. Jobs carry everything the provider call needs from the event,
-// so the worker reads only the connection and the endpoint from the read models.
+// JetStream subject the DeliveryWorker consumes, with Nats-Msg-Id = the job id (derived from the
+// event id): a republish after a crash is stored once. Jobs carry everything the provider call
+// needs, so the worker reads only the connection and the endpoint from the read models.
+//
+//   ClientTokenActivated    -> sync_accounts, then set_webhook (when the public base URL is known)
+//   ClientTokenDeactivated  -> remove_webhook, then app_disabled (the last call for the tenant)
+//   AppRemoved (tenant)     -> remove_app (which deactivates: the line above)
+//   MessageSubmitted        -> send_message
+//   MessageNotSent, expired -> update_message_status "failed"
+//   MessageTextUpdated, ChatRead by a CRM user -> update_message_text, read_chat
+//
+// set_webhook and remove_webhook are optional endpoints: the worker drops their jobs for a
+// configuration that does not declare them.
 
-#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "projections/reactor.hpp"
 
@@ -14,21 +25,33 @@ namespace switchboard::projections::messaging {
 
 inline constexpr const char* kDeliverySubject = "switchboard.delivery";
 
+struct DeliveryJob {
+  std::string job_id;
+  std::string payload;  // the job's JSON (api/delivery/job.hpp)
+};
+
 class DeliveryReactor final : public Reactor {
  public:
-  explicit DeliveryReactor(std::shared_ptr<Publisher> publisher,
-                           std::string subject = kDeliverySubject)
-      : Reactor(std::move(publisher)), subject_(std::move(subject)) {}
+  // `public_base_url`: where providers reach Switchboard's public API (messaging.public_base_url),
+  // what set_webhook tells them; empty: set_webhook is never called.
+  DeliveryReactor(std::shared_ptr<Publisher> publisher, std::string public_base_url,
+                  std::string subject = kDeliverySubject)
+      : Reactor(std::move(publisher)),
+        public_base_url_(std::move(public_base_url)),
+        subject_(std::move(subject)) {}
 
   std::string name() const override { return "delivery"; }
 
-  // The job for one event, or nullopt when the event needs no provider call; public for tests.
-  static std::optional<std::string> job_for(const eventstore::RecordedEvent& event);
+  // The jobs one event makes, in the order they run (none when it needs no provider call);
+  // public for tests.
+  static std::vector<DeliveryJob> jobs_for(const eventstore::RecordedEvent& event,
+                                           std::string_view public_base_url);
 
  protected:
-  std::optional<OutboundMessage> react(const eventstore::RecordedEvent& event) override;
+  std::vector<OutboundMessage> react(const eventstore::RecordedEvent& event) override;
 
  private:
+  std::string public_base_url_;
   std::string subject_;
 };
 

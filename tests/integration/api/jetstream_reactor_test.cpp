@@ -23,9 +23,9 @@ class EchoReactor final : public projections::Reactor {
   std::string name() const override { return "echo"; }
 
  protected:
-  std::optional<projections::OutboundMessage> react(const eventstore::RecordedEvent& e) override {
-    if (e.type != "Outbound") return std::nullopt;
-    return projections::OutboundMessage{subject_, e.event_id, e.data};
+  std::vector<projections::OutboundMessage> react(const eventstore::RecordedEvent& e) override {
+    if (e.type != "Outbound") return {};
+    return {{subject_, e.event_id, e.data}};
   }
 
  private:

@@ -198,10 +198,13 @@ struct Fixture {
     e.data = data;
     e.event_id = commands::new_uuid();
     e.recorded_at = now_iso();
-    const auto job = projections::messaging::DeliveryReactor::job_for(e);
-    BOOST_REQUIRE(job.has_value());
+    std::vector<projections::OutboundMessage> jobs;
+    for (auto& job : projections::messaging::DeliveryReactor::jobs_for(e, "")) {
+      jobs.push_back({settings.subject, std::move(job.job_id), std::move(job.payload)});
+    }
+    BOOST_REQUIRE(!jobs.empty());
     std::string error;
-    BOOST_REQUIRE_MESSAGE(publisher->publish({{settings.subject, e.event_id, *job}}, error), error);
+    BOOST_REQUIRE_MESSAGE(publisher->publish(jobs, error), error);
     return e.event_id;
   }
 

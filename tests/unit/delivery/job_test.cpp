@@ -24,12 +24,29 @@ eventstore::RecordedEvent event(std::string stream, std::string type, std::strin
   return e;
 }
 
+constexpr std::string_view kBaseUrl = "https://sb.example.com";
+
+std::vector<Job> jobs_of(const eventstore::RecordedEvent& e,
+                         std::string_view public_base_url = kBaseUrl) {
+  std::vector<Job> jobs;
+  for (const auto& made : DeliveryReactor::jobs_for(e, public_base_url)) {
+    auto job = parse_job(made.payload);
+    BOOST_REQUIRE(job.has_value());
+    BOOST_CHECK_EQUAL(job->job_id, made.job_id);
+    jobs.push_back(std::move(*job));
+  }
+  return jobs;
+}
+
+// The event's only job.
 Job job_of(const eventstore::RecordedEvent& e) {
-  const auto json = DeliveryReactor::job_for(e);
-  BOOST_REQUIRE(json.has_value());
-  auto job = parse_job(*json);
-  BOOST_REQUIRE(job.has_value());
-  return std::move(*job);
+  auto jobs = jobs_of(e);
+  BOOST_REQUIRE_EQUAL(jobs.size(), 1u);
+  return std::move(jobs.front());
+}
+
+bool no_job(const eventstore::RecordedEvent& e) {
+  return DeliveryReactor::jobs_for(e, kBaseUrl).empty();
 }
 
 }  // namespace
@@ -70,7 +87,7 @@ BOOST_AUTO_TEST_CASE(only_crm_changes_go_to_the_provider) {
                                    R"({"tenant_id":"t1","provider_code":"chatline",)"
                                    R"("chat_id":"c-9","message_id":"m-1","text":"x",)"
                                    R"("source":"provider"})");
-  BOOST_CHECK(!DeliveryReactor::job_for(from_provider).has_value());
+  BOOST_CHECK(no_job(from_provider));
   const auto job = job_of(event("chat-t1/chatline/c-9", "MessageTextUpdated",
                                 R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
                                 R"("message_id":"m-1","provider_message_id":"p-1","text":"x",)"
@@ -86,32 +103,69 @@ BOOST_AUTO_TEST_CASE(only_crm_changes_go_to_the_provider) {
   BOOST_CHECK_EQUAL(read.kind, "read_chat");
   BOOST_CHECK_EQUAL(read.body_json(),
                     R"({"chat_id":"c-9","account_id":"main","message_ids":["p-1","p-2"]})");
-  BOOST_CHECK(!DeliveryReactor::job_for(event("chat-t1/chatline/c-9", "ChatRead",
-                                              R"({"tenant_id":"t1","provider_code":"chatline",)"
-                                              R"("chat_id":"c-9","source":"provider"})"))
-                   .has_value());
+  BOOST_CHECK(no_job(event("chat-t1/chatline/c-9", "ChatRead",
+                           R"({"tenant_id":"t1","provider_code":"chatline",)"
+                           R"("chat_id":"c-9","source":"provider"})")));
+}
+
+BOOST_AUTO_TEST_CASE(an_expired_message_becomes_a_failed_status_for_the_provider) {
+  const auto status = job_of(event("chat-t1/chatline/c-9", "MessageNotSent",
+                                   R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                   R"("chat_id":"c-9","message_id":"m-1","user_id":"u-5",)"
+                                   R"("reason":"expired","detail":"not delivered within 1 h"})"));
+  BOOST_CHECK_EQUAL(status.kind, "update_message_status");
+  BOOST_CHECK_EQUAL(status.lane, "t1/chatline/c-9");
+  BOOST_CHECK_EQUAL(status.body_json(),
+                    R"({"chat_id":"c-9","message_id":"m-1","status":"failed"})");
+  // A refusal was the provider's own answer: it needs no word about it.
+  BOOST_CHECK(no_job(event("chat-t1/chatline/c-9", "MessageNotSent",
+                           R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
+                           R"("message_id":"m-1","reason":"rejected"})")));
 }
 
 BOOST_AUTO_TEST_CASE(connection_events_use_the_connection_lane) {
-  const auto sync =
-      job_of(event("connection-t1/chatline", "ClientTokenActivated",
-                   R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
-                   R"("token_sha256":"abc","token_sealed":"SEALED","has_history":true})"));
+  const auto activated =
+      event("connection-t1/chatline", "ClientTokenActivated",
+            R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
+            R"("token_sha256":"abc","token_sealed":"SEALED","has_history":true})");
+  const auto on = jobs_of(activated);
+  BOOST_REQUIRE_EQUAL(on.size(), 2u);
+  const auto& sync = on[0];
   BOOST_CHECK_EQUAL(sync.kind, "sync_accounts");
+  BOOST_CHECK_EQUAL(sync.job_id, activated.event_id);
   BOOST_CHECK_EQUAL(sync.lane, "t1/chatline");
   BOOST_CHECK_EQUAL(sync.field("token_sha256"), "abc");
   BOOST_CHECK(sync.flag("has_history"));
   BOOST_CHECK(sync.body() == nullptr);
+  // The webhook follows the accounts in their lane, as its own piece of work.
+  const auto& hook = on[1];
+  BOOST_CHECK_EQUAL(hook.kind, "set_webhook");
+  BOOST_CHECK_EQUAL(hook.job_id, activated.event_id + "/set_webhook");
+  BOOST_CHECK_EQUAL(hook.lane, "t1/chatline");
+  BOOST_CHECK_EQUAL(hook.field("token_sha256"), "abc");
+  BOOST_CHECK_EQUAL(hook.body_json(), R"({"url":"https://sb.example.com"})");
+  // Without a public base URL there is nothing to tell: no set_webhook.
+  const auto unset = jobs_of(activated, "");
+  BOOST_REQUIRE_EQUAL(unset.size(), 1u);
+  BOOST_CHECK_EQUAL(unset[0].kind, "sync_accounts");
   // The sealed token stays in the read model; jobs never carry it.
-  BOOST_CHECK(DeliveryReactor::job_for(event("connection-t1/chatline", "ClientTokenActivated",
-                                             R"({"tenant_id":"t1","provider_code":"chatline",)"
-                                             R"("token_sealed":"SEALED"})"))
-                  ->find("SEALED") == std::string::npos);
+  for (const auto& made : DeliveryReactor::jobs_for(activated, kBaseUrl)) {
+    BOOST_CHECK(made.payload.find("SEALED") == std::string::npos);
+  }
 
-  const auto off = job_of(event("connection-t1/chatline", "ClientTokenDeactivated",
-                                R"({"tenant_id":"t1","provider_code":"chatline",)"
-                                R"("token_sha256":"abc","reason":"app_removed"})"));
+  const auto deactivated = event("connection-t1/chatline", "ClientTokenDeactivated",
+                                 R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                 R"("token_sha256":"abc","reason":"app_removed"})");
+  const auto off_jobs = jobs_of(deactivated);
+  BOOST_REQUIRE_EQUAL(off_jobs.size(), 2u);
+  // The webhook goes first: app_disabled is the last call for the tenant.
+  BOOST_CHECK_EQUAL(off_jobs[0].kind, "remove_webhook");
+  BOOST_CHECK_EQUAL(off_jobs[0].job_id, deactivated.event_id + "/remove_webhook");
+  BOOST_CHECK_EQUAL(off_jobs[0].field("token_sha256"), "abc");
+  BOOST_CHECK(off_jobs[0].body() == nullptr);
+  const auto& off = off_jobs[1];
   BOOST_CHECK_EQUAL(off.kind, "app_disabled");
+  BOOST_CHECK_EQUAL(off.job_id, deactivated.event_id);
   BOOST_CHECK_EQUAL(off.body_json(), R"({"tenant_id":"t1","reason":"app_removed"})");
 
   const auto removed = job_of(event("tenant-t1", "AppRemoved",
@@ -124,8 +178,8 @@ BOOST_AUTO_TEST_CASE(connection_events_use_the_connection_lane) {
   BOOST_CHECK_EQUAL(removed.field("app_id"), "app-1");
   BOOST_CHECK_EQUAL(removed.field("reason"), "app_disabled");
 
-  BOOST_CHECK(!DeliveryReactor::job_for(event("tenant-t1", "AppInstalled", "{}")).has_value());
-  BOOST_CHECK(!DeliveryReactor::job_for(event("app-1", "AppRemoved", "{}")).has_value());
+  BOOST_CHECK(no_job(event("tenant-t1", "AppInstalled", "{}")));
+  BOOST_CHECK(no_job(event("app-1", "AppRemoved", "{}")));
 }
 
 BOOST_AUTO_TEST_CASE(malformed_jobs_are_refused) {
@@ -154,22 +208,40 @@ BOOST_AUTO_TEST_CASE(the_gate_drops_work_of_a_connection_that_is_gone) {
   // The app was removed for the tenant.
   BOOST_CHECK(gate(chat, {true, true, "abc", true, false}, false, why) == Gate::drop);
 
-  const auto off = job_of(event("connection-t1/chatline", "ClientTokenDeactivated",
-                                R"({"tenant_id":"t1","provider_code":"chatline",)"
-                                R"("token_sha256":"abc","reason":"app_removed"})"));
-  // The notice goes with the inactive connection's token, even with the app removed.
-  BOOST_CHECK(gate(off, {true, false, "abc", true, true}, false, why) == Gate::call);
-  BOOST_CHECK(gate(off, {true, true, "abc", true, false}, true, why) == Gate::call);
-  BOOST_CHECK(gate(off, {true, true, "def", false, true}, true, why) == Gate::drop);
-  BOOST_CHECK(gate(off, {true, true, "xyz", true, false}, true, why) == Gate::wait);
+  // The notice (remove_webhook, then app_disabled) goes with the inactive connection's token,
+  // even with the app removed.
+  for (const auto& off : jobs_of(event("connection-t1/chatline", "ClientTokenDeactivated",
+                                       R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                       R"("token_sha256":"abc","reason":"app_removed"})"))) {
+    BOOST_TEST_CONTEXT(off.kind) {
+      BOOST_CHECK(gate(off, {true, false, "abc", true, true}, false, why) == Gate::call);
+      BOOST_CHECK(gate(off, {true, true, "abc", true, false}, true, why) == Gate::call);
+      BOOST_CHECK(gate(off, {true, true, "def", false, true}, true, why) == Gate::drop);
+      BOOST_CHECK(gate(off, {true, true, "xyz", true, false}, true, why) == Gate::wait);
+    }
+  }
 
-  const auto sync = job_of(event("connection-t1/chatline", "ClientTokenActivated",
-                                 R"({"tenant_id":"t1","provider_code":"chatline",)"
-                                 R"("token_sha256":"abc"})"));
-  BOOST_CHECK(gate(sync, {true, true, "abc", true, true}, true, why) == Gate::call);
-  BOOST_CHECK(gate(sync, {true, false, "abc", true, true}, true, why) == Gate::drop);
-  BOOST_CHECK(gate(sync, {true, false, "old", true, false}, true, why) == Gate::wait);
-  BOOST_CHECK(gate(sync, {true, true, "new", false, true}, true, why) == Gate::drop);
+  // What an activation queued (sync_accounts, set_webhook) never goes once it is deactivated.
+  for (const auto& sync : jobs_of(event("connection-t1/chatline", "ClientTokenActivated",
+                                        R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                        R"("token_sha256":"abc"})"))) {
+    BOOST_TEST_CONTEXT(sync.kind) {
+      BOOST_CHECK(gate(sync, {true, true, "abc", true, true}, true, why) == Gate::call);
+      BOOST_CHECK(gate(sync, {true, false, "abc", true, true}, true, why) == Gate::drop);
+      BOOST_CHECK(gate(sync, {true, false, "old", true, false}, true, why) == Gate::wait);
+      BOOST_CHECK(gate(sync, {true, true, "new", false, true}, true, why) == Gate::drop);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(each_kind_calls_its_endpoint) {
+  BOOST_CHECK_EQUAL(endpoint_of("set_webhook").endpoint, "set_webhook");
+  BOOST_CHECK_EQUAL(endpoint_of("set_webhook").method, "POST");
+  BOOST_CHECK_EQUAL(endpoint_of("remove_webhook").endpoint, "remove_webhook");
+  BOOST_CHECK_EQUAL(endpoint_of("remove_webhook").method, "DELETE");
+  BOOST_CHECK_EQUAL(endpoint_of("update_message_status").endpoint, "update_message_status");
+  BOOST_CHECK_EQUAL(endpoint_of("update_message_status").method, "POST");
+  BOOST_CHECK(endpoint_of("remove_app").endpoint.empty());
 }
 
 BOOST_AUTO_TEST_CASE(endpoint_urls_are_parsed) {

@@ -88,12 +88,17 @@ BOOST_AUTO_TEST_CASE(the_timings_are_settings) {
               Step::expire);
 }
 
-BOOST_AUTO_TEST_CASE(the_app_disabled_notice_outlives_the_hour) {
+BOOST_AUTO_TEST_CASE(the_deactivation_notice_outlives_the_hour) {
   // It is what tells the provider to stop; other work is not sent after the hour.
-  const auto notice = policy_for(policy, "app_disabled");
-  BOOST_CHECK(!expired(notice, created, created + 2h));
-  BOOST_CHECK(expired(notice, created, created + std::chrono::hours(24 * 7)));
-  BOOST_CHECK(after_attempt(notice, Answer::transient, 5, created, created + 2h).step ==
-              Step::retry);
+  for (const auto* kind : {"remove_webhook", "app_disabled"}) {
+    BOOST_TEST_CONTEXT(kind) {
+      const auto notice = policy_for(policy, kind);
+      BOOST_CHECK(!expired(notice, created, created + 2h));
+      BOOST_CHECK(expired(notice, created, created + std::chrono::hours(24 * 7)));
+      BOOST_CHECK(after_attempt(notice, Answer::transient, 5, created, created + 2h).step ==
+                  Step::retry);
+    }
+  }
   BOOST_CHECK(expired(policy_for(policy, "send_message"), created, created + 2h));
+  BOOST_CHECK(expired(policy_for(policy, "set_webhook"), created, created + 2h));
 }
