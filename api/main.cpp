@@ -69,6 +69,7 @@ delivery::DeliverySettings delivery_settings(const config::Config& config,
   settings.ack_wait = m.crash_takeover;
   settings.database_url = config.database_url;
   settings.secret_key = secret_key;
+  settings.public_base_url = m.public_base_url;
   // Stream names take no dots: "switchboard" gives SWITCHBOARD_DELIVERY, switchboard.delivery.
   settings.stream = config.nats_prefix + "_DELIVERY";
   std::ranges::transform(settings.stream, settings.stream.begin(),
@@ -103,6 +104,11 @@ int serve(const config::Config& config) {
 
   errors::ErrorLog error_log{runtime.read_models, config.messaging.error_retention_days};
   error_log.start();
+  if (config.messaging.public_base_url.empty()) {
+    spdlog::warn(
+        "messaging.public_base_url is not set: providers' set_webhook endpoints are not called, "
+        "since Switchboard cannot tell them where to push");
+  }
   wiring::DeliveryOutcomes outcomes{runtime.auth, runtime.messaging};
   wiring::DeliveryService delivery{runtime.store, outcomes, delivery_settings(config, *secret_key),
                                    config.nats_url};

@@ -13,6 +13,8 @@
 #include <optional>
 #include <thread>
 
+#include "domain/url.hpp"
+
 namespace switchboard::api::config {
 namespace {
 
@@ -42,6 +44,7 @@ po::options_description settings_description() {
                            "messaging.request_timeout_ms",
                            "messaging.crash_takeover_ms",
                            "messaging.error_retention_days",
+                           "messaging.public_base_url",
                            "nats.prefix",
                            "log.level"}) {
     d.add_options()(name, po::value<std::string>());
@@ -204,6 +207,12 @@ LoadResult parse(std::istream& in, std::string_view source) {
   m.error_retention_days =
       r.number<int>("messaging.error_retention_days", 30, 3650, "a number of days")
           .value_or(m.error_retention_days);
+  m.public_base_url = r.text("messaging.public_base_url").value_or("");
+  while (m.public_base_url.ends_with('/')) m.public_base_url.pop_back();
+  if (!m.public_base_url.empty() && !domain::http_url(m.public_base_url, 2048)) {
+    r.fail(
+        "messaging.public_base_url: must be an absolute http(s) URL, e.g. https://sb.example.com");
+  }
 
   c.log_level = r.text("log.level").value_or(c.log_level);
   if (std::ranges::find(log_levels, c.log_level) == log_levels.end()) {

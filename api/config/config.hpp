@@ -9,7 +9,7 @@
 //   [nats]     url*, prefix
 //   [cti]      url*
 //   [messaging] secret_key*, retry_delay_ms, max_attempts, unavailable_retry_ms, expiry_ms,
-//              request_timeout_ms, crash_takeover_ms, error_retention_days
+//              request_timeout_ms, crash_takeover_ms, error_retention_days, public_base_url
 //   [log]      level
 //
 // (* required)
@@ -38,6 +38,9 @@ struct MessagingSettings {
   // deadline; a live node keeps extending it).
   std::chrono::milliseconds crash_takeover{30'000};
   int error_retention_days = 30;
+  // Where providers reach this cluster's public API (the part before /public/v1), without a
+  // trailing '/': what set_webhook tells them. Empty: set_webhook is not called.
+  std::string public_base_url;
 };
 
 struct Config {

@@ -113,6 +113,8 @@ BOOST_AUTO_TEST_CASE(names_a_bad_value) {
              std::string::npos);
   BOOST_TEST(bad("[messaging]", "[messaging]\nerror_retention_days = 7")
                  .find("messaging.error_retention_days") != std::string::npos);
+  BOOST_TEST(bad("[messaging]", "[messaging]\npublic_base_url = sb.example.com")
+                 .find("messaging.public_base_url") != std::string::npos);
   // A dot would split the cluster's subjects; stream names refuse it too.
   BOOST_TEST(bad("url = nats://127.0.0.1:4222", "url = nats://127.0.0.1:4222\nprefix = a.b")
                  .find("nats.prefix") != std::string::npos);
@@ -126,6 +128,15 @@ BOOST_AUTO_TEST_CASE(messaging_timings_default_to_the_seed) {
   BOOST_TEST(c->messaging.max_attempts == 3);
   BOOST_TEST(c->messaging.expiry.count() == 3'600'000);
   BOOST_TEST(c->messaging.error_retention_days == 30);
+  BOOST_TEST(c->messaging.public_base_url.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_public_base_url_is_kept_without_a_trailing_slash) {
+  const auto result =
+      parse(std::string{required_settings} + "public_base_url = https://sb.example.com/crm-hub/\n");
+  const auto* c = std::get_if<config::Config>(&result);
+  BOOST_REQUIRE(c != nullptr);
+  BOOST_TEST(c->messaging.public_base_url == "https://sb.example.com/crm-hub");
 }
 
 BOOST_AUTO_TEST_CASE(refuses_unknown_and_repeated_settings) {
