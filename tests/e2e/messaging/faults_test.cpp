@@ -109,6 +109,32 @@ BOOST_AUTO_TEST_CASE(provider_down_past_the_expiry_marks_not_sent_notifies_and_l
   BOOST_TEST(json_of(other.call("GET", "/crm/v1/notifications"))["items"].Size() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(an_expired_message_is_reported_failed_to_the_provider_once_it_is_back) {
+  MessagingStack stack{e2e::messaging::fast_delivery(4'000)};
+  Conversation talk{stack};
+  auto& provider = stack.provider();
+  provider.control("POST", "/mode", R"({"mode":"down"})");
+  const auto id = talk.send("too late");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
+  provider.control("POST", "/mode", R"({"mode":"up"})");
+  stack.until(talk.user, kMessages, [&](const e2e::HttpResponse&) {
+    return provider.received("/messages/status").Size() >= 1u;
+  });
+  const auto statuses = provider.received("/messages/status");
+  BOOST_REQUIRE_EQUAL(statuses.Size(), 1u);
+  rapidjson::Document body;
+  body.Parse(statuses[0]["body"].GetString());
+  BOOST_REQUIRE(body.IsObject());
+  BOOST_TEST(std::string(body["message_id"].GetString()) == id);
+  BOOST_TEST(std::string(body["chat_id"].GetString()) == "c-1");
+  BOOST_TEST(std::string(body["status"].GetString()) == "failed");
+  BOOST_TEST(!body.HasMember("provider_message_id"));
+  BOOST_TEST(std::string(statuses[0]["tenant"].GetString()) == "acme");
+  // The expired send itself is never made late.
+  BOOST_TEST(provider.received("/messages").Size() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(a_provider_refusal_marks_the_message_not_sent_at_once) {
   MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
   Conversation talk{stack};
@@ -124,6 +150,9 @@ BOOST_AUTO_TEST_CASE(a_provider_refusal_marks_the_message_not_sent_at_once) {
   const auto next = talk.send("accepted");
   stack.until(talk.user, kMessages,
               [&](const e2e::HttpResponse& r) { return all_have_status(r, {next}, "sent"); });
+  // The provider refused it itself: no failed status follows (it would have come before `next`,
+  // in the chat's order).
+  BOOST_TEST(stack.provider().received("/messages/status").Size() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(switchboard_killed_mid_delivery_delivers_after_restart) {

@@ -3,6 +3,8 @@
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "commands/access/access_commands.hpp"
 #include "commands/command_context.hpp"
@@ -15,14 +17,15 @@ Settings fast_delivery(int expiry_ms) {
           {"messaging.unavailable_retry_ms", "300"},
           {"messaging.request_timeout_ms", "1000"},
           {"messaging.crash_takeover_ms", "3000"},
-          {"messaging.expiry_ms", std::to_string(expiry_ms)}};
+          {"messaging.expiry_ms", std::to_string(expiry_ms)},
+          {"messaging.public_base_url", kPublicBaseUrl}};
 }
 
 std::string client_token(const std::string& tenant) {
   return "fake-" + tenant + "-" + commands::new_uuid() + commands::new_uuid();
 }
 
-MessagingStack::MessagingStack(Settings overrides) : provider_(dir_) {
+MessagingStack::MessagingStack(Settings overrides, Webhooks webhooks) : provider_(dir_) {
   server_ = std::make_unique<ServerProcess>(overrides);
   marketplace_ = std::make_unique<ApiClient>(
       server_->endpoint(),
@@ -38,30 +41,26 @@ MessagingStack::MessagingStack(Settings overrides) : provider_(dir_) {
   BOOST_REQUIRE_MESSAGE(enabled.status == 200, enabled.text());
   const ApiClient developer{server_->endpoint(),
                             issue_token(*server_, domain::access::TokenKind::developer, "dev-42")};
-  const auto base = provider_.base_url();
-  const auto uploaded =
-      developer.call("POST", "/developer/v1/providers/chatline/configurations",
-                     R"({"version":1,"app_version":"1.0","auth_type":"token","endpoints":{)"
-                     R"("list_accounts":")" +
-                         base +
-                         R"(/accounts",)"
-                         R"("send_message":")" +
-                         base +
-                         R"(/messages",)"
-                         R"("read_chat":")" +
-                         base +
-                         R"(/chats/read",)"
-                         R"("update_message_text":")" +
-                         base +
-                         R"(/messages/text",)"
-                         R"("update_message_status":")" +
-                         base +
-                         R"(/messages/status",)"
-                         R"("app_disabled":")" +
-                         base +
-                         R"(/app-disabled",)"
-                         R"("message_history":")" +
-                         base + R"(/history"}})");
+  std::vector<std::pair<const char*, const char*>> endpoints{
+      {"list_accounts", "/accounts"},
+      {"send_message", "/messages"},
+      {"read_chat", "/chats/read"},
+      {"update_message_text", "/messages/text"},
+      {"update_message_status", "/messages/status"},
+      {"app_disabled", "/app-disabled"},
+      {"message_history", "/history"}};
+  if (webhooks == Webhooks::declared) {
+    endpoints.insert(endpoints.end(),
+                     {{"set_webhook", "/webhook"}, {"remove_webhook", "/webhook"}});
+  }
+  std::string declared;
+  for (const auto& [name, path] : endpoints) {
+    declared += std::string(declared.empty() ? "" : ",") + '"' + name + R"(":")" +
+                provider_.base_url() + path + '"';
+  }
+  const auto uploaded = developer.call(
+      "POST", "/developer/v1/providers/chatline/configurations",
+      R"({"version":1,"app_version":"1.0","auth_type":"token","endpoints":{)" + declared + "}}");
   BOOST_REQUIRE_MESSAGE(uploaded.status == 201, uploaded.text());
 }
 

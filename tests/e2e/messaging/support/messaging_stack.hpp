@@ -13,13 +13,21 @@
 
 namespace switchboard::tests::e2e::messaging {
 
+// What the server tells providers' set_webhook (messaging.public_base_url) in these tests.
+inline constexpr const char* kPublicBaseUrl = "https://switchboard.e2e.example";
+
 // Delivery timings for tests: retries after 200 ms, an unavailable provider is retried every
-// 300 ms, and work not delivered within `expiry_ms` is not sent.
+// 300 ms, and work not delivered within `expiry_ms` is not sent; the public base URL is
+// kPublicBaseUrl.
 Settings fast_delivery(int expiry_ms = 6'000);
+
+// The provider's optional endpoints its configuration declares besides message_history.
+enum class Webhooks { undeclared, declared };
 
 class MessagingStack {
  public:
-  explicit MessagingStack(Settings overrides = fast_delivery());
+  explicit MessagingStack(Settings overrides = fast_delivery(),
+                          Webhooks webhooks = Webhooks::undeclared);
 
   ServerProcess& server() { return *server_; }
   FakeProvider& provider() { return provider_; }
