@@ -121,8 +121,9 @@ Answer ProviderEndpoints::handle(const Request& request) {
     return kOk;
   }
   if (path == "/messages/status") {
-    if (const auto field = require({"message_id", "status"}))
+    if (const auto field = require({"message_id", "chat_id", "status"})) {
       return bad_request(*field + " is required");
+    }
     return kOk;
   }
   if (path == "/chats/read") {

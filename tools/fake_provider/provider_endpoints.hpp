@@ -10,9 +10,9 @@
 //   POST   /messages/status  update_message_status  {"ok":true}
 //   POST   /app-disabled     app_disabled           {"ok":true}
 //   GET    /history?cursor=  message_history        {"messages":[...],"next_cursor":"<n>"|null}
-//   POST   /bulk             bulk_send              {"results":[{message_id,
-//   provider_message_id}...]} POST   /webhook          set_webhook            {"ok":true} DELETE
-//   /webhook          remove_webhook         {"ok":true}
+//   POST   /bulk             bulk_send              {"results":[{message_id, provider_message_id}]}
+//   POST   /webhook          set_webhook            {"ok":true}; keeps "url" (state: webhook)
+//   DELETE /webhook          remove_webhook         {"ok":true}, forgets it
 //
 // A body without the fields the contract promises is refused with 400, so a drift in what
 // Switchboard sends shows up as a failed delivery.
