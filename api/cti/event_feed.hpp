@@ -50,6 +50,7 @@ class EventFeed {
     std::function<void(FeedResult)> done;
   };
   struct Listener;
+  class Parked;
   void run();
   void wake();
 
