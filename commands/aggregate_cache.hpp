@@ -22,6 +22,7 @@ class AggregateCache {
   struct Entry {
     State state;
     std::int64_t version = 0;
+    std::int64_t snapshot_version = 0;  // of the newest snapshot saved or restored (0: none)
   };
   using EntryPtr = std::shared_ptr<const Entry>;
 

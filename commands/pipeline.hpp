@@ -122,6 +122,7 @@ class Pipeline {
           auto next = std::make_shared<Entry>(*entry);
           for (const auto& e : events) A::apply(next->state, e.type, e.data);
           next->version = result.stream_version;
+          save_snapshot_if_due(stream, *next);
           cache_.put(stream, std::move(next));
           outcome.status = CommandOutcome::Status::accepted;
           outcome.stream_version = result.stream_version;
@@ -198,6 +199,7 @@ class Pipeline {
   // `base` (null: nothing known yet) with the events recorded after it; copies the state only
   // when there are such events.
   EntryPtr catch_up(const std::string& stream, EntryPtr base) {
+    if (!base) base = restore_snapshot(stream);
     std::shared_ptr<Entry> next;
     for (;;) {
       auto events = store_.read_stream(stream, (next   ? next->version
@@ -212,10 +214,43 @@ class Pipeline {
       }
       if (events.size() < 10'000) break;
     }
-    if (next) base = std::move(next);
+    if (next) {
+      save_snapshot_if_due(stream, *next);
+      base = std::move(next);
+    }
     if (!base) base = std::make_shared<const Entry>();
     cache_.put(stream, base);
     return base;
+  }
+
+  // A snapshot only saves reads, so one that cannot be read or saved is skipped: the stream's
+  // events are the truth, and the next catch-up or append tries again.
+  EntryPtr restore_snapshot(const std::string& stream) {
+    if constexpr (domain::Snapshotting<A>) {
+      try {
+        const auto snapshot = store_.read_snapshot(stream);
+        if (!snapshot || snapshot->format != A::snapshot_format) return nullptr;
+        auto state = A::restore(snapshot->state);
+        if (!state) return nullptr;
+        return std::make_shared<const Entry>(
+            Entry{std::move(*state), snapshot->version, snapshot->version});
+      } catch (const std::exception&) {
+        return nullptr;
+      }
+    }
+    return nullptr;
+  }
+
+  void save_snapshot_if_due(const std::string& stream, Entry& entry) {
+    if constexpr (domain::Snapshotting<A>) {
+      if (entry.version - entry.snapshot_version < A::snapshot_every) return;
+      try {
+        store_.save_snapshot(
+            stream, {entry.version, std::string(A::snapshot_format), A::snapshot(entry.state)});
+        entry.snapshot_version = entry.version;
+      } catch (const std::exception&) {
+      }
+    }
   }
 
   eventstore::AppendRequest request(const std::string& stream, std::int64_t version,

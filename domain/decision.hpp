@@ -1,6 +1,10 @@
 #pragma once
 
+#include <concepts>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -51,6 +55,22 @@ template <class A>
 concept Aggregate = requires(typename A::State& s, std::string_view v) {
   { A::category } -> std::convertible_to<std::string_view>;
   A::apply(s, v, v);
+};
+
+// An aggregate whose streams grow long also provides a snapshot of its state, saved every
+// `snapshot_every` events, so a node reads such a stream from its newest snapshot rather than
+// from its first event. `snapshot_format` names the layout: a snapshot written in another one
+// (by an older build) is ignored, and `restore` refuses text it cannot read.
+//   static constexpr std::string_view snapshot_format;
+//   static constexpr std::int64_t snapshot_every;
+//   static std::string snapshot(const State&);
+//   static std::optional<State> restore(std::string_view text);
+template <class A>
+concept Snapshotting = Aggregate<A> && requires(const typename A::State& s, std::string_view v) {
+  { A::snapshot_format } -> std::convertible_to<std::string_view>;
+  { A::snapshot_every } -> std::convertible_to<std::int64_t>;
+  { A::snapshot(s) } -> std::convertible_to<std::string>;
+  { A::restore(v) } -> std::same_as<std::optional<typename A::State>>;
 };
 
 }  // namespace switchboard::domain

@@ -92,6 +92,29 @@ std::optional<EventStore::IdempotencyRecord> EventStore::find_idempotency_key(
   });
 }
 
+std::optional<EventStore::Snapshot> EventStore::read_snapshot(const std::string& stream_id) {
+  return readers_->with_connection([&](pqxx::connection& c) -> std::optional<Snapshot> {
+    pqxx::nontransaction tx(c);
+    const auto rows = tx.exec_params(
+        "SELECT version, format, state FROM stream_snapshots WHERE stream_id = $1", stream_id);
+    if (rows.empty()) return std::nullopt;
+    return Snapshot{rows[0][0].as<std::int64_t>(), rows[0][1].c_str(), rows[0][2].c_str()};
+  });
+}
+
+void EventStore::save_snapshot(const std::string& stream_id, const Snapshot& snapshot) {
+  readers_->with_connection([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params(
+        "INSERT INTO stream_snapshots AS s (stream_id, version, format, state)"
+        " VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version,"
+        " format = excluded.format, state = excluded.state, taken_at = now()"
+        " WHERE s.version < excluded.version OR s.format <> excluded.format",
+        stream_id, snapshot.version, snapshot.format, snapshot.state);
+  });
+}
+
 Position EventStore::committed_head() {
   return readers_->with_connection([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);

@@ -66,6 +66,17 @@ class EventStore {
   };
   std::optional<IdempotencyRecord> find_idempotency_key(const std::string& key);
 
+  // A stream's state as an aggregate saved it at `version` (derived data: losing one costs only
+  // a longer read).
+  struct Snapshot {
+    std::int64_t version = 0;
+    std::string format;
+    std::string state;
+  };
+  std::optional<Snapshot> read_snapshot(const std::string& stream_id);
+  // Keeps the newer of this one and the one stored (several nodes may save the same stream).
+  void save_snapshot(const std::string& stream_id, const Snapshot& snapshot);
+
   // The position of the newest event a reader may see now.
   Position head();
   // The newest committed event, whether readers may see it yet or not.

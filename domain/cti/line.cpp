@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/cti/json_fields.hpp"
+#include "domain/json.hpp"
 
 namespace switchboard::domain::cti {
 namespace {
@@ -84,6 +85,38 @@ void Line::apply(State& state, std::string_view type, std::string_view data) {
   } else if (type == line_events::acknowledged) {
     state.acked_seq = std::max(state.acked_seq, int_field(*d, "upTo").value_or(0));
   }
+}
+
+std::string Line::snapshot(const State& state) {
+  return json_object([&](JsonWriter& w) {
+    put(w, "version", state.version);
+    put(w, "lastEventSeq", state.last_event_seq);
+    put(w, "ackedSeq", state.acked_seq);
+    w.Key("calls");
+    w.StartObject();
+    for (const auto& [cid, call_state] : state.calls) put(w, cid.c_str(), call_state);
+    w.EndObject();
+  });
+}
+
+std::optional<LineState> Line::restore(std::string_view text) {
+  const auto d = parse_object(text);
+  if (!d) return std::nullopt;
+  const auto version = int_field(*d, "version");
+  const auto last_event_seq = int_field(*d, "lastEventSeq");
+  const auto acked_seq = int_field(*d, "ackedSeq");
+  const auto calls = d->FindMember("calls");
+  if (!version || !last_event_seq || !acked_seq || calls == d->MemberEnd() ||
+      !calls->value.IsObject()) {
+    return std::nullopt;
+  }
+  LineState state{*version, *last_event_seq, *acked_seq, {}};
+  for (const auto& call : calls->value.GetObject()) {
+    if (!call.value.IsString()) return std::nullopt;
+    state.calls.emplace(std::string{call.name.GetString(), call.name.GetStringLength()},
+                        std::string{call.value.GetString(), call.value.GetStringLength()});
+  }
+  return state;
 }
 
 std::variant<ControlCommand, Rejection> parse_control(std::string_view body) {

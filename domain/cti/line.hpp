@@ -35,6 +35,13 @@ struct Line {
   using State = LineState;
   static constexpr std::string_view category = "ctiline";
   static void apply(State& state, std::string_view type, std::string_view data);
+
+  // A line gets every message the CTI API sends for its login, for as long as the login is in
+  // use; its state stays small (at most 32 ended calls), so it is saved now and then.
+  static constexpr std::string_view snapshot_format = "ctiline/1";
+  static constexpr std::int64_t snapshot_every = 500;
+  static std::string snapshot(const State& state);
+  static std::optional<State> restore(std::string_view text);
 };
 
 // Messages the CTI API sent for `login`, in arrival order.

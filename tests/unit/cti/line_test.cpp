@@ -113,4 +113,23 @@ BOOST_AUTO_TEST_CASE(recording_refuses_messages_that_are_not_named_objects) {
       dc::decide(dc::LineState{}, dc::RecordReceived{"op1", {"[]"}})));
 }
 
+BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_state_it_was_taken_of) {
+  const auto state = replay({{"CtiEventReceived", received(R"({"name":"NewCall","cid":"7"})")},
+                             {"CtiEventReceived", received(R"({"name":"NewCall","cid":"8"})")},
+                             {"CtiEventsAcknowledged", R"({"upTo":1})"}});
+  const auto restored = dc::Line::restore(dc::Line::snapshot(state));
+  BOOST_REQUIRE(restored.has_value());
+  BOOST_TEST(restored->version == 3);
+  BOOST_TEST(restored->last_event_seq == 2);
+  BOOST_TEST(restored->acked_seq == 1);
+  BOOST_TEST(restored->calls == state.calls);
+  BOOST_TEST(restored->calls.size() == 2u);
+
+  // Text it cannot read is no snapshot: the stream is then read from its start.
+  BOOST_TEST(!dc::Line::restore("not json").has_value());
+  BOOST_TEST(!dc::Line::restore(R"({"version":3,"lastEventSeq":2,"ackedSeq":1})").has_value());
+  BOOST_TEST(!dc::Line::restore(R"({"version":3,"lastEventSeq":2,"ackedSeq":1,"calls":{"7":1}})")
+                  .has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
