@@ -28,17 +28,6 @@ std::string Principal::actor() const {
          (kind == domain::access::TokenKind::service ? role : subject);
 }
 
-namespace {
-
-Authenticated of_kind(Authenticated result, domain::access::TokenKind kind, const char* detail) {
-  if (auto* p = std::get_if<Principal>(&result); p != nullptr && p->kind != kind) {
-    return forbidden(detail);
-  }
-  return result;
-}
-
-}  // namespace
-
 Authenticated Authenticator::authenticate(const http::Request& request) const {
   const auto header = request.header("Authorization");
   constexpr std::string_view scheme = "Bearer ";
@@ -72,30 +61,41 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
   return p;
 }
 
-Authenticated Authenticator::service(const http::Request& request,
-                                     std::initializer_list<std::string_view> roles) const {
-  auto result = authenticate(request);
-  if (auto* p = std::get_if<Principal>(&result)) {
-    if (p->kind != domain::access::TokenKind::service ||
-        std::find(roles.begin(), roles.end(), p->role) == roles.end()) {
-      return forbidden("this endpoint needs a service token with another role");
-    }
-  }
-  return result;
+Credential Authenticator::service_token(std::vector<std::string> roles) const {
+  return {[this, roles = std::move(roles)](const http::Request& request) -> Authenticated {
+            auto result = authenticate(request);
+            if (auto* p = std::get_if<Principal>(&result)) {
+              if (p->kind != domain::access::TokenKind::service ||
+                  std::find(roles.begin(), roles.end(), p->role) == roles.end()) {
+                return forbidden("this endpoint needs a service token with another role");
+              }
+            }
+            return result;
+          },
+          {}};
 }
 
-Authenticated Authenticator::developer(const http::Request& request) const {
-  return of_kind(authenticate(request), domain::access::TokenKind::developer,
-                 "this endpoint needs a developer token");
+Credential Authenticator::of_kind(domain::access::TokenKind kind, const char* refusal) const {
+  return {[this, kind, refusal](const http::Request& request) -> Authenticated {
+            auto result = authenticate(request);
+            if (auto* p = std::get_if<Principal>(&result); p != nullptr && p->kind != kind) {
+              return forbidden(refusal);
+            }
+            return result;
+          },
+          {}};
 }
 
-Authenticated Authenticator::user(const http::Request& request) const {
-  return of_kind(authenticate(request), domain::access::TokenKind::user,
-                 "this endpoint needs a CRM user's token");
+Credential Authenticator::developer_token() const {
+  return of_kind(domain::access::TokenKind::developer, "this endpoint needs a developer token");
 }
 
-Authenticated Authenticator::client(const http::Request& request) const {
-  return of_kind(authenticate(request), domain::access::TokenKind::client,
+Credential Authenticator::user_token() const {
+  return of_kind(domain::access::TokenKind::user, "this endpoint needs a CRM user's token");
+}
+
+Credential Authenticator::client_token() const {
+  return of_kind(domain::access::TokenKind::client,
                  "this endpoint needs a provider's client token");
 }
 

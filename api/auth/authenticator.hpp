@@ -1,10 +1,11 @@
 #pragma once
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
+#include "api/http/router.hpp"
 #include "api/http/types.hpp"
 #include "domain/access/access_token.hpp"
 
@@ -32,25 +33,29 @@ struct Principal {
 // Either who is calling, or the problem response to send instead (401 or 403).
 using Authenticated = std::variant<Principal, http::Response>;
 
+// What a token route declares its callers present; the server checks it before the body.
+using Credential = http::Credential<Principal>;
+
 // Bearer tokens (Authorization: Bearer <secret>) checked by SHA-256 against the access_tokens
 // read model and the active messaging connections (client tokens); revoked, deactivated and
-// unknown tokens are the same 401.
+// unknown tokens are the same 401, a valid token of another kind (or role) is a 403.
 class Authenticator {
  public:
   explicit Authenticator(eventstore::ConnectionPool& read_models) : read_models_(read_models) {}
 
-  Authenticated authenticate(const http::Request& request) const;
-  // A service token with one of `roles`, else 403.
-  Authenticated service(const http::Request& request,
-                        std::initializer_list<std::string_view> roles) const;
-  // A developer token, else 403.
-  Authenticated developer(const http::Request& request) const;
-  // A CRM user's token, else 403.
-  Authenticated user(const http::Request& request) const;
-  // A provider's client token activated by a tenant (an active messaging connection), else 403.
-  Authenticated client(const http::Request& request) const;
+  // Route credentials. The authenticator must outlive the routes.
+  // A service token with one of `roles`.
+  Credential service_token(std::vector<std::string> roles) const;
+  Credential developer_token() const;
+  // A CRM user's token.
+  Credential user_token() const;
+  // A provider's client token activated by a tenant (an active messaging connection).
+  Credential client_token() const;
 
  private:
+  Authenticated authenticate(const http::Request& request) const;
+  Credential of_kind(domain::access::TokenKind kind, const char* refusal) const;
+
   eventstore::ConnectionPool& read_models_;
 };
 

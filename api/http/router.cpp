@@ -46,6 +46,14 @@ void Router::add(Method method, std::string route, Handler handler, RouteOptions
 
 void Router::add_async(Method method, std::string route, AsyncHandler handler,
                        RouteOptions options) {
+  add_gate(method, std::move(route),
+           Gate{[handler = std::move(handler)](
+                    const Request&) -> std::variant<AsyncHandler, Response> { return handler; },
+                {}},
+           std::move(options));
+}
+
+void Router::add_gate(Method method, std::string route, Gate gate, RouteOptions options) {
   if (route.empty() || route.front() != '/') {
     throw std::invalid_argument("route '" + route + "' must start with '/'");
   }
@@ -59,7 +67,7 @@ void Router::add_async(Method method, std::string route, AsyncHandler handler,
   routes_.push_back(RouteEntry{.method = method,
                                .route = std::move(route),
                                .param_names = std::move(names),
-                               .handler = std::move(handler),
+                               .gate = std::move(gate),
                                .options = std::move(options)});
 }
 

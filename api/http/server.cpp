@@ -186,16 +186,16 @@ std::vector<std::pair<std::string, std::string>> copy_headers(
   return out;
 }
 
-// The request body as the handler should see it, or the problem to answer instead.
+Response too_large(std::size_t limit) {
+  return problem(413, "request body too large",
+                 fmt::format("the body must not exceed {} bytes", limit));
+}
+
+// The request body as the handler should see it, or the problem to answer instead. The raw size
+// was checked already.
 std::variant<std::string, Response> decode_body(const restinio::request_handle_t& req,
                                                 std::size_t limit) {
-  const auto too_large = [limit] {
-    return problem(413, "request body too large",
-                   fmt::format("the body must not exceed {} bytes", limit));
-  };
   const std::string& raw = req->body();
-  if (raw.size() > limit) return too_large();
-
   const auto& header = req->header();
   if (!header.has_field(restinio::http_field::content_encoding)) return raw;
   const auto encoding = header.get_field(restinio::http_field::content_encoding);
@@ -210,7 +210,7 @@ std::variant<std::string, Response> decode_body(const restinio::request_handle_t
     case Inflated::Status::ok:
       return std::move(inflated.data);
     case Inflated::Status::too_large:
-      return too_large();
+      return too_large(limit);
     case Inflated::Status::corrupt:
       break;
   }
@@ -281,27 +281,54 @@ struct Server::Impl {
       };
     }
 
-    try {
-      auto request = build_request(entry, req, params, exchange->request_id());
+    guarded(entry, exchange->request_id(), respond, [&] {
+      auto request = request_head(entry, req, params, exchange->request_id());
       if (auto* refusal = std::get_if<Response>(&request)) return respond(std::move(*refusal));
-      entry.handler(std::move(std::get<Request>(request)), respond);
+      auto rest = [this, &entry, req, request = std::get<Request>(std::move(request)),
+                   respond]() mutable {
+        guarded(entry, request.request_id, respond, [&] {
+          auto admitted = entry.gate.admit(request);
+          if (auto* refusal = std::get_if<Response>(&admitted)) return respond(std::move(*refusal));
+          if (auto refusal = read_rest(entry, req, request)) return respond(std::move(*refusal));
+          std::get<AsyncHandler>(admitted)(std::move(request), respond);
+        });
+      };
+      if (entry.gate.run_on) return entry.gate.run_on(std::move(rest));
+      rest();
+    });
+  }
+
+  // Runs `step`, answering 500 when it throws.
+  template <typename Step>
+  static void guarded(const RouteEntry& entry, const std::string& request_id,
+                      const Responder& respond, Step&& step) {
+    try {
+      step();
     } catch (const std::exception& e) {
       spdlog::error("{} {} (request id {}) failed: {}", to_string(entry.method), entry.route,
-                    exchange->request_id(), e.what());
+                    request_id, e.what());
       respond(problem(500, "internal error",
-                      "an unexpected error occurred; see request id " + exchange->request_id()));
+                      "an unexpected error occurred; see request id " + request_id));
     } catch (...) {
       spdlog::error("{} {} (request id {}) failed with a non-standard exception",
-                    to_string(entry.method), entry.route, exchange->request_id());
+                    to_string(entry.method), entry.route, request_id);
       respond(problem(500, "internal error",
-                      "an unexpected error occurred; see request id " + exchange->request_id()));
+                      "an unexpected error occurred; see request id " + request_id));
     }
   }
 
-  std::variant<Request, Response> build_request(const RouteEntry& entry,
-                                                const restinio::request_handle_t& req,
-                                                const restinio::router::route_params_t& params,
-                                                const std::string& request_id) const {
+  std::size_t body_limit(const RouteEntry& entry) const {
+    return std::min(entry.options.max_body_bytes, settings.max_body_bytes);
+  }
+
+  // What the caller's credentials may be checked with: headers and path. A body over the limit
+  // is refused first (413): it is never looked at, so refusing it tells nothing about the route,
+  // and a credential check is not worth making for a request that cannot be served anyway.
+  std::variant<Request, Response> request_head(const RouteEntry& entry,
+                                               const restinio::request_handle_t& req,
+                                               const restinio::router::route_params_t& params,
+                                               const std::string& request_id) const {
+    if (req->body().size() > body_limit(entry)) return too_large(body_limit(entry));
     const auto& header = req->header();
     Request request;
     request.method = entry.method;
@@ -320,24 +347,29 @@ struct Server::Impl {
       }
       request.params.emplace(name, std::move(*value));
     }
+    return request;
+  }
 
+  // The query and the body, for an admitted caller; the refusal when they are malformed.
+  std::optional<Response> read_rest(const RouteEntry& entry, const restinio::request_handle_t& req,
+                                    Request& request) const {
     auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
-        header.query());
+        req->header().query());
     if (!query) {
       return problem(400, "malformed query string", query.error().description());
     }
     for (const auto& [name, value] : *query) request.query.emplace(name, value);
     if (const auto tag = query->tag()) request.query.emplace(*tag, "");
 
-    auto body = decode_body(req, std::min(entry.options.max_body_bytes, settings.max_body_bytes));
+    auto body = decode_body(req, body_limit(entry));
     if (auto* refusal = std::get_if<Response>(&body)) return std::move(*refusal);
     request.body = std::move(std::get<std::string>(body));
 
     if (!entry.options.body_schema.empty()) {
-      if (auto refusal = check_json_content_type(request.header("Content-Type"))) return *refusal;
-      if (auto refusal = validate_body(entry.options.body_schema, request.body)) return *refusal;
+      if (auto refusal = check_json_content_type(request.header("Content-Type"))) return refusal;
+      if (auto refusal = validate_body(entry.options.body_schema, request.body)) return refusal;
     }
-    return request;
+    return std::nullopt;
   }
 
   // Answers what no route took: 405 with Allow when the path exists under other methods,

@@ -83,7 +83,7 @@ using ErrorObserver = std::function<void(ErrorReport)>;
 
 struct RouteOptions {
   // Empty: no body schema. Otherwise the name of a JSON Schema in api/schemas (without ".json"),
-  // checked before the handler runs.
+  // checked after the caller's credentials and before the handler runs.
   std::string body_schema;
   std::size_t max_body_bytes = 1 << 20;
   // Told about every error answer of the route (the public API's error log).

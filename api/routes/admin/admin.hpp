@@ -20,14 +20,14 @@ struct Dependencies {
 void register_routes(http::Router& router, Dependencies deps);
 
 // POST /admin/v1/apps/:app_id/moderation
-http::Handler decide_moderation(Dependencies deps);
+http::HandlerFor<auth::Principal> decide_moderation(Dependencies deps);
 // POST /admin/v1/apps/:app_id/test-stand
-http::Handler record_test_stand_result(Dependencies deps);
+http::HandlerFor<auth::Principal> record_test_stand_result(Dependencies deps);
 // POST /admin/v1/apps/:app_id/production-approval
-http::Handler approve_for_production(Dependencies deps);
+http::HandlerFor<auth::Principal> approve_for_production(Dependencies deps);
 // GET /admin/v1/providers
-http::Handler list_providers(Dependencies deps);
+http::HandlerFor<auth::Principal> list_providers(Dependencies deps);
 // GET /admin/v1/errors
-http::Handler list_errors(Dependencies deps);
+http::HandlerFor<auth::Principal> list_errors(Dependencies deps);
 
 }  // namespace switchboard::api::routes::admin

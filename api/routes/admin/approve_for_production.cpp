@@ -4,13 +4,11 @@
 
 namespace switchboard::api::routes::admin {
 
-http::Handler approve_for_production(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
+http::HandlerFor<auth::Principal> approve_for_production(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal& caller) {
     const domain::provider_platform::ApproveForProduction command{
         domain::text(domain::parse(request.body), "comment")};
-    return run_app_command(deps.platform, request, std::get<auth::Principal>(caller), command);
+    return run_app_command(deps.platform, request, caller, command);
   };
 }
 

@@ -5,14 +5,12 @@
 namespace switchboard::api::routes::admin {
 
 // The latest decision counts: a rejected app may be approved after the developer fixed it.
-http::Handler decide_moderation(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
+http::HandlerFor<auth::Principal> decide_moderation(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal& caller) {
     const auto body = domain::parse(request.body);
     const domain::provider_platform::DecideModeration command{
         domain::text(body, "decision") == "approved", domain::text(body, "comment")};
-    return run_app_command(deps.platform, request, std::get<auth::Principal>(caller), command);
+    return run_app_command(deps.platform, request, caller, command);
   };
 }
 

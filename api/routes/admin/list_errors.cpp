@@ -7,10 +7,8 @@ namespace switchboard::api::routes::admin {
 
 // The error log, newest first: every error answer of the public API and every failed delivery
 // to a provider, filtered by source, tenant and provider.
-http::Handler list_errors(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
+http::HandlerFor<auth::Principal> list_errors(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal&) {
     const auto page = page_request(request);
     if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
     const auto& p = std::get<PageRequest>(page);

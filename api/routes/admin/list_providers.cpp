@@ -7,10 +7,8 @@ namespace switchboard::api::routes::admin {
 
 // Every registered app, by id: those without the communications scope are listed too, with the
 // scope as their first unmet condition.
-http::Handler list_providers(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
+http::HandlerFor<auth::Principal> list_providers(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal&) {
     const auto page = page_request(request);
     if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
     return http::json(200, deps.read_models.with_connection([&](pqxx::connection& c) {

@@ -32,11 +32,8 @@ std::optional<std::pair<std::string, bool>> installed_app(const Dependencies& de
 // tenant x provider, kept as a hash (to authenticate the provider) and sealed (to call the
 // provider), and the main account is connected. The delivery worker then lists the provider's
 // channels and, when the configuration has a history endpoint, imports the chats silently.
-http::Handler activate_client_token(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> activate_client_token(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     const auto body = domain::parse(request.body);
     const auto provider_code = domain::text(body, "provider_code");
     const auto token = domain::text(body, "token");

@@ -5,6 +5,8 @@
 // messages, reading chats, and the user's notifications. Everything a user sends reaches the
 // provider through the delivery queue (docs/messaging.md).
 
+#include <string>
+
 #include "api/auth/authenticator.hpp"
 #include "api/crypto/sealed_box.hpp"
 #include "api/http/router.hpp"
@@ -25,23 +27,30 @@ struct Dependencies {
 
 void register_routes(http::Router& router, Dependencies deps);
 
+// Who calls a CRM route (crm_caller in crm_call.hpp), as the handlers get it.
+struct CrmCall {
+  auth::Principal principal;  // tenant and user set
+  std::string provider_code;  // from the path, on routes with one
+  std::string chat_id;        // likewise
+};
+
 // POST /crm/v1/connections
-http::Handler activate_client_token(Dependencies deps);
+http::HandlerFor<CrmCall> activate_client_token(Dependencies deps);
 // DELETE /crm/v1/connections/:provider_code
-http::Handler deactivate_client_token(Dependencies deps);
+http::HandlerFor<CrmCall> deactivate_client_token(Dependencies deps);
 // GET /crm/v1/connections
-http::Handler list_connections(Dependencies deps);
+http::HandlerFor<CrmCall> list_connections(Dependencies deps);
 // GET /crm/v1/chats
-http::Handler list_chats(Dependencies deps);
+http::HandlerFor<CrmCall> list_chats(Dependencies deps);
 // GET /crm/v1/chats/:provider_code/:chat_id/messages
-http::Handler list_messages(Dependencies deps);
+http::HandlerFor<CrmCall> list_messages(Dependencies deps);
 // POST /crm/v1/chats/:provider_code/:chat_id/messages
-http::Handler send_message(Dependencies deps);
+http::HandlerFor<CrmCall> send_message(Dependencies deps);
 // PUT /crm/v1/chats/:provider_code/:chat_id/messages/:message_id/text
-http::Handler edit_message_text(Dependencies deps);
+http::HandlerFor<CrmCall> edit_message_text(Dependencies deps);
 // POST /crm/v1/chats/:provider_code/:chat_id/read
-http::Handler read_chat(Dependencies deps);
+http::HandlerFor<CrmCall> read_chat(Dependencies deps);
 // GET /crm/v1/notifications
-http::Handler list_notifications(Dependencies deps);
+http::HandlerFor<CrmCall> list_notifications(Dependencies deps);
 
 }  // namespace switchboard::api::routes::crm

@@ -7,11 +7,11 @@
 
 namespace switchboard::api::routes::crm {
 
-std::variant<CrmCall, http::Response> crm_call(const Dependencies& deps,
-                                               const http::Request& request) {
-  auto caller = deps.auth.user(request);
-  if (auto* refused = std::get_if<http::Response>(&caller)) return std::move(*refused);
-  CrmCall call{std::get<auth::Principal>(std::move(caller)), {}, {}};
+namespace {
+
+std::variant<CrmCall, http::Response> crm_call(const http::Request& request,
+                                               auth::Principal principal) {
+  CrmCall call{std::move(principal), {}, {}};
   if (const auto it = request.params.find("provider_code"); it != request.params.end()) {
     if (!domain::provider_platform::valid_system_name(it->second)) {
       return http::problem(400, "invalid request", "bad path parameter",
@@ -23,6 +23,12 @@ std::variant<CrmCall, http::Response> crm_call(const Dependencies& deps,
   if (auto* refused = std::get_if<http::Response>(&chat_id)) return std::move(*refused);
   call.chat_id = std::get<std::string>(std::move(chat_id));
   return call;
+}
+
+}  // namespace
+
+http::Credential<CrmCall> crm_caller(const Dependencies& deps) {
+  return http::refined(deps.auth.user_token(), crm_call);
 }
 
 std::string connection_state_json(const Dependencies& deps, const std::string& tenant_id,

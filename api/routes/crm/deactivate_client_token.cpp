@@ -6,11 +6,8 @@ namespace switchboard::api::routes::crm {
 
 // The tenant deactivates the provider's client token: the provider is told (app_disabled), then
 // never called again for this tenant, and its requests with the token get 401.
-http::Handler deactivate_client_token(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> deactivate_client_token(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     if (!deps.messaging.connection(c.principal.tenant, c.provider_code).active) {
       return http::problem(404, "not found", "no active connection to this provider",
                            {{"provider_code", "no active connection"}});

@@ -7,11 +7,8 @@ namespace switchboard::api::routes::crm {
 
 // A CRM user corrects the text of a message they sent; the provider is asked to do the same.
 // Only the text (with its format and entities) changes.
-http::Handler edit_message_text(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> edit_message_text(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     auto body = message_text(domain::parse(request.body));
     if (auto* refused = std::get_if<http::Response>(&body)) return *refused;
     const auto& message_id = request.params.at("message_id");

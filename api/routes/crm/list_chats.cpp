@@ -7,11 +7,8 @@ namespace switchboard::api::routes::crm {
 
 // The tenant's chats, most recently active first, with unread counts and the last message;
 // filtered by provider, account (channel) and channel code, or to unread ones.
-http::Handler list_chats(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> list_chats(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     const auto page = page_request(request);
     if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
     ChatFilter filter{request.query_param("provider_code"), request.query_param("account_id"),

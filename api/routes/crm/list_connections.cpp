@@ -6,11 +6,8 @@
 namespace switchboard::api::routes::crm {
 
 // The tenant's connections to providers, each with its main and channel accounts.
-http::Handler list_connections(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> list_connections(Dependencies deps) {
+  return [deps](const http::Request&, const CrmCall& c) {
     return http::json(200, deps.read_models.with_connection([&](pqxx::connection& connection) {
       pqxx::read_transaction tx(connection);
       return connections_json(tx, c.principal.tenant);

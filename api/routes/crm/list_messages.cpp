@@ -6,11 +6,8 @@
 namespace switchboard::api::routes::crm {
 
 // A chat's messages, newest first. A chat of another tenant is simply not found.
-http::Handler list_messages(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> list_messages(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     const auto page = page_request(request);
     if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
     std::optional<std::string> json;

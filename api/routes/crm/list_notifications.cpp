@@ -6,11 +6,8 @@
 namespace switchboard::api::routes::crm {
 
 // The user's notifications, newest first: their messages that could not be delivered.
-http::Handler list_notifications(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> list_notifications(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     const auto page = page_request(request);
     if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
     auto json = deps.read_models.with_connection([&](pqxx::connection& connection) {

@@ -5,11 +5,8 @@
 namespace switchboard::api::routes::crm {
 
 // A CRM user read the chat: every unread message becomes seen, and the provider is told.
-http::Handler read_chat(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> read_chat(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     const auto outcome = deps.messaging.on_chat(
         c.principal.tenant, c.provider_code, c.chat_id,
         domain::messaging::MarkChatRead{"crm", c.principal.user},

@@ -8,11 +8,8 @@ namespace switchboard::api::routes::crm {
 // A CRM user writes in a chat. The message is recorded as pending and answered at once (202);
 // the delivery queue takes it to the provider, and the message turns `sent` (or `not_sent`,
 // with a notification) later.
-http::Handler send_message(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = crm_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<CrmCall>(call);
+http::HandlerFor<CrmCall> send_message(Dependencies deps) {
+  return [deps](const http::Request& request, const CrmCall& c) {
     const auto json = domain::parse(request.body);
     auto body = message_body(json, "");
     if (auto* refused = std::get_if<http::Response>(&body)) return *refused;

@@ -31,10 +31,9 @@ http::Response answer(const std::string& rid, const Reply& reply) {
 // command for the caller's own CTI login and calls. The middleware adds login and rid, records
 // the command, sends it and answers with the CTI API's reply: 200 Ok/data, 502 Error or no
 // connection, 504 no reply in time.
-http::AsyncHandler control(api::cti::CtiService* service) {
-  return as_agent(service, [service](const http::Request& request,
-                                     const commands::cti::AuthenticatedAgent& agent,
-                                     http::Responder respond) {
+http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> control(api::cti::CtiService* service) {
+  return [service](const http::Request& request, const commands::cti::AuthenticatedAgent& agent,
+                   http::Responder respond) {
     auto parsed = domain::cti::parse_control(request.body);
     if (auto* r = std::get_if<domain::Rejection>(&parsed)) return respond(rejection_problem(*r));
     const domain::cti::IssueCommand command{std::get<domain::cti::ControlCommand>(parsed),
@@ -53,7 +52,7 @@ http::AsyncHandler control(api::cti::CtiService* service) {
                   [respond = std::move(respond), rid = command.rid](Reply reply) {
                     respond(answer(rid, reply));
                   });
-  });
+  };
 }
 
 }  // namespace switchboard::api::routes::cti

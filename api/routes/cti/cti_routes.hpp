@@ -12,8 +12,8 @@ namespace switchboard::api::routes::cti {
 void register_cti_routes(http::Router& router, api::cti::CtiService* service);
 
 http::AsyncHandler login(api::cti::CtiService* service);
-http::Handler logout(api::cti::CtiService* service);
-http::AsyncHandler events(api::cti::CtiService* service);
-http::AsyncHandler control(api::cti::CtiService* service);
+http::HandlerFor<commands::cti::AuthenticatedAgent> logout(api::cti::CtiService* service);
+http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiService* service);
+http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> control(api::cti::CtiService* service);
 
 }  // namespace switchboard::api::routes::cti

@@ -8,10 +8,9 @@ namespace switchboard::api::routes::cti {
 // `after` acknowledges every event up to SEQ (they are never handed out again); an agent whose
 // response was lost simply asks again with its previous `after`. `wait` holds the request until an
 // event arrives (long-poll), at most the server's limit. 200 with events, 204 with none.
-http::AsyncHandler events(api::cti::CtiService* service) {
-  return as_agent(service, [service](const http::Request& request,
-                                     const commands::cti::AuthenticatedAgent& agent,
-                                     http::Responder respond) {
+http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiService* service) {
+  return [service](const http::Request& request, const commands::cti::AuthenticatedAgent& agent,
+                   http::Responder respond) {
     std::int64_t after = 0;
     if (const auto text = request.query_param("after")) {
       const auto value = to_integer(*text);
@@ -62,7 +61,7 @@ http::AsyncHandler events(api::cti::CtiService* service) {
           }
           respond(http::problem(500, "cannot read events", result.error));
         });
-  });
+  };
 }
 
 }  // namespace switchboard::api::routes::cti

@@ -5,11 +5,8 @@ namespace switchboard::api::routes::cti {
 
 // POST /api/v1/logout: ends the caller's session (204); the CTI login is detached when no other
 // session of it is open.
-http::Handler logout(api::cti::CtiService* service) {
-  return [service](const http::Request& request) {
-    auto caller = authenticate(service, request);
-    if (auto* refusal = std::get_if<http::Response>(&caller)) return std::move(*refusal);
-    const auto& agent = std::get<commands::cti::AuthenticatedAgent>(caller);
+http::HandlerFor<commands::cti::AuthenticatedAgent> logout(api::cti::CtiService* service) {
+  return [service](const http::Request& request, const commands::cti::AuthenticatedAgent& agent) {
     const auto outcome =
         service->end_session(agent, "logout", agent_context(request, agent.agent_login));
     if (outcome.status == commands::CommandOutcome::Status::rejected) {

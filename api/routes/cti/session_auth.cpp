@@ -23,8 +23,7 @@ std::optional<std::string> cookie(std::string_view header, std::string_view name
   return std::nullopt;
 }
 
-}  // namespace
-
+// The session token from `Authorization: Bearer <token>` or, failing that, the session cookie.
 std::optional<std::string> session_token(const http::Request& request) {
   if (const auto authorization = request.header("Authorization")) {
     const auto value = trim(*authorization);
@@ -40,6 +39,8 @@ std::optional<std::string> session_token(const http::Request& request) {
   return std::nullopt;
 }
 
+// The caller's agent, or the response to send instead: 401 without a valid session, 503 when the
+// CTI middleware is not configured.
 std::variant<commands::cti::AuthenticatedAgent, http::Response> authenticate(
     api::cti::CtiService* service, const http::Request& request) {
   if (service == nullptr) {
@@ -62,6 +63,8 @@ std::variant<commands::cti::AuthenticatedAgent, http::Response> authenticate(
   response.headers.emplace_back("WWW-Authenticate", R"(Bearer error="invalid_token")");
   return response;
 }
+
+}  // namespace
 
 commands::CommandContext agent_context(const http::Request& request, const std::string& agent) {
   return {.tenant = "",
@@ -106,17 +109,14 @@ http::Response reply_problem(const api::cti::Reply& reply, const std::string& wh
   return http::problem(502, "the CTI API is unavailable", reply.description);
 }
 
-http::AsyncHandler as_agent(api::cti::CtiService* service, AgentHandler handle) {
-  return [service, handle = std::move(handle)](http::Request request, http::Responder respond) {
-    if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
-    service->post(
-        [service, handle, request = std::move(request), respond = std::move(respond)]() mutable {
-          auto caller = authenticate(service, request);
-          if (auto* refusal = std::get_if<http::Response>(&caller))
-            return respond(std::move(*refusal));
-          handle(request, std::get<commands::cti::AuthenticatedAgent>(caller), std::move(respond));
-        });
-  };
+http::Credential<commands::cti::AuthenticatedAgent> agent_session(api::cti::CtiService* service) {
+  http::Credential<commands::cti::AuthenticatedAgent> credential{
+      [service](const http::Request& request) { return authenticate(service, request); }, {}};
+  // A session check may read the event store: not on the HTTP server's threads.
+  if (service != nullptr) {
+    credential.run_on = [service](std::function<void()> job) { service->post(std::move(job)); };
+  }
+  return credential;
 }
 
 }  // namespace switchboard::api::routes::cti

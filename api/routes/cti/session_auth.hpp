@@ -1,12 +1,9 @@
 #pragma once
 
-#include <functional>
-#include <optional>
 #include <string>
-#include <variant>
 
 #include "api/cti/cti_service.hpp"
-#include "api/http/types.hpp"
+#include "api/http/router.hpp"
 #include "commands/command_context.hpp"
 #include "domain/decision.hpp"
 
@@ -14,19 +11,10 @@ namespace switchboard::api::routes::cti {
 
 inline constexpr const char* session_cookie = "switchboard_session";
 
-// The session token from `Authorization: Bearer <token>` or, failing that, the session cookie.
-std::optional<std::string> session_token(const http::Request& request);
-
-// The caller's agent, or the response to send instead: 401 without a valid session, 503 when the
-// CTI middleware is not configured.
-std::variant<commands::cti::AuthenticatedAgent, http::Response> authenticate(
-    api::cti::CtiService* service, const http::Request& request);
-
-// What control and events do for an agent's request: off the HTTP thread, with the agent
-// authenticated (401/503 are answered here, `handle` never sees them).
-using AgentHandler = std::function<void(const http::Request&,
-                                        const commands::cti::AuthenticatedAgent&, http::Responder)>;
-http::AsyncHandler as_agent(api::cti::CtiService* service, AgentHandler handle);
+// What control, events and logout callers present: a session token, as `Authorization: Bearer
+// <token>` or in the session cookie. 401 without a valid session, 503 when the CTI middleware is
+// not configured; the check and the handler run on the CTI service's workers.
+http::Credential<commands::cti::AuthenticatedAgent> agent_session(api::cti::CtiService* service);
 
 // Metadata for the commands an agent's request causes.
 commands::CommandContext agent_context(const http::Request& request, const std::string& agent);

@@ -31,11 +31,9 @@ std::vector<std::string> bound_tenants(eventstore::ConnectionPool& read_models,
 
 }  // namespace
 
-http::Handler delete_configuration(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto owner = own_provider(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&owner)) return std::move(*refused);
-    const auto& [principal, app_id] = std::get<OwnProvider>(owner);
+http::HandlerFor<OwnProvider> delete_configuration(Dependencies deps) {
+  return [deps](const http::Request& request, const OwnProvider& owner) {
+    const auto& [principal, app_id] = owner;
 
     const auto& text = request.params.at("version");
     std::int64_t version = 0;

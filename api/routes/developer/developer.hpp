@@ -32,18 +32,17 @@ struct OwnProvider {
 // 401/403 for a missing or non-developer token; 404 unless `:code` is a provider (its scope is
 // on) whose app belongs to the caller. Decided on the app's own state, not a read model, so an
 // app just registered is found at once.
-std::variant<OwnProvider, http::Response> own_provider(const Dependencies& deps,
-                                                       const http::Request& request);
+http::Credential<OwnProvider> provider_owner(const Dependencies& deps);
 
 // POST /developer/v1/providers/:code/configurations
-http::Handler upload_configuration(Dependencies deps);
+http::HandlerFor<OwnProvider> upload_configuration(Dependencies deps);
 // GET /developer/v1/providers/:code/configurations/active
-http::Handler get_active_configuration(Dependencies deps);
+http::HandlerFor<OwnProvider> get_active_configuration(Dependencies deps);
 // GET /developer/v1/providers/:code/configurations
-http::Handler list_configurations(Dependencies deps);
+http::HandlerFor<OwnProvider> list_configurations(Dependencies deps);
 // DELETE /developer/v1/providers/:code/configurations/:version
-http::Handler delete_configuration(Dependencies deps);
+http::HandlerFor<OwnProvider> delete_configuration(Dependencies deps);
 // POST /developer/v1/tokens
-http::Handler rotate_token(Dependencies deps);
+http::HandlerFor<auth::Principal> rotate_token(Dependencies deps);
 
 }  // namespace switchboard::api::routes::developer

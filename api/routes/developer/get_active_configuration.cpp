@@ -5,11 +5,9 @@
 
 namespace switchboard::api::routes::developer {
 
-http::Handler get_active_configuration(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto owner = own_provider(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&owner)) return std::move(*refused);
-    const auto& app_id = std::get<OwnProvider>(owner).app_id;
+http::HandlerFor<OwnProvider> get_active_configuration(Dependencies deps) {
+  return [deps](const http::Request&, const OwnProvider& owner) {
+    const auto& app_id = owner.app_id;
 
     const auto active = deps.read_models.with_connection([&](pqxx::connection& c) {
       pqxx::read_transaction tx(c);

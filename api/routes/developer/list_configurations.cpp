@@ -5,11 +5,9 @@
 
 namespace switchboard::api::routes::developer {
 
-http::Handler list_configurations(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto owner = own_provider(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&owner)) return std::move(*refused);
-    const auto& app_id = std::get<OwnProvider>(owner).app_id;
+http::HandlerFor<OwnProvider> list_configurations(Dependencies deps) {
+  return [deps](const http::Request& request, const OwnProvider& owner) {
+    const auto& app_id = owner.app_id;
     const auto page = page_request(request);
     if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
 

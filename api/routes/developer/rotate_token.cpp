@@ -6,12 +6,8 @@ namespace switchboard::api::routes::developer {
 
 // A new token for the calling developer; the calling token is revoked once the new one is
 // recorded, so the developer is never left without one.
-http::Handler rotate_token(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.developer(request);
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
-    const auto& principal = std::get<auth::Principal>(caller);
-
+http::HandlerFor<auth::Principal> rotate_token(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal& principal) {
     const auto context = token_command_context(request, principal);
     auto issued = deps.access.issue(domain::access::TokenKind::developer, principal.subject, "",
                                     "rotated", context);

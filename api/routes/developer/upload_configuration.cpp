@@ -40,11 +40,9 @@ std::string configuration_json(const std::string& code, const pp::Configuration&
 
 }  // namespace
 
-http::Handler upload_configuration(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto owner = own_provider(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&owner)) return std::move(*refused);
-    const auto& [principal, app_id] = std::get<OwnProvider>(owner);
+http::HandlerFor<OwnProvider> upload_configuration(Dependencies deps) {
+  return [deps](const http::Request& request, const OwnProvider& owner) {
+    const auto& [principal, app_id] = owner;
 
     const pp::UploadConfiguration command{configuration_from(domain::parse(request.body))};
     const auto outcome = deps.platform.on_app(app_id, command, command_context(request, principal),

@@ -5,13 +5,11 @@
 namespace switchboard::api::routes::marketplace {
 
 // The new version starts bound to the configuration the previous version had (seed 001).
-http::Handler create_app_version(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"marketplace", "admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
+http::HandlerFor<auth::Principal> create_app_version(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal& caller) {
     const domain::provider_platform::CreateAppVersion command{
         domain::text(domain::parse(request.body), "version")};
-    return run_app_command(deps.platform, request, std::get<auth::Principal>(caller), command, 201);
+    return run_app_command(deps.platform, request, caller, command, 201);
   };
 }
 

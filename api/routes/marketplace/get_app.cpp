@@ -5,10 +5,8 @@
 
 namespace switchboard::api::routes::marketplace {
 
-http::Handler get_app(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"marketplace", "admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
+http::HandlerFor<auth::Principal> get_app(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal&) {
     const auto app = deps.read_models.with_connection([&](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
       return app_json(tx, request.params.at("app_id"));

@@ -4,12 +4,8 @@
 
 namespace switchboard::api::routes::marketplace {
 
-http::Handler install_app(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = installation_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<InstallationCall>(call);
-
+http::HandlerFor<InstallationCall> install_app(Dependencies deps) {
+  return [deps](const http::Request& request, const InstallationCall& c) {
     const auto body = domain::parse(request.body);
     const domain::provider_platform::InstallApp command{domain::text(body, "app_id"),
                                                         domain::text(body, "app_version"),

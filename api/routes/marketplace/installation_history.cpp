@@ -5,11 +5,11 @@
 
 namespace switchboard::api::routes::marketplace {
 
-http::Handler installation_history(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = installation_page_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& [c, p] = std::get<InstallationPageCall>(call);
+http::HandlerFor<InstallationCall> installation_history(Dependencies deps) {
+  return [deps](const http::Request& request, const InstallationCall& c) {
+    const auto page = page_request(request);
+    if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
+    const auto& p = std::get<PageRequest>(page);
     // The cursor is the log position of the last change on the previous page.
     const auto after = p.cursor.empty() ? std::optional<std::int64_t>{0} : to_integer(p.cursor);
     if (!after) return bad_cursor();

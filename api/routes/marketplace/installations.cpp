@@ -20,13 +20,9 @@ bool valid_id(std::string_view id) {
   });
 }
 
-}  // namespace
-
-std::variant<InstallationCall, http::Response> installation_call(const Dependencies& deps,
-                                                                 const http::Request& request) {
-  auto caller = deps.auth.service(request, {"marketplace", "admin"});
-  if (auto* refused = std::get_if<http::Response>(&caller)) return std::move(*refused);
-  InstallationCall call{std::get<auth::Principal>(std::move(caller)), {}, {}, {}};
+std::variant<InstallationCall, http::Response> installation_call(const http::Request& request,
+                                                                 auth::Principal principal) {
+  InstallationCall call{std::move(principal), {}, {}, {}};
   std::vector<http::FieldError> errors;
   for (const char* name : {"tenant_id", "app_id", "user_id"}) {
     const auto it = request.params.find(name);
@@ -46,14 +42,10 @@ std::variant<InstallationCall, http::Response> installation_call(const Dependenc
   return call;
 }
 
-std::variant<InstallationPageCall, http::Response> installation_page_call(
-    const Dependencies& deps, const http::Request& request) {
-  auto call = installation_call(deps, request);
-  if (auto* refused = std::get_if<http::Response>(&call)) return std::move(*refused);
-  auto page = page_request(request);
-  if (auto* refused = std::get_if<http::Response>(&page)) return std::move(*refused);
-  return InstallationPageCall{std::get<InstallationCall>(std::move(call)),
-                              std::get<PageRequest>(std::move(page))};
+}  // namespace
+
+http::Credential<InstallationCall> installation_caller(const Dependencies& deps) {
+  return http::refined(deps.auth.service_token({"marketplace", "admin"}), installation_call);
 }
 
 http::Response installation_answer(const Dependencies& deps,

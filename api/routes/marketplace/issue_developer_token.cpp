@@ -8,10 +8,8 @@ namespace switchboard::api::routes::marketplace {
 
 // A developer token for `:developer_id`, shown once. Earlier tokens stay valid: a developer who
 // lost theirs gets a new one here and revokes nothing they still use; rotation is theirs.
-http::Handler issue_developer_token(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"marketplace", "admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
+http::HandlerFor<auth::Principal> issue_developer_token(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal& caller) {
     const auto& developer_id = request.params.at("developer_id");
     // The same bounds as an app's developer_id (api/schemas/register_app.json).
     if (developer_id.size() > 128 ||
@@ -19,9 +17,8 @@ http::Handler issue_developer_token(Dependencies deps) {
       return http::problem(400, "invalid request", "not a developer id",
                            {{"developer_id", "1 to 128 characters, no control characters"}});
     }
-    auto issued =
-        deps.access.issue(domain::access::TokenKind::developer, developer_id, "", "marketplace",
-                          token_command_context(request, std::get<auth::Principal>(caller)));
+    auto issued = deps.access.issue(domain::access::TokenKind::developer, developer_id, "",
+                                    "marketplace", token_command_context(request, caller));
     if (const auto* failed = std::get_if<commands::CommandOutcome>(&issued)) {
       return respond(*failed, {});
     }

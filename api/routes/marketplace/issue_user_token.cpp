@@ -8,11 +8,8 @@ namespace switchboard::api::routes::marketplace {
 // A CRM user's token for the CRM API, shown once. The CRM's backend (the marketplace's side)
 // asks for it when one of its users opens communications; earlier tokens stay valid until
 // revoked, like developer tokens.
-http::Handler issue_user_token(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = installation_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<InstallationCall>(call);
+http::HandlerFor<InstallationCall> issue_user_token(Dependencies deps) {
+  return [deps](const http::Request& request, const InstallationCall& c) {
     auto issued = deps.access.issue(domain::access::TokenKind::user, c.tenant_id + "/" + c.user_id,
                                     "", "crm user", token_command_context(request, c.principal));
     if (const auto* failed = std::get_if<commands::CommandOutcome>(&issued)) {

@@ -5,11 +5,11 @@
 
 namespace switchboard::api::routes::marketplace {
 
-http::Handler list_installations(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = installation_page_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& [c, p] = std::get<InstallationPageCall>(call);
+http::HandlerFor<InstallationCall> list_installations(Dependencies deps) {
+  return [deps](const http::Request& request, const InstallationCall& c) {
+    const auto page = page_request(request);
+    if (const auto* refused = std::get_if<http::Response>(&page)) return *refused;
+    const auto& p = std::get<PageRequest>(page);
     const auto rows = deps.read_models.with_connection([&](pqxx::connection& connection) {
       pqxx::read_transaction tx(connection);
       return tx.exec_params(

@@ -6,12 +6,8 @@
 
 namespace switchboard::api::routes::marketplace {
 
-http::Handler register_app(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    const auto caller = deps.auth.service(request, {"marketplace", "admin"});
-    if (const auto* refused = std::get_if<http::Response>(&caller)) return *refused;
-    const auto& principal = std::get<auth::Principal>(caller);
-
+http::HandlerFor<auth::Principal> register_app(Dependencies deps) {
+  return [deps](const http::Request& request, const auth::Principal& principal) {
     const auto body = domain::parse(request.body);
     const domain::provider_platform::RegisterApp command{
         domain::text(body, "app_id"), domain::text(body, "system_name"),

@@ -3,12 +3,8 @@
 
 namespace switchboard::api::routes::marketplace {
 
-http::Handler remove_app(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = installation_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<InstallationCall>(call);
-
+http::HandlerFor<InstallationCall> remove_app(Dependencies deps) {
+  return [deps](const http::Request& request, const InstallationCall& c) {
     // Checked here, not only by the aggregate: a repeated removal (which changes nothing) must
     // not accept what the first one would have refused.
     const auto reason = request.query_param("reason").value_or("");

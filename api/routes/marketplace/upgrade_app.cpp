@@ -4,12 +4,8 @@
 
 namespace switchboard::api::routes::marketplace {
 
-http::Handler upgrade_app(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = installation_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<InstallationCall>(call);
-
+http::HandlerFor<InstallationCall> upgrade_app(Dependencies deps) {
+  return [deps](const http::Request& request, const InstallationCall& c) {
     const domain::provider_platform::UpgradeApp command{
         c.app_id, domain::text(domain::parse(request.body), "app_version")};
     const auto outcome = deps.platform.on_tenant(c.tenant_id, c.app_id, command,

@@ -37,11 +37,8 @@ http::Response one_item(const Dependencies& deps, const PublicCall& call,
 }
 
 // Runs every item and answers 200 with one result per item, in order: {index, status, body}.
-http::Response run_items(const Dependencies& deps, const http::Request& request, const char* array,
-                         bool history) {
-  auto call = public_call(deps, request);
-  if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-  const auto& c = std::get<PublicCall>(call);
+http::Response run_items(const Dependencies& deps, const http::Request& request,
+                         const PublicCall& c, const char* array, bool history) {
   const auto json = domain::parse(request.body);
   const auto& items = json[array];
   // An Idempotency-Key covers the whole request, not each item: items are idempotent by
@@ -93,13 +90,16 @@ http::Response run_items(const Dependencies& deps, const http::Request& request,
 
 }  // namespace
 
-http::Handler bulk(Dependencies deps) {
-  return [deps](const http::Request& request) { return run_items(deps, request, "items", false); };
+http::HandlerFor<PublicCall> bulk(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& call) {
+    return run_items(deps, request, call, "items", false);
+  };
 }
 
-http::Handler import_history(Dependencies deps) {
-  return
-      [deps](const http::Request& request) { return run_items(deps, request, "messages", true); };
+http::HandlerFor<PublicCall> import_history(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& call) {
+    return run_items(deps, request, call, "messages", true);
+  };
 }
 
 }  // namespace switchboard::api::routes::public_api

@@ -6,11 +6,8 @@
 namespace switchboard::api::routes::public_api {
 
 // The tenant connected a channel at the provider: its account is created, or activated again.
-http::Handler connect_channel(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = public_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<PublicCall>(call);
+http::HandlerFor<PublicCall> connect_channel(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& c) {
     const auto body = domain::parse(request.body);
     const domain::messaging::ConnectAccount command{domain::text(body, "account_id"),
                                                     domain::text(body, "channel_code"),

@@ -5,11 +5,8 @@
 namespace switchboard::api::routes::public_api {
 
 // The tenant disconnected a channel at the provider: its account is deactivated; its chats stay.
-http::Handler disconnect_channel(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = public_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<PublicCall>(call);
+http::HandlerFor<PublicCall> disconnect_channel(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& c) {
     const auto& account_id = request.params.at("account_id");
     const auto outcome = deps.messaging.on_connection(
         c.principal.tenant, c.principal.provider, domain::messaging::DisconnectAccount{account_id},

@@ -7,11 +7,8 @@ namespace switchboard::api::routes::public_api {
 namespace dm = domain::messaging;
 
 // A chat's title changed or participants joined or left (group chats).
-http::Handler edit_chat(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = public_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<PublicCall>(call);
+http::HandlerFor<PublicCall> edit_chat(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& c) {
     const auto body = domain::parse(request.body);
     dm::EditChat command;
     if (body.HasMember("title")) command.title = domain::text(body, "title");

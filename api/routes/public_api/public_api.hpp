@@ -4,6 +4,8 @@
 // channels, inbound messages (one, in bulk, or history), message texts and statuses, chat reads
 // and edits (seed 001, "public API"). Every error answer is recorded in the error log.
 
+#include <string>
+
 #include "api/auth/authenticator.hpp"
 #include "api/http/router.hpp"
 #include "commands/messaging/messaging_commands.hpp"
@@ -18,23 +20,29 @@ struct Dependencies {
 // `on_error` receives every error answer (api/errors/error_log.hpp).
 void register_routes(http::Router& router, Dependencies deps, http::ErrorObserver on_error);
 
+// Who calls a public route (client_caller in public_call.hpp), as the handlers get it.
+struct PublicCall {
+  auth::Principal principal;  // tenant and provider set
+  std::string chat_id;        // from the path, on routes with one
+};
+
 // POST /public/v1/channels
-http::Handler connect_channel(Dependencies deps);
+http::HandlerFor<PublicCall> connect_channel(Dependencies deps);
 // DELETE /public/v1/channels/:account_id
-http::Handler disconnect_channel(Dependencies deps);
+http::HandlerFor<PublicCall> disconnect_channel(Dependencies deps);
 // POST /public/v1/messages
-http::Handler receive_message(Dependencies deps);
+http::HandlerFor<PublicCall> receive_message(Dependencies deps);
 // POST /public/v1/bulk
-http::Handler bulk(Dependencies deps);
+http::HandlerFor<PublicCall> bulk(Dependencies deps);
 // POST /public/v1/history
-http::Handler import_history(Dependencies deps);
+http::HandlerFor<PublicCall> import_history(Dependencies deps);
 // PUT /public/v1/chats/:chat_id/messages/:message_id/text
-http::Handler update_message_text(Dependencies deps);
+http::HandlerFor<PublicCall> update_message_text(Dependencies deps);
 // PUT /public/v1/chats/:chat_id/messages/:message_id/status
-http::Handler update_message_status(Dependencies deps);
+http::HandlerFor<PublicCall> update_message_status(Dependencies deps);
 // POST /public/v1/chats/:chat_id/read
-http::Handler read_chat(Dependencies deps);
+http::HandlerFor<PublicCall> read_chat(Dependencies deps);
 // PATCH /public/v1/chats/:chat_id
-http::Handler edit_chat(Dependencies deps);
+http::HandlerFor<PublicCall> edit_chat(Dependencies deps);
 
 }  // namespace switchboard::api::routes::public_api

@@ -8,14 +8,15 @@ namespace switchboard::api::routes::public_api {
 
 namespace dm = domain::messaging;
 
-std::variant<PublicCall, http::Response> public_call(const Dependencies& deps,
-                                                     const http::Request& request) {
-  auto caller = deps.auth.client(request);
-  if (auto* refused = std::get_if<http::Response>(&caller)) return std::move(*refused);
-  auto chat_id = chat_id_param(request);
-  if (auto* refused = std::get_if<http::Response>(&chat_id)) return std::move(*refused);
-  return PublicCall{std::get<auth::Principal>(std::move(caller)),
-                    std::get<std::string>(std::move(chat_id))};
+http::Credential<PublicCall> client_caller(const Dependencies& deps) {
+  return http::refined(
+      deps.auth.client_token(),
+      [](const http::Request& request,
+         auth::Principal principal) -> std::variant<PublicCall, http::Response> {
+        auto chat_id = chat_id_param(request);
+        if (auto* refused = std::get_if<http::Response>(&chat_id)) return std::move(*refused);
+        return PublicCall{std::move(principal), std::get<std::string>(std::move(chat_id))};
+      });
 }
 
 http::Response ingest_message(const Dependencies& deps, const PublicCall& call,

@@ -4,20 +4,15 @@
 // commands that arrive both alone and in bulk (a new message, a status update).
 
 #include <string>
-#include <variant>
 
 #include "api/routes/public_api/public_api.hpp"
 #include "commands/command_context.hpp"
 
 namespace switchboard::api::routes::public_api {
 
-struct PublicCall {
-  auth::Principal principal;  // tenant and provider set
-  std::string chat_id;        // from the path, on routes with one
-};
-
-std::variant<PublicCall, http::Response> public_call(const Dependencies& deps,
-                                                     const http::Request& request);
+// The provider's client token and a well-formed chat id in the path, on routes with one; the
+// 401/403/400 to send instead.
+http::Credential<PublicCall> client_caller(const Dependencies& deps);
 
 // Records one inbound message (`message` as the schema checked it; `pointer` names it in
 // problems). 201 with {message_id, chat_id, provider_message_id} when new, 200 with the original

@@ -6,11 +6,8 @@ namespace switchboard::api::routes::public_api {
 
 // The chat was read on the provider's side: every unread message in it becomes seen
 // (seen_flag = true).
-http::Handler read_chat(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = public_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<PublicCall>(call);
+http::HandlerFor<PublicCall> read_chat(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& c) {
     const auto outcome = deps.messaging.on_chat(
         c.principal.tenant, c.principal.provider, c.chat_id,
         domain::messaging::MarkChatRead{"provider", {}},

@@ -6,11 +6,8 @@ namespace switchboard::api::routes::public_api {
 
 // sent < delivered < read, failed is final: a status that would move backwards is accepted and
 // ignored (`changed`: false), so providers may send late and repeated updates freely.
-http::Handler update_message_status(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = public_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<PublicCall>(call);
+http::HandlerFor<PublicCall> update_message_status(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& c) {
     return change_status(deps, c, c.chat_id, request.params.at("message_id"),
                          domain::text(domain::parse(request.body), "status"),
                          command_context(request, c.principal, c.principal.tenant),

@@ -6,11 +6,8 @@
 namespace switchboard::api::routes::public_api {
 
 // The provider changed a message's text: only the text (with its format and entities) changes.
-http::Handler update_message_text(Dependencies deps) {
-  return [deps](const http::Request& request) {
-    auto call = public_call(deps, request);
-    if (auto* refused = std::get_if<http::Response>(&call)) return *refused;
-    const auto& c = std::get<PublicCall>(call);
+http::HandlerFor<PublicCall> update_message_text(Dependencies deps) {
+  return [deps](const http::Request& request, const PublicCall& c) {
     auto body = message_text(domain::parse(request.body));
     if (auto* refused = std::get_if<http::Response>(&body)) return *refused;
     const auto& message_id = request.params.at("message_id");

@@ -29,9 +29,39 @@ BOOST_AUTO_TEST_CASE(synchronous_handlers_answer_through_the_responder) {
   http::Request request;
   request.params["id"] = "7";
   std::optional<http::Response> answer;
-  router.routes()[0].handler(request, [&answer](http::Response r) { answer = std::move(r); });
+  auto admitted = router.routes()[0].gate.admit(request);
+  std::get<http::AsyncHandler>(admitted)(request,
+                                         [&answer](http::Response r) { answer = std::move(r); });
   BOOST_REQUIRE(answer.has_value());
   BOOST_TEST(answer->body == "7");
+}
+
+BOOST_AUTO_TEST_CASE(routes_with_a_credential_admit_the_callers_it_accepts_and_hand_them_over) {
+  http::Router router;
+  const http::Credential<std::string> caller_header{
+      [](const http::Request& r) -> std::variant<std::string, http::Response> {
+        if (const auto who = r.header("X-Caller")) return std::string{*who};
+        return http::problem(401, "unauthorized");
+      },
+      {}};
+  router.add(
+      http::Method::post, "/x", caller_header,
+      [](const http::Request&, const std::string& caller) { return http::json(200, caller); });
+
+  http::Request anonymous;
+  auto refused = router.routes()[0].gate.admit(anonymous);
+  BOOST_REQUIRE(std::holds_alternative<http::Response>(refused));
+  BOOST_TEST(std::get<http::Response>(refused).status == 401);
+
+  http::Request known;
+  known.headers.emplace_back("x-caller", "ann");
+  auto admitted = router.routes()[0].gate.admit(known);
+  BOOST_REQUIRE(std::holds_alternative<http::AsyncHandler>(admitted));
+  std::optional<http::Response> answer;
+  std::get<http::AsyncHandler>(admitted)(known,
+                                         [&answer](http::Response r) { answer = std::move(r); });
+  BOOST_REQUIRE(answer.has_value());
+  BOOST_TEST(answer->body == "ann");
 }
 
 BOOST_AUTO_TEST_CASE(refuses_duplicates_and_malformed_templates) {
