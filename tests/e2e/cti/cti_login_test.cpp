@@ -69,14 +69,31 @@ BOOST_AUTO_TEST_CASE(session_by_cookie_or_bearer_and_logout_ends_it) {
 
 BOOST_AUTO_TEST_CASE(every_cti_route_refuses_missing_or_forged_sessions) {
   cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
   const auto endpoint = stack.server().endpoint();
+  const auto ended = stack.login("alice", "alice-secret");
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/logout", "", ended).status == 204);
   const std::string forged(64, 'a');
-  for (const std::string& token : {std::string{}, forged, std::string{"short"}}) {
+  for (const std::string& token : {std::string{}, forged, std::string{"short"}, ended}) {
     BOOST_TEST(cti::get_events(endpoint, token).status == 401);
+    BOOST_TEST(cti::get_events(endpoint, token, "after=abc").status == 401);
     BOOST_TEST(
         cti::post_json(endpoint, "/api/v1/control", R"({"name":"GetCalls"})", token).status == 401);
+    // The session is checked before the body, so its shape is told to agents only.
+    for (const std::string& body : {std::string{R"({"name":5})"}, std::string{"{"}}) {
+      const auto r = cti::post_json(endpoint, "/api/v1/control", body, token);
+      BOOST_TEST(r.status == 401, body << " -> " << r.status << " " << r.text());
+    }
     BOOST_TEST(cti::post_json(endpoint, "/api/v1/logout", "", token).status == 401);
   }
+  const auto valid = stack.login("alice", "alice-secret");
+  const auto malformed = cti::post_json(endpoint, "/api/v1/control", R"({"name":5})", valid);
+  BOOST_TEST(malformed.status == 400, malformed.text());
+  BOOST_TEST(malformed.text().find(R"("field":"/name")") != std::string::npos, malformed.text());
+  // A body over the route's limit is refused before the session: it is never read.
+  const auto oversized = cti::post_json(endpoint, "/api/v1/control",
+                                        R"({"name":")" + std::string(5000, 'a') + R"("})");
+  BOOST_TEST(oversized.status == 413, oversized.text());
 }
 
 BOOST_AUTO_TEST_CASE(a_disabled_agent_cannot_log_in_and_loses_its_sessions) {
