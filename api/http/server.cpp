@@ -284,9 +284,9 @@ struct Server::Impl {
     guarded(entry, exchange->request_id(), respond, [&] {
       auto request = request_head(entry, req, params, exchange->request_id());
       if (auto* refusal = std::get_if<Response>(&request)) return respond(std::move(*refusal));
-      auto rest = [this, &entry, req, request = std::get<Request>(std::move(request)),
+      auto rest = [this, &entry, req, exchange, request = std::get<Request>(std::move(request)),
                    respond]() mutable {
-        guarded(entry, request.request_id, respond, [&] {
+        guarded(entry, exchange->request_id(), respond, [&] {
           auto admitted = entry.gate.admit(request);
           if (auto* refusal = std::get_if<Response>(&admitted)) return respond(std::move(*refusal));
           if (auto refusal = read_rest(entry, req, request)) return respond(std::move(*refusal));
