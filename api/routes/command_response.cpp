@@ -29,7 +29,8 @@ std::string canonical_command(const http::Request& request) {
   return text + "\n" + request.body;
 }
 
-http::Response respond(const commands::CommandOutcome& outcome, http::Response success) {
+http::Response respond(const commands::CommandOutcome& outcome, http::Response success,
+                       const FieldNames& names) {
   using Status = commands::CommandOutcome::Status;
   using Kind = domain::Rejection::Kind;
   switch (outcome.status) {
@@ -38,9 +39,13 @@ http::Response respond(const commands::CommandOutcome& outcome, http::Response s
       return success;
     case Status::rejected: {
       const auto& r = outcome.rejection;
+      const auto named = [&names](const std::string& field) {
+        const auto it = names.find(field);
+        return it == names.end() ? field : it->second;
+      };
       std::vector<http::FieldError> errors;
-      if (!r.field.empty()) errors.push_back({r.field, r.message});
-      for (const auto& p : r.problems) errors.push_back({p.field, p.message});
+      if (!r.field.empty()) errors.push_back({named(r.field), r.message});
+      for (const auto& p : r.problems) errors.push_back({named(p.field), p.message});
       switch (r.kind) {
         case Kind::invalid:
           return http::problem(400, "invalid request", r.message, std::move(errors));

@@ -54,7 +54,8 @@ http::HandlerFor<CrmCall> activate_client_token(Dependencies deps) {
     // The provider may call with the token as soon as the tenant is told it is active.
     if (outcome.ok()) wait_for_projection(deps.read_models, "messaging", outcome.last_position);
     return respond(outcome,
-                   http::json(201, connection_state_json(deps, c.principal.tenant, provider_code)));
+                   http::json(201, connection_state_json(deps, c.principal.tenant, provider_code)),
+                   {{"provider_code", "/provider_code"}, {"token", "/token"}});
   };
 }
 

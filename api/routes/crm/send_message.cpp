@@ -33,7 +33,8 @@ http::HandlerFor<CrmCall> send_message(Dependencies deps) {
                                          domain::put(w, "provider_code", c.provider_code);
                                          domain::put(w, "chat_id", c.chat_id);
                                          domain::put(w, "status", "pending");
-                                       })));
+                                       })),
+                   {{"reply_to", "/reply_to"}});
   };
 }
 

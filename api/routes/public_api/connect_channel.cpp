@@ -23,7 +23,8 @@ http::HandlerFor<PublicCall> connect_channel(Dependencies deps) {
                      domain::put(w, "icon", domain::messaging::channel_icon(command.channel_code));
                      domain::put(w, "name", command.name);
                      domain::put(w, "active", true);
-                   })));
+                   })),
+        {{"account_id", "/account_id"}, {"channel_code", "/channel_code"}, {"name", "/name"}});
   };
 }
 

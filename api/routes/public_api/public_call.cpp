@@ -54,30 +54,32 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
         deps.messaging.chat(command.tenant_id, command.provider_code, command.chat.id);
     if (const auto* seen = chat.find(provider_message_id)) message_id = seen->message_id;
   }
-  return respond(outcome,
-                 http::json(recorded ? 201 : 200, domain::json_object([&](domain::JsonWriter& w) {
-                              domain::put(w, "message_id", message_id);
-                              domain::put(w, "chat_id", command.chat.id);
-                              domain::put(w, "provider_message_id", provider_message_id);
-                              domain::put(w, "created", recorded);
-                            })));
+  return respond(
+      outcome, http::json(recorded ? 201 : 200, domain::json_object([&](domain::JsonWriter& w) {
+                            domain::put(w, "message_id", message_id);
+                            domain::put(w, "chat_id", command.chat.id);
+                            domain::put(w, "provider_message_id", provider_message_id);
+                            domain::put(w, "created", recorded);
+                          })),
+      {{"account_id", at + "/account_id"}, {"provider_message_id", at + "/provider_message_id"}});
 }
 
 http::Response change_status(const Dependencies& deps, const PublicCall& call,
                              const std::string& chat_id, const std::string& message_id,
                              const std::string& status, const commands::CommandContext& context,
-                             std::string_view canonical) {
+                             std::string_view canonical, const FieldNames& names) {
   const auto outcome =
       deps.messaging.on_chat(call.principal.tenant, call.principal.provider, chat_id,
                              dm::ChangeMessageStatus{message_id, status}, context, canonical);
   const auto state = deps.messaging.chat(call.principal.tenant, call.principal.provider, chat_id);
-  return respond(outcome, http::json(200, domain::json_object([&](domain::JsonWriter& w) {
-                                       domain::put(w, "chat_id", chat_id);
-                                       domain::put(w, "message_id", message_id);
-                                       domain::put(w, "status",
-                                                   dm::message_status(state, message_id));
-                                       domain::put(w, "changed", outcome.wrote());
-                                     })));
+  return respond(outcome,
+                 http::json(200, domain::json_object([&](domain::JsonWriter& w) {
+                              domain::put(w, "chat_id", chat_id);
+                              domain::put(w, "message_id", message_id);
+                              domain::put(w, "status", dm::message_status(state, message_id));
+                              domain::put(w, "changed", outcome.wrote());
+                            })),
+                 names);
 }
 
 }  // namespace switchboard::api::routes::public_api

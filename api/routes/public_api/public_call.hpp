@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "api/routes/command_response.hpp"
 #include "api/routes/public_api/public_api.hpp"
 #include "commands/command_context.hpp"
 
@@ -22,10 +23,11 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
                               bool silent, const commands::CommandContext& context,
                               std::string_view canonical);
 
-// Moves a message's status forward; a late or repeated status is 200 all the same.
+// Moves a message's status forward; a late or repeated status is 200 all the same. `names` says
+// where the request carries the chat id, message id and status.
 http::Response change_status(const Dependencies& deps, const PublicCall& call,
                              const std::string& chat_id, const std::string& message_id,
                              const std::string& status, const commands::CommandContext& context,
-                             std::string_view canonical);
+                             std::string_view canonical, const FieldNames& names);
 
 }  // namespace switchboard::api::routes::public_api

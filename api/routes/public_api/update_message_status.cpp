@@ -11,7 +11,7 @@ http::HandlerFor<PublicCall> update_message_status(Dependencies deps) {
     return change_status(deps, c, c.chat_id, request.params.at("message_id"),
                          domain::text(domain::parse(request.body), "status"),
                          command_context(request, c.principal, c.principal.tenant),
-                         canonical_command(request));
+                         canonical_command(request), {{"status", "/status"}});
   };
 }
 

@@ -55,6 +55,13 @@ BOOST_AUTO_TEST_CASE(bad_bodies_are_refused_naming_the_field_and_change_nothing)
   BOOST_TEST(r.status == 413);
   r = client.call("PUT", "/public/v1/chats/c-404/messages/m-1/status", R"({"status":"read"})");
   BOOST_TEST(r.status == 404);
+  // The domain's refusals name a path parameter by its name and a body field by its pointer.
+  BOOST_TEST(problem_fields(r) == std::vector<std::string>{"message_id"},
+             boost::test_tools::per_element());
+  r = client.call("POST", "/public/v1/messages", message("m-1", "c-1", R"(,"account_id":"nope")"));
+  BOOST_TEST(r.status == 404, r.text());
+  BOOST_TEST(problem_fields(r) == std::vector<std::string>{"/account_id"},
+             boost::test_tools::per_element());
 
   // Nothing was recorded; a 2 GiB attachment declared exactly at the limit is fine.
   BOOST_TEST(stack.server().database().count(
