@@ -16,7 +16,7 @@ http::Response run_app_command(commands::provider_platform::PlatformCommands& pl
   const auto& app_id = request.params.at("app_id");
   const auto outcome = platform.on_app(app_id, command, command_context(request, principal),
                                        canonical_command(request));
-  if (!outcome.ok()) return respond(outcome, {});
+  if (!outcome.ok()) return respond(outcome, {}, body_fields(request));
   return http::json(success_status, app_state_json(platform.app(app_id)));
 }
 

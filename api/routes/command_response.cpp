@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/json.hpp"
+
 namespace switchboard::api::routes {
 
 commands::CommandContext command_context(const http::Request& request,
@@ -27,6 +29,19 @@ std::string canonical_command(const http::Request& request) {
     separator = '&';
   }
   return text + "\n" + request.body;
+}
+
+FieldNames body_fields(const http::Request& request) {
+  FieldNames names;
+  const auto body = domain::parse(request.body);
+  if (!body.IsObject()) return names;
+  for (const auto& member : body.GetObject()) {
+    const std::string name{member.name.GetString(), member.name.GetStringLength()};
+    std::string pointer = "/";
+    for (const char c : name) pointer += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    names.emplace(name, std::move(pointer));
+  }
+  return names;
 }
 
 http::Response respond(const commands::CommandOutcome& outcome, http::Response success,

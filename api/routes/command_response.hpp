@@ -25,6 +25,11 @@ std::string canonical_command(const http::Request& request);
 // name: the domain knows commands, not where a route takes their inputs from.
 using FieldNames = std::map<std::string, std::string, std::less<>>;
 
+// The names for a route whose command fields are the top-level members of its JSON body, as
+// they are there: each present member by its pointer ("app_id" -> "/app_id"); the rest (path
+// parameters) as the domain names them.
+FieldNames body_fields(const http::Request& request);
+
 // accepted/duplicate -> `success` (status and body); rejected -> 400/403/404/409 problem naming
 // the fields as `names` says; busy -> 503 with Retry-After; failed -> 500.
 http::Response respond(const commands::CommandOutcome& outcome, http::Response success,

@@ -48,11 +48,11 @@ http::Credential<InstallationCall> installation_caller(const Dependencies& deps)
   return http::refined(deps.auth.service_token({"marketplace", "admin"}), installation_call);
 }
 
-http::Response installation_answer(const Dependencies& deps,
+http::Response installation_answer(const Dependencies& deps, const http::Request& request,
                                    const commands::CommandOutcome& outcome,
                                    const std::string& tenant_id, const std::string& app_id,
                                    int status) {
-  if (!outcome.ok()) return respond(outcome, {});
+  if (!outcome.ok()) return respond(outcome, {}, body_fields(request));
   const auto tenant = deps.platform.tenant(tenant_id);
   const auto it = tenant.installations.find(app_id);
   if (it == tenant.installations.end()) {

@@ -14,7 +14,7 @@ http::Credential<InstallationCall> installation_caller(const Dependencies& deps)
 
 // The command's outcome as an answer: on success `status` with the tenant's binding to `app_id`
 // as it stands now (so a retried or repeated command answers the same), else the problem.
-http::Response installation_answer(const Dependencies& deps,
+http::Response installation_answer(const Dependencies& deps, const http::Request& request,
                                    const commands::CommandOutcome& outcome,
                                    const std::string& tenant_id, const std::string& app_id,
                                    int status);

@@ -14,7 +14,7 @@ http::HandlerFor<auth::Principal> register_app(Dependencies deps) {
         domain::text(body, "developer_id"), domain::text(body, "initial_version")};
     const auto outcome = deps.platform.register_app(command, command_context(request, principal),
                                                     canonical_command(request));
-    return respond(outcome, http::json(201, request.body));
+    return respond(outcome, http::json(201, request.body), body_fields(request));
   };
 }
 

@@ -11,7 +11,7 @@ http::HandlerFor<InstallationCall> upgrade_app(Dependencies deps) {
     const auto outcome = deps.platform.on_tenant(c.tenant_id, c.app_id, command,
                                                  command_context(request, c.principal, c.tenant_id),
                                                  canonical_command(request));
-    return installation_answer(deps, outcome, c.tenant_id, c.app_id, 200);
+    return installation_answer(deps, request, outcome, c.tenant_id, c.app_id, 200);
   };
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/e2e/provider_platform/provider_api.hpp"
 #include "tests/e2e/support/api_client.hpp"
 #include "tests/support/platform_setup.hpp"
 
@@ -17,12 +18,6 @@ using namespace switchboard::tests::e2e;
 using domain::access::TokenKind;
 
 namespace {
-
-rapidjson::Document json_of(const HttpResponse& r) {
-  rapidjson::Document d;
-  d.Parse(r.text().c_str());
-  return d;
-}
 
 std::string text_at(const rapidjson::Value& v, const char* key) {
   return v.HasMember(key) && v[key].IsString() ? v[key].GetString() : "";
@@ -77,7 +72,8 @@ BOOST_FIXTURE_TEST_CASE(production_waits_for_publication_and_the_sandbox_tests_t
   BOOST_TEST(production.text().find("not published") != std::string::npos);
   const auto unknown = install("acme", "app-none", "1.0", false);
   BOOST_TEST(unknown.status == 404, unknown.text());
-  BOOST_TEST(unknown.text().find("app_id") != std::string::npos);
+  // The app id came in the body, so the problem names it by its JSON pointer.
+  BOOST_TEST(problem_fields(unknown) == std::vector<std::string>{"/app_id"}, unknown.text());
   BOOST_TEST(tenant_events("acme") == 0);
 
   // The test stand: a sandbox tenant installing app version 1.0 gets the newest configuration.
@@ -104,6 +100,7 @@ BOOST_FIXTURE_TEST_CASE(a_tenants_kind_is_fixed_by_its_first_installation, Platf
   const auto as_production = install("stand-2", "app-mail", "1.0", false);
   BOOST_TEST(as_production.status == 409, as_production.text());
   BOOST_TEST(as_production.text().find("sandbox tenant") != std::string::npos);
+  BOOST_TEST(problem_fields(as_production) == std::vector<std::string>{"/sandbox"});
 
   BOOST_TEST(install("acme", "app-mail", "1.0", false).status == 201);
   const auto as_sandbox = install("acme", "app-chat", "1.0", true);
