@@ -9,18 +9,34 @@ namespace cti = domain::cti;
 CommandOutcome AgentCommands::register_agent(const std::string& login, const std::string& cti_login,
                                              const std::string& password,
                                              const CommandContext& context) {
-  if (!cti::valid_login(login)) {
-    // Refused before a stream id is made of it.
-    CommandOutcome outcome;
-    outcome.status = CommandOutcome::Status::rejected;
-    outcome.rejection = {domain::Rejection::Kind::invalid,
-                         "the login must be 1-64 of A-Z a-z 0-9 . _ @ -", "login"};
-    return outcome;
-  }
   const cti::RegisterAgent command{login, cti_login,
                                    password.empty() ? std::string{} : hash_password(password)};
-  return pipeline_.execute(login, context, "register " + login + " " + cti_login,
-                           [&](const cti::AgentState& s) { return cti::decide(s, command); });
+  // Refused before a stream id is made of either login, and before the CTI login is claimed.
+  if (auto d = cti::decide(cti::AgentState{}, command);
+      std::holds_alternative<domain::Rejection>(d)) {
+    CommandOutcome outcome;
+    outcome.status = CommandOutcome::Status::rejected;
+    outcome.rejection = std::get<domain::Rejection>(std::move(d));
+    return outcome;
+  }
+  // The claim carries no idempotency key of its own: a retry finds the CTI login claimed by this
+  // agent and passes.
+  CommandContext claim_context = context;
+  claim_context.idempotency_key.reset();
+  const auto claimed =
+      claims_.execute(cti_login, claim_context, "claim " + cti_login + " " + login,
+                      [&](const auto& s) { return cti::decide(s, cti::ClaimCtiLogin{login}); });
+  if (!claimed.ok()) return claimed;
+  auto outcome =
+      pipeline_.execute(login, context, "register " + login + " " + cti_login,
+                        [&](const cti::AgentState& s) { return cti::decide(s, command); });
+  // The agent already existed: its CTI login never changes, so a claim for another one is this
+  // refused registration's and goes back (one for its own CTI login is still its).
+  if (outcome.status == CommandOutcome::Status::rejected && load(login).cti_login != cti_login) {
+    claims_.execute(cti_login, claim_context, "release " + cti_login + " " + login,
+                    [&](const auto& s) { return cti::decide(s, cti::ReleaseCtiLogin{login}); });
+  }
+  return outcome;
 }
 
 CommandOutcome AgentCommands::reset_password(const std::string& login, const std::string& password,

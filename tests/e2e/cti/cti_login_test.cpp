@@ -118,6 +118,34 @@ BOOST_AUTO_TEST_CASE(a_disabled_agent_cannot_log_in_and_loses_its_sessions) {
           .status == 200);
 }
 
+BOOST_AUTO_TEST_CASE(a_cti_login_already_bound_to_another_agent_is_refused) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  std::string output;
+  BOOST_TEST(stack.admin({"agents", "create", "bob", "--cti-login", "op1", "--password", "b"},
+                         &output) != 0);
+  BOOST_TEST(output.find("already bound to agent alice") != std::string::npos, output);
+  BOOST_TEST(cti::post_json(stack.server().endpoint(), "/api/v1/login",
+                            R"({"login":"bob","password":"b"})")
+                 .status == 401);
+
+  // Alice exists already: her refused re-registration with op2 leaves op2 free for carol.
+  BOOST_TEST(stack.admin({"agents", "create", "alice", "--cti-login", "op2", "--password", "a"}) !=
+             0);
+  BOOST_TEST(stack.admin({"agents", "create", "carol", "--cti-login", "op2", "--password", "c"}) ==
+             0);
+
+  // Of two registrations racing for one CTI login exactly one wins.
+  const auto create = [&](const std::string& login) {
+    return stack.admin({"agents", "create", login, "--cti-login", "op3", "--password", "x"});
+  };
+  auto first = std::async(std::launch::async, create, "dave");
+  auto second = std::async(std::launch::async, create, "erin");
+  const int a = first.get();
+  const int b = second.get();
+  BOOST_TEST(((a == 0) != (b == 0)), "exit codes " << a << " and " << b);
+}
+
 BOOST_AUTO_TEST_CASE(a_cti_login_the_cti_api_refuses_is_502_and_its_session_is_ended) {
   cti::CtiStack stack;
   stack.create_agent("alice", "op1", "alice-secret");

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "commands/cti/password.hpp"
+#include "domain/cti/cti_login_claim.hpp"
 #include "domain/cti/session.hpp"
 #include "tools/agent/command_parser.hpp"
 
@@ -32,6 +33,26 @@ BOOST_AUTO_TEST_CASE(an_agent_is_registered_once_with_a_valid_login) {
     dc::Agent::apply(s, e.type, e.data);
   BOOST_TEST(!s.enabled);
   BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::DisableAgent{})).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_cti_login_is_claimed_by_one_agent_until_released) {
+  dc::CtiLoginClaim::State s;
+  const auto apply = [&](const switchboard::domain::Decision& d) {
+    for (const auto& e : std::get<std::vector<NewEvent>>(d))
+      dc::CtiLoginClaim::apply(s, e.type, e.data);
+  };
+  apply(dc::decide(s, dc::ClaimCtiLogin{"alice"}));
+  BOOST_TEST(s.agent_login == "alice");
+  // Alice again (a retried registration) passes without a new event.
+  BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::ClaimCtiLogin{"alice"})).empty());
+  const auto refused = std::get<Rejection>(dc::decide(s, dc::ClaimCtiLogin{"bob"}));
+  BOOST_TEST((refused.kind == Rejection::Kind::conflict));
+  BOOST_TEST(refused.field == "cti_login");
+  BOOST_TEST(refused.message.find("alice") != std::string::npos);
+  // Only the holder's release frees it.
+  BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::ReleaseCtiLogin{"bob"})).empty());
+  apply(dc::decide(s, dc::ReleaseCtiLogin{"alice"}));
+  BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::ClaimCtiLogin{"bob"})).size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_session_is_active_until_it_ends_or_expires) {

@@ -1,6 +1,8 @@
 #include "tests/e2e/cti/support/cti_stack.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -63,15 +65,22 @@ bool FakeCti::attached(const std::string& login) {
   return false;
 }
 
-CtiStack::CtiStack() : cti_(dir_) {
-  server_ = std::make_unique<ServerProcess>(
-      Settings{{"cti.url", "ws://127.0.0.1:" + std::to_string(cti_.port()) + "/"}});
+CtiStack::CtiStack(const Settings& overrides) : cti_(dir_) {
+  auto settings = overrides;
+  settings["cti.url"] = "ws://127.0.0.1:" + std::to_string(cti_.port()) + "/";
+  server_ = std::make_unique<ServerProcess>(settings);
 }
 
-int CtiStack::admin(const std::vector<std::string>& args) {
+int CtiStack::admin(const std::vector<std::string>& args, std::string* output) {
   std::vector<std::string> all{"--database-url", server_->database().admin_url()};
   all.insert(all.end(), args.begin(), args.end());
-  return run_to_end(SWITCHBOARD_ADMIN_BINARY, all, dir_.path() / "admin.log");
+  const auto log = dir_.path() / ("admin-" + std::to_string(++admin_runs_) + ".log");
+  const int code = run_to_end(SWITCHBOARD_ADMIN_BINARY, all, log);
+  if (output) {
+    std::ifstream in(log);
+    *output = {std::istreambuf_iterator<char>{in}, {}};
+  }
+  return code;
 }
 
 void CtiStack::create_agent(const std::string& login, const std::string& cti_login,

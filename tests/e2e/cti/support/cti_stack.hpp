@@ -5,6 +5,7 @@
 
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -40,17 +41,20 @@ class FakeCti {
 
 class CtiStack {
  public:
-  CtiStack();
+  // `overrides` go over the server's test configuration (tests/e2e/support/server_process.hpp).
+  explicit CtiStack(const Settings& overrides = {});
   FakeCti& cti() { return cti_; }
   ServerProcess& server() { return *server_; }
   void create_agent(const std::string& login, const std::string& cti_login,
                     const std::string& password);
-  int admin(const std::vector<std::string>& args);
+  // switchboard-admin's exit code; its output in `output` when given.
+  int admin(const std::vector<std::string>& args, std::string* output = nullptr);
   // The session token, or a failed test.
   std::string login(const std::string& login, const std::string& password);
 
  private:
   TempDir dir_;
+  std::atomic<int> admin_runs_{0};
   FakeCti cti_;
   std::unique_ptr<ServerProcess> server_;
 };
