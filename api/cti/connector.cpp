@@ -133,6 +133,7 @@ struct Connector::Impl : std::enable_shared_from_this<Impl> {
     };
     State state = State::unconfirmed;
     std::vector<std::function<void(Reply)>> waiters;
+    std::chrono::steady_clock::time_point asked{};  // the last attach() for it, not a reconcile
   };
   std::map<std::string, Attachment> logins;
   std::map<std::string, Pending> pending;
@@ -296,6 +297,19 @@ struct Connector::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
+  void reconcile(const std::set<std::string>& open, std::chrono::milliseconds grace) {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::string> unused;
+    for (const auto& [login, attachment] : logins) {
+      if (!open.contains(login) && now - attachment.asked > grace) unused.push_back(login);
+    }
+    for (const auto& login : unused) {
+      spdlog::info("cti: {} has no open session left; detaching it", login);
+      detach(login);
+    }
+    for (const auto& login : open) attach(login, {});
+  }
+
   // Sends a command whose rid is `id` and arms its timeout.
   void request(const std::string& id, std::string message, std::function<void(Reply)> done) {
     if (!ws) {
@@ -432,12 +446,18 @@ void Connector::stop() {
 
 void Connector::attach(const std::string& login, std::function<void(Reply)> done) {
   net::post(impl_->io, [impl = impl_, login, done = std::move(done)]() mutable {
+    impl->logins[login].asked = std::chrono::steady_clock::now();
     impl->attach(login, std::move(done));
   });
 }
 
 void Connector::detach(const std::string& login) {
   net::post(impl_->io, [impl = impl_, login] { impl->detach(login); });
+}
+
+void Connector::reconcile(std::set<std::string> open, std::chrono::milliseconds grace) {
+  net::post(impl_->io,
+            [impl = impl_, open = std::move(open), grace] { impl->reconcile(open, grace); });
 }
 
 std::string Connector::next_rid() {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace switchboard::api::cti {
@@ -64,6 +65,11 @@ class Connector {
   // Remembered across reconnects. `done` (optional) gets the reply to this AttachToUser.
   void attach(const std::string& login, std::function<void(Reply)> done = {});
   void detach(const std::string& login);
+  // Brings the attached logins in line with `open` (the logins with open sessions): attaches each
+  // of them and detaches every other login that attach() has not asked for within `grace` (so a
+  // login whose session is not in `open` yet is kept). Sessions ended where no connector hears of
+  // it (by switchboard-admin, by expiry) release their logins so.
+  void reconcile(std::set<std::string> open, std::chrono::milliseconds grace);
 
   // A fresh request id, unique across nodes and restarts.
   std::string next_rid();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+#include <set>
 
 #include "eventstore/connection_pool.hpp"
 
@@ -12,6 +13,9 @@ namespace {
 constexpr const char* take_lock = "SELECT pg_try_advisory_lock(hashtext('switchboard cti owner'))";
 constexpr auto ownership_check = std::chrono::seconds{1};
 constexpr std::uint64_t reconcile_every = 5;  // ownership checks
+// How long a login attached at a login is kept without an open session in the projection (which
+// may not have applied the new session yet).
+constexpr std::chrono::seconds fresh_attach_grace{10};
 
 }  // namespace
 
@@ -64,8 +68,9 @@ void CtiService::keep_ownership() {
       try {
         pqxx::nontransaction(*lock_connection_).exec("SELECT 1");
         // Sessions the projection had not applied when ownership began, or whose attach
-        // request was lost between nodes, are attached now (attaching twice is harmless).
-        if (++ticks % reconcile_every == 0) attach_open_sessions();
+        // request was lost between nodes, are attached now (attaching twice is harmless); logins
+        // whose sessions were ended elsewhere (switchboard-admin) or expired are detached.
+        if (++ticks % reconcile_every == 0) reconcile_attachments();
       } catch (const std::exception& e) {
         // The lock went with the session: another node may hold it now.
         spdlog::warn("cti: lost the ownership's database session ({}); stepping down", e.what());
@@ -88,7 +93,7 @@ void CtiService::try_take_ownership() {
   }
   spdlog::info("cti: this node holds the CTI connection");
   owner_ = true;
-  attach_open_sessions();
+  reconcile_attachments();
   connector_.start();
   const bool relaying = relay_.serve(
       [this](const std::string&, std::string rid, std::string message,
@@ -109,18 +114,22 @@ void CtiService::lose_ownership() {
   lock_connection_.reset();
 }
 
-void CtiService::attach_open_sessions() {
+void CtiService::reconcile_attachments() {
   try {
-    const auto logins = pool_->with_connection([](pqxx::connection& c) {
+    const auto rows = pool_->with_connection([](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
+      // A disabled agent's sessions no longer count, also one the operator could not end.
       return tx.exec(
-          "SELECT DISTINCT cti_login FROM cti_sessions WHERE ended_at IS NULL AND expires_at > "
-          "now()");
+          "SELECT DISTINCT s.cti_login FROM cti_sessions s JOIN cti_agents a"
+          " ON a.login = s.agent_login WHERE s.ended_at IS NULL AND s.expires_at > now()"
+          " AND a.enabled");
     });
-    for (const auto& row : logins) connector_.attach(row[0].as<std::string>());
-    spdlog::debug("cti: {} login(s) with open sessions to attach", logins.size());
+    std::set<std::string> open;
+    for (const auto& row : rows) open.insert(row[0].as<std::string>());
+    spdlog::debug("cti: {} login(s) with open sessions to attach", open.size());
+    connector_.reconcile(std::move(open), fresh_attach_grace);
   } catch (const std::exception& e) {
-    // The logins attach again as their agents log in.
+    // The logins attach again as their agents log in; none is detached on a failed read.
     spdlog::warn("cti: cannot read open sessions: {}", e.what());
   }
 }

@@ -85,7 +85,7 @@ class CtiService {
   void try_take_ownership();
   void lose_ownership();
   void keep_ownership();
-  void attach_open_sessions();
+  void reconcile_attachments();
 
   CtiSettings settings_;
   commands::cti::AgentCommands agents_;

@@ -68,12 +68,17 @@ LoginResult SessionCommands::login(const std::string& login, const std::string& 
 
 CommandOutcome SessionCommands::logout(const AuthenticatedAgent& agent, const std::string& reason,
                                        const CommandContext& context) {
+  return end(agent.session_id, reason, context);
+}
+
+CommandOutcome SessionCommands::end(const std::string& session_id, const std::string& reason,
+                                    const CommandContext& context) {
   {
     std::lock_guard lock(verdicts_mutex_);
-    verdicts_.erase(agent.session_id);
+    verdicts_.erase(session_id);
   }
   return pipeline_.execute(
-      agent.session_id, context, "logout " + agent.session_id,
+      session_id, context, "logout " + session_id,
       [&](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{reason}); });
 }
 

@@ -42,6 +42,10 @@ class SessionCommands {
   // Ends the session; `reason` is recorded with it ("logout", the CTI API refusing the login).
   CommandOutcome logout(const AuthenticatedAgent& agent, const std::string& reason,
                         const CommandContext& context);
+  // The same by the session's id, for sessions ended from outside (a disabled agent, a password
+  // reset); nodes learn of it within `recheck`.
+  CommandOutcome end(const std::string& session_id, const std::string& reason,
+                     const CommandContext& context);
 
   // The session's agent while the session is open, unexpired and its agent enabled.
   std::optional<AuthenticatedAgent> authenticate(const std::string& token);

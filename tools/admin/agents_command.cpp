@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "commands/cti/agent_commands.hpp"
+#include "commands/cti/session_commands.hpp"
 #include "eventstore/event_store.hpp"
 #include "tools/admin/commands.hpp"
 
@@ -20,8 +21,8 @@ constexpr const char* kAgentsHelp =
     "and is bound to exactly one CTI login. Passwords are stored as scrypt hashes.\n"
     "\n"
     "  agents create LOGIN --cti-login CTI [--password P]\n"
-    "  agents reset-password LOGIN [--password P]\n"
-    "  agents disable LOGIN      (its sessions stop working at once)\n"
+    "  agents reset-password LOGIN [--password P]   (ends its open sessions)\n"
+    "  agents disable LOGIN      (ends its open sessions)\n"
     "  agents enable LOGIN\n"
     "  agents list\n"
     "\n"
@@ -63,6 +64,25 @@ int report(const commands::CommandOutcome& outcome, const std::string& done) {
   }
   fmt::print(stderr, "refused: {}{}\n", outcome.rejection.message, outcome.error);
   return kExitFailed;
+}
+
+// Ends the agent's open sessions, as the directory projection lists them, recording `reason` with
+// each; the server detaches the CTI login once none is left. Sessions opened after this still need
+// the agent enabled and its current password.
+int end_open_sessions(const std::string& url, commands::cti::SessionCommands& sessions,
+                      const std::string& login, const std::string& reason,
+                      const std::string& done) {
+  pqxx::connection c(url);
+  const auto rows = pqxx::read_transaction(c).exec_params(
+      "SELECT session_id FROM cti_sessions"
+      " WHERE agent_login = $1 AND ended_at IS NULL AND expires_at > now()",
+      login);
+  for (const auto& r : rows) {
+    const auto outcome = sessions.end(r[0].as<std::string>(), reason, operator_context());
+    if (!outcome.ok()) return report(outcome, {});
+  }
+  fmt::print("{}; {} open session(s) ended\n", done, rows.size());
+  return kExitOk;
 }
 
 int list(const std::string& url) {
@@ -117,14 +137,16 @@ int run_agents(const Invocation& invocation) {
     return report(agents.register_agent(login, cti_login, password, operator_context()),
                   fmt::format("agent {} created (CTI login {})", login, cti_login));
   }
-  if (action == "reset-password") {
-    if (password.empty()) password = read_password();
-    return report(agents.reset_password(login, password, operator_context()),
-                  fmt::format("password of agent {} reset", login));
-  }
-  if (action == "disable") {
-    return report(agents.disable(login, operator_context()),
-                  fmt::format("agent {} disabled", login));
+  if (action == "reset-password" || action == "disable") {
+    const bool reset = action == "reset-password";
+    if (reset && password.empty()) password = read_password();
+    const auto outcome = reset ? agents.reset_password(login, password, operator_context())
+                               : agents.disable(login, operator_context());
+    if (!outcome.ok()) return report(outcome, {});
+    commands::cti::SessionCommands sessions(store, agents);
+    return end_open_sessions(url, sessions, login, reset ? "password reset" : "agent disabled",
+                             reset ? fmt::format("password of agent {} reset", login)
+                                   : fmt::format("agent {} disabled", login));
   }
   return report(agents.enable(login, operator_context()), fmt::format("agent {} enabled", login));
 }

@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 #include <future>
+#include <pqxx/pqxx>
+#include <sstream>
 
 #include "tests/e2e/cti/support/cti_stack.hpp"
 
@@ -116,6 +118,57 @@ BOOST_AUTO_TEST_CASE(a_disabled_agent_cannot_log_in_and_loses_its_sessions) {
   BOOST_TEST(
       cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"new-secret"})")
           .status == 200);
+}
+
+// The reasons recorded with the ended sessions, in the log's order.
+std::vector<std::string> session_end_reasons(cti::CtiStack& stack) {
+  pqxx::connection c(stack.server().database().admin_url());
+  std::vector<std::string> reasons;
+  for (const auto& r : pqxx::read_transaction(c).exec(
+           "SELECT data->>'reason' FROM events WHERE event_type = 'CtiSessionEnded'"
+           " ORDER BY global_position")) {
+    reasons.push_back(r[0].as<std::string>());
+  }
+  return reasons;
+}
+
+// The OPEN SESSIONS column of `agents list` for `login` (the directory projection's view).
+std::string open_sessions(cti::CtiStack& stack, const std::string& login) {
+  std::string output;
+  stack.admin({"agents", "list"}, &output);
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(login + " ")) return line.substr(line.find_last_of(' ') + 1);
+  }
+  return {};
+}
+
+BOOST_AUTO_TEST_CASE(disabling_or_re_keying_an_agent_ends_its_sessions_and_detaches_its_login) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto first = stack.login("alice", "alice-secret");
+  BOOST_REQUIRE(cti::eventually([&] { return stack.cti().attached("op1"); }));
+  // The projection lists a session once it applied it.
+  BOOST_REQUIRE(cti::eventually([&] { return open_sessions(stack, "alice") == "1"; }));
+
+  std::string output;
+  BOOST_TEST(stack.admin({"agents", "disable", "alice"}, &output) == 0);
+  BOOST_TEST(output.find("1 open session(s) ended") != std::string::npos, output);
+  BOOST_TEST(cti::eventually([&] { return cti::get_events(endpoint, first).status == 401; }));
+  // No connector heard of it: the reconcile detaches the login that no open session needs.
+  BOOST_TEST(
+      cti::eventually([&] { return !stack.cti().attached("op1"); }, std::chrono::seconds{40}));
+
+  BOOST_TEST(stack.admin({"agents", "enable", "alice"}) == 0);
+  const auto second = stack.login("alice", "alice-secret");
+  BOOST_REQUIRE(cti::eventually([&] { return open_sessions(stack, "alice") == "1"; }));
+  BOOST_TEST(stack.admin({"agents", "reset-password", "alice", "--password", "new-secret"}) == 0);
+  BOOST_TEST(cti::eventually([&] { return cti::get_events(endpoint, second).status == 401; }));
+  BOOST_TEST(
+      cti::eventually([&] { return !stack.cti().attached("op1"); }, std::chrono::seconds{40}));
+  const std::vector<std::string> reasons{"agent disabled", "password reset"};
+  BOOST_TEST(session_end_reasons(stack) == reasons, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_cti_login_already_bound_to_another_agent_is_refused) {
