@@ -1,3 +1,5 @@
+#include <chrono>
+
 #include "api/routes/cti/cti_routes.hpp"
 #include "api/routes/cti/session_auth.hpp"
 #include "api/routes/pagination.hpp"
@@ -7,7 +9,8 @@ namespace switchboard::api::routes::cti {
 // GET /api/v1/events[?after=SEQ][&wait=SECONDS]: the caller's unacknowledged events after SEQ.
 // `after` acknowledges every event up to SEQ (they are never handed out again); an agent whose
 // response was lost simply asks again with its previous `after`. `wait` holds the request until an
-// event arrives (long-poll), at most the server's limit. 200 with events, 204 with none.
+// event arrives (long-poll), at most the server's limit (a longer one is clamped to it). 200 with
+// events, 204 with none.
 http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiService* service) {
   return [service](const http::Request& request, const commands::cti::AuthenticatedAgent& agent,
                    http::Responder respond) {
@@ -23,13 +26,16 @@ http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiSer
     std::chrono::milliseconds wait{0};
     if (const auto text = request.query_param("wait")) {
       const auto value = to_integer(*text);
-      const auto limit = std::chrono::duration_cast<std::chrono::seconds>(service->max_wait());
-      if (!value || *value > limit.count()) {
-        return respond(http::problem(
-            400, "invalid query parameter", "wait is in seconds",
-            {{"wait", "must be an integer from 0 to " + std::to_string(limit.count())}}));
+      if (!value) {
+        return respond(http::problem(400, "invalid query parameter", "wait is in seconds",
+                                     {{"wait", "must be a non-negative integer"}}));
       }
-      wait = std::chrono::seconds{*value};
+      // A longer wait than this server allows is shortened, not refused: an agent cannot know
+      // every server's request timeout, and an early 204 only makes it ask again.
+      const auto limit = service->max_wait();
+      wait = *value > std::chrono::duration_cast<std::chrono::seconds>(limit).count()
+                 ? limit
+                 : std::chrono::seconds{*value};
     }
 
     if (!request.query_param("after")) {

@@ -110,7 +110,25 @@ BOOST_AUTO_TEST_CASE(acknowledged_events_are_never_handed_out_again_unacknowledg
   BOOST_TEST(ahead.text().find("after") != std::string::npos);
   BOOST_TEST(cti::get_events(endpoint, token, "after=abc").status == 400);
   BOOST_TEST(cti::get_events(endpoint, token, "after=-1").status == 400);
-  BOOST_TEST(cti::get_events(endpoint, token, "wait=100000").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_wait_above_the_servers_limit_is_clamped_and_a_malformed_one_refused) {
+  // A 6 s request timeout leaves a 1 s long-poll limit: the agent CLI's wait=20 must still work.
+  cti::CtiStack stack{e2e::Settings{{"http.request_timeout_ms", "6000"}}};
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  cti::AgentFeed feed{endpoint, token};
+  const auto cursor = std::to_string(quiet_cursor(feed));
+  for (const auto* wait : {"20", "100000", "99999999999999999"}) {
+    const auto r = cti::get_events(endpoint, token, "after=" + cursor + "&wait=" + wait);
+    BOOST_TEST(r.status == 204, wait << ": " << r.text());
+  }
+  for (const auto* wait : {"-1", "abc", "1.5", ""}) {
+    const auto r = cti::get_events(endpoint, token, "after=" + cursor + "&wait=" + wait);
+    BOOST_TEST(r.status == 400, wait << ": " << r.text());
+    BOOST_TEST(r.text().find("wait") != std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_long_poll_returns_as_soon_as_an_event_arrives) {
