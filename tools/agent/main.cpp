@@ -5,7 +5,7 @@
 // Asks for the login and password, then shows the agent's events as they come (long-poll,
 // acknowledging each batch) while reading commands from standard input. `help` lists them.
 
-#include <rapidjson/document.h>
+#include <poll.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <termios.h>
@@ -13,12 +13,16 @@
 
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include "tools/agent/command_parser.hpp"
 #include "tools/agent/middleware_client.hpp"
+#include "tools/agent/replies.hpp"
 
 namespace {
 
@@ -31,7 +35,44 @@ void say(const std::string& line) {
   std::cout << line << std::endl;
 }
 
-std::string ask(const std::string& prompt, bool secret) {
+// Standard input, line by line, read from the descriptor with a timeout: the console stops
+// waiting for a line when the session ends under it (a blocked std::getline cannot be woken).
+class Input {
+ public:
+  // The next line; nullopt at the end of input or once `go_on` is false.
+  std::optional<std::string> line(const std::atomic<bool>& go_on) {
+    for (;;) {
+      if (const auto end = buffer_.find('\n'); end != std::string::npos) {
+        auto line = buffer_.substr(0, end);
+        buffer_.erase(0, end + 1);
+        if (line.ends_with('\r')) line.pop_back();
+        return line;
+      }
+      if (closed_) {
+        if (buffer_.empty()) return std::nullopt;
+        return std::exchange(buffer_, {});
+      }
+      if (!go_on) return std::nullopt;
+      pollfd in{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+      const int ready = ::poll(&in, 1, 200);
+      if (ready < 0 && errno != EINTR) closed_ = true;
+      if (ready <= 0) continue;
+      char chunk[4096];
+      const auto n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+      if (n > 0) {
+        buffer_.append(chunk, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        closed_ = true;
+      }
+    }
+  }
+
+ private:
+  std::string buffer_;
+  bool closed_ = false;
+};
+
+std::string ask(Input& input, const std::string& prompt, bool secret) {
   const bool terminal = isatty(STDIN_FILENO) != 0;
   termios saved{};
   if (terminal) {
@@ -43,8 +84,8 @@ std::string ask(const std::string& prompt, bool secret) {
       tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
   }
-  std::string line;
-  std::getline(std::cin, line);
+  const std::atomic<bool> waiting{true};
+  auto line = input.line(waiting).value_or("");
   if (terminal && secret) {
     tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::cout << '\n';
@@ -52,29 +93,10 @@ std::string ask(const std::string& prompt, bool secret) {
   return line;
 }
 
-std::string text(const rapidjson::Value& v, const char* name) {
-  const auto it = v.FindMember(name);
-  if (it == v.MemberEnd()) return {};
-  if (it->value.IsString()) return it->value.GetString();
-  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
-  if (it->value.IsBool()) return it->value.GetBool() ? "true" : "false";
-  return {};
-}
-
-// One line per event; calls get their useful fields, anything else its JSON.
-std::string describe(const rapidjson::Value& e, const std::string& json) {
-  const auto name = text(e, "name");
-  std::string line = "<< [" + text(e, "seq") + "] " + name;
-  if (name == "NewCall" || name == "CallStatus") {
-    line += " cid=" + text(e, "cid") + " state=" + text(e, "state") +
-            " direction=" + text(e, "direction") + " hold=" + text(e, "hold") +
-            " muted=" + text(e, "muted") + " '" + text(e, "displayName") + "'";
-    return line;
-  }
-  return line + " " + json;
-}
-
-void follow_events(const agent::MiddlewareClient& client, std::atomic<bool>& running) {
+// Until `running` goes false; a 401 (the session was ended: logout elsewhere, a disabled agent,
+// a password reset, expiry) sets `session_ended` and stops the console too.
+void follow_events(const agent::MiddlewareClient& client, std::atomic<bool>& running,
+                   std::atomic<bool>& session_ended) {
   std::int64_t cursor = 0;
   while (running) {
     try {
@@ -83,26 +105,20 @@ void follow_events(const agent::MiddlewareClient& client, std::atomic<bool>& run
       const auto reply = client.get(target, std::chrono::seconds{40});
       if (reply.status == 204) continue;
       if (reply.status == 401) {
-        say("!! the session ended; log in again");
+        session_ended = true;
         running = false;
         return;
       }
-      if (reply.status != 200) {
-        say("!! events: HTTP " + std::to_string(reply.status) + " " + reply.body);
+      const auto batch = reply.status == 200 ? agent::parse_events_reply(reply.body) : std::nullopt;
+      if (!batch) {
+        say("!! events: unexpected reply HTTP " + std::to_string(reply.status) + " " +
+            reply.body.substr(0, 200));
         std::this_thread::sleep_for(std::chrono::seconds{1});
         continue;
       }
-      rapidjson::Document d;
-      d.Parse(reply.body.c_str());
-      if (d.HasParseError() || !d.HasMember("events")) continue;
-      for (const auto& e : d["events"].GetArray()) {
-        rapidjson::StringBuffer buffer;
-        rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
-        e.Accept(w);
-        say(describe(e, buffer.GetString()));
-      }
+      for (const auto& line : batch->lines) say(line);
       // Acknowledged with the next request: a response lost on the way comes again.
-      cursor = d["cursor"].GetInt64();
+      cursor = batch->cursor;
     } catch (const std::exception& e) {
       say(std::string{"!! "} + e.what() + "; retrying");
       std::this_thread::sleep_for(std::chrono::seconds{1});
@@ -139,9 +155,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   agent::MiddlewareClient client{*address};
+  Input input;
   try {
-    const auto login = ask("login: ", false);
-    const auto password = ask("password: ", true);
+    const auto login = ask(input, "login: ", false);
+    const auto password = ask(input, "password: ", true);
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
     w.StartObject();
@@ -155,10 +172,15 @@ int main(int argc, char** argv) {
       std::cerr << "login refused (HTTP " << reply.status << "): " << reply.body << '\n';
       return 1;
     }
-    rapidjson::Document d;
-    d.Parse(reply.body.c_str());
-    client.set_token(d["token"].GetString());
-    say("logged in as " + login + " (CTI login " + d["ctiLogin"].GetString() +
+    const auto session = agent::parse_login_reply(reply.body);
+    if (!session) {
+      std::cerr << "switchboard-agent: " << address_text
+                << " answered the login with something else than a session: "
+                << reply.body.substr(0, 200) << '\n';
+      return 1;
+    }
+    client.set_token(session->token);
+    say("logged in as " + login + " (CTI login " + session->cti_login +
         "); type help for commands");
   } catch (const std::exception& e) {
     std::cerr << "switchboard-agent: " << e.what() << '\n';
@@ -166,14 +188,15 @@ int main(int argc, char** argv) {
   }
 
   std::atomic<bool> running{true};
-  std::thread events{[&] { follow_events(client, running); }};
-  for (std::string line; running && std::getline(std::cin, line);) {
-    if (line == "quit" || line == "exit") break;
-    if (line == "help") {
+  std::atomic<bool> session_ended{false};
+  std::thread events{[&] { follow_events(client, running, session_ended); }};
+  while (const auto line = input.line(running)) {
+    if (*line == "quit" || *line == "exit") break;
+    if (*line == "help") {
       say(agent::command_help);
       continue;
     }
-    const auto body = agent::control_body(line);
+    const auto body = agent::control_body(*line);
     if (!body) continue;
     if (const auto* error = std::get_if<agent::ParseError>(&*body)) {
       say("!! " + error->message);
@@ -187,6 +210,12 @@ int main(int argc, char** argv) {
     }
   }
   running = false;
+  if (session_ended) {
+    events.join();
+    say("!! the session has ended (logged out elsewhere, agent disabled, password reset or "
+        "expired); log in again");
+    return 1;
+  }
   try {
     client.post("/api/v1/logout", "");
     say("logged out");

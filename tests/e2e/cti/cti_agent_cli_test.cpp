@@ -20,6 +20,29 @@ std::string read_all(const std::filesystem::path& path) {
   return text.str();
 }
 
+// switchboard-agent logged in as alice (password alice-secret), its output in a log file.
+// Standard input stays open until the test closes it.
+struct AliceConsole {
+  e2e::TempDir dir;
+  std::filesystem::path log = dir.path() / "agent.log";
+  e2e::ChildProcess process;
+
+  explicit AliceConsole(const e2e::Endpoint& endpoint)
+      : process{SWITCHBOARD_AGENT_BINARY,
+                {"-a", "http://127.0.0.1:" + std::to_string(endpoint.port)},
+                log,
+                true} {
+    process.type("alice");
+    process.type("alice-secret");
+    BOOST_REQUIRE_MESSAGE(shows("logged in as alice (CTI login op1)"), output());
+  }
+
+  std::string output() const { return read_all(log); }
+  bool shows(const std::string& text) const {
+    return cti::eventually([&] { return output().find(text) != std::string::npos; });
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(cti_agent_cli)
@@ -31,31 +54,20 @@ BOOST_AUTO_TEST_CASE(an_agent_answers_and_hangs_up_from_the_console) {
   const auto endpoint = stack.server().endpoint();
   cti::AgentFeed bob{endpoint, stack.login("bob", "bob-secret")};
 
-  e2e::TempDir dir;
-  const auto log = dir.path() / "agent.log";
-  const auto shows = [&](const std::string& text) {
-    return cti::eventually([&] { return read_all(log).find(text) != std::string::npos; });
-  };
-  e2e::ChildProcess console{SWITCHBOARD_AGENT_BINARY,
-                            {"-a", "http://127.0.0.1:" + std::to_string(endpoint.port)},
-                            log,
-                            true};
-  console.type("alice");
-  console.type("alice-secret");
-  BOOST_REQUIRE_MESSAGE(shows("logged in as alice (CTI login op1)"), read_all(log));
-
+  AliceConsole console{endpoint};
+  auto& process = console.process;
   const auto cid = stack.cti().incoming("op1", "400");
-  BOOST_REQUIRE_MESSAGE(shows("NewCall cid=" + cid), read_all(log));
-  console.type("answer " + cid);
-  BOOST_TEST(shows("CallStatus cid=" + cid + " state=connected"), read_all(log));
-  console.type("hangup " + cid);
-  BOOST_TEST(shows("CallStatus cid=" + cid + " state=ended"), read_all(log));
+  BOOST_REQUIRE_MESSAGE(console.shows("NewCall cid=" + cid), console.output());
+  process.type("answer " + cid);
+  BOOST_TEST(console.shows("CallStatus cid=" + cid + " state=connected"), console.output());
+  process.type("hangup " + cid);
+  BOOST_TEST(console.shows("CallStatus cid=" + cid + " state=ended"), console.output());
   // A typing mistake is explained, not sent.
-  console.type("answer");
-  BOOST_TEST(shows("!! "), read_all(log));
-  console.type("quit");
-  BOOST_TEST(shows("logged out"), read_all(log));
-  BOOST_TEST(cti::eventually([&] { return !console.running(); }));
+  process.type("answer");
+  BOOST_TEST(console.shows("!! "), console.output());
+  process.type("quit");
+  BOOST_TEST(console.shows("logged out"), console.output());
+  BOOST_TEST(cti::eventually([&] { return !process.running(); }));
 
   // Bob's feed holds nothing of op1's call.
   while (bob.poll(1) == 200) {
@@ -64,6 +76,18 @@ BOOST_AUTO_TEST_CASE(an_agent_answers_and_hangs_up_from_the_console) {
     BOOST_TEST(e.login == "op2", e.json);
     BOOST_TEST(e.json.find("\"cid\"") == std::string::npos, e.json);
   }
+}
+
+BOOST_AUTO_TEST_CASE(the_console_says_so_and_exits_when_its_session_is_ended_elsewhere) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  AliceConsole console{endpoint};
+  BOOST_REQUIRE(stack.admin({"agents", "disable", "alice"}) == 0);
+  // Standard input is still open: the console must not wait for a line that never comes.
+  BOOST_TEST(cti::eventually([&] { return !console.process.running(); }, std::chrono::seconds{40}),
+             console.output());
+  BOOST_TEST(console.shows("the session has ended"), console.output());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

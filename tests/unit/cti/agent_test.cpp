@@ -8,6 +8,7 @@
 #include "domain/cti/cti_login_claim.hpp"
 #include "domain/cti/session.hpp"
 #include "tools/agent/command_parser.hpp"
+#include "tools/agent/replies.hpp"
 
 namespace dc = switchboard::domain::cti;
 using switchboard::domain::NewEvent;
@@ -91,6 +92,30 @@ BOOST_AUTO_TEST_CASE(the_agent_cli_turns_typed_commands_into_control_bodies) {
   BOOST_TEST(std::holds_alternative<agent::ParseError>(*agent::control_body("answer")));
   BOOST_TEST(std::holds_alternative<agent::ParseError>(*agent::control_body("dance")));
   BOOST_TEST(!agent::control_body("   ").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_agent_cli_reads_unexpected_replies_as_nothing_instead_of_crashing) {
+  namespace agent = switchboard::tools::agent;
+  for (const std::string body : {"", "<html>bad gateway</html>", "[]", "5", "{}",
+                                 R"({"token":5,"ctiLogin":"op1"})", R"({"token":"t"})"}) {
+    BOOST_TEST(!agent::parse_login_reply(body).has_value(), body);
+  }
+  const auto session = agent::parse_login_reply(R"({"token":"t","ctiLogin":"op1","login":"a"})");
+  BOOST_REQUIRE(session.has_value());
+  BOOST_TEST(session->cti_login == "op1");
+
+  for (const std::string body : {"", "[]", R"({"events":[]})", R"({"events":{},"cursor":1})",
+                                 R"({"events":[],"cursor":"1"})"}) {
+    BOOST_TEST(!agent::parse_events_reply(body).has_value(), body);
+  }
+  // Events that are not objects are shown as they are.
+  const auto batch = agent::parse_events_reply(
+      R"({"events":[{"seq":3,"name":"NewCall","cid":"2","state":"new"},7,"x"],"cursor":3})");
+  BOOST_REQUIRE(batch.has_value());
+  BOOST_TEST(batch->cursor == 3);
+  BOOST_REQUIRE(batch->lines.size() == 3u);
+  BOOST_TEST(batch->lines[0].starts_with("<< [3] NewCall cid=2 state=new"));
+  BOOST_TEST(batch->lines[1] == "<< []  7");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
