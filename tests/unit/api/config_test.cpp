@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace config = switchboard::api::config;
@@ -186,6 +187,20 @@ BOOST_AUTO_TEST_CASE(names_an_unreadable_file) {
   const auto* error = std::get_if<config::ConfigError>(&result);
   BOOST_REQUIRE(error != nullptr);
   BOOST_TEST(error->message.find("/nonexistent/switchboard.ini") != std::string::npos);
+}
+
+// An operator copies these: they must start a server as they are.
+BOOST_AUTO_TEST_CASE(the_cti_guides_configuration_snippets_are_complete) {
+  for (const auto* guide : {"cti.en.md", "cti.ru.md"}) {
+    std::ifstream in{std::filesystem::path{SWITCHBOARD_GUIDES} / guide};
+    const std::string text{std::istreambuf_iterator<char>{in}, {}};
+    const auto start = text.find("```ini\n");
+    BOOST_REQUIRE_MESSAGE(start != std::string::npos, guide);
+    const auto body = start + 7;
+    const auto result = parse(std::string_view{text}.substr(body, text.find("```", body) - body));
+    const auto* error = std::get_if<config::ConfigError>(&result);
+    BOOST_TEST(error == nullptr, guide << ": " << (error ? error->message : ""));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
