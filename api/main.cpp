@@ -134,7 +134,8 @@ int serve(const config::Config& config) {
        .nats_prefix = config.nats_prefix,
        .connector = {.url = config.cti_url},
        .max_wait = std::clamp(config.server.request_timeout - std::chrono::seconds{5},
-                              std::chrono::milliseconds{0}, std::chrono::milliseconds{25'000})}};
+                              std::chrono::milliseconds{0}, std::chrono::milliseconds{25'000}),
+       .secure_cookie = config.server.tls.enabled()}};
   cti.start();
   services.cti = &cti;
   http::Router router;

@@ -40,6 +40,9 @@ struct CtiSettings {
   ConnectorOptions connector;
   // The longest long-poll wait; kept below the server's request timeout.
   std::chrono::milliseconds max_wait{25'000};
+  // The HTTP listener speaks TLS: the session cookie is marked Secure, so a browser never sends
+  // it over plain HTTP.
+  bool secure_cookie = false;
 };
 
 class CtiService {
@@ -61,6 +64,7 @@ class CtiService {
   Connector& connector() { return connector_; }
   commands::cti::EventRecorder& recorder() { return recorder_; }
   std::chrono::milliseconds max_wait() const { return settings_.max_wait; }
+  bool secure_cookie() const { return settings_.secure_cookie; }
   bool owner() const { return owner_.load(); }
 
   // Runs a request's blocking part (authentication, commands) off the HTTP server's threads.

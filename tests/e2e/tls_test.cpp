@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 
+#include "tests/e2e/support/child_process.hpp"
 #include "tests/e2e/support/http_client.hpp"
 #include "tests/e2e/support/server_process.hpp"
 
@@ -85,6 +86,25 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_only_clients_with_a_certificate_from_the_
 
   BOOST_CHECK_THROW(e2e::get(with_client(endpoint, client("")), "/healthz"), std::exception);
   BOOST_CHECK_THROW(e2e::get(with_client(endpoint, client("rogue")), "/healthz"), std::exception);
+}
+
+BOOST_AUTO_TEST_CASE(the_agent_session_cookie_is_secure_over_tls) {
+  e2e::ServerProcess server{server_settings(false), client("")};
+  BOOST_REQUIRE(e2e::run_to_end(SWITCHBOARD_ADMIN_BINARY,
+                                {"--database-url", server.database().admin_url(), "agents",
+                                 "create", "alice", "--cti-login", "op1", "--password", "secret"},
+                                server.dir().path() / "admin.log") == 0);
+  // No CTI API is reachable: the login still answers 200 (the login attaches later).
+  e2e::HttpRequest login{.method = "POST",
+                         .target = "/api/v1/login",
+                         .headers = {{"Content-Type", "application/json"}},
+                         .body = R"({"login":"alice","password":"secret"})",
+                         .gzip_body = false};
+  const auto r = e2e::send(server.endpoint(), login);
+  BOOST_REQUIRE(r.status == 200);
+  const auto cookie = r.header("Set-Cookie").value_or("");
+  BOOST_TEST(cookie.starts_with("switchboard_session="), cookie);
+  BOOST_TEST(cookie.find("; Secure") != std::string::npos, cookie);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,7 +11,7 @@ namespace {
 
 using api::cti::Reply;
 
-http::Response session_response(const commands::cti::LoginResult& result) {
+http::Response session_response(const commands::cti::LoginResult& result, bool secure) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
   w.StartObject();
@@ -28,7 +28,8 @@ http::Response session_response(const commands::cti::LoginResult& result) {
   response.headers.emplace_back("Set-Cookie",
                                 std::string{session_cookie} + "=" + result.token +
                                     "; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age=" +
-                                    std::to_string(result.agent.expires_at - std::time(nullptr)));
+                                    std::to_string(result.agent.expires_at - std::time(nullptr)) +
+                                    (secure ? "; Secure" : ""));
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
@@ -84,7 +85,7 @@ http::AsyncHandler login(api::cti::CtiService* service) {
           // outage of the CTI API should not lock agents out of the middleware.
           case Reply::Status::timeout:
           case Reply::Status::unavailable:
-            return respond(session_response(result));
+            return respond(session_response(result, service->secure_cookie()));
           case Reply::Status::error:
           case Reply::Status::parse_error:
             break;

@@ -25,6 +25,8 @@ BOOST_AUTO_TEST_CASE(login_answers_200_400_401_as_the_seed_lists) {
   BOOST_TEST(std::string{body["ctiLogin"].GetString()} == "op1");
   BOOST_TEST(std::string{body["token"].GetString()}.size() == 64u);
   BOOST_TEST(ok.header("Set-Cookie").value_or("").find("switchboard_session=") == 0u);
+  // Plain HTTP (loopback only): a Secure cookie would never be sent back.
+  BOOST_TEST(ok.header("Set-Cookie").value_or("").find("Secure") == std::string::npos);
 
   BOOST_TEST(
       cti::post_json(endpoint, "/api/v1/login", R"({"login":"alice","password":"nope"})").status ==
