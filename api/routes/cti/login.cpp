@@ -58,7 +58,7 @@ http::AsyncHandler login(api::cti::CtiService* service) {
   return [service](http::Request request, http::Responder respond) {
     if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
     // The password hash and the session's append block: not on the HTTP server's threads.
-    service->post([service, request = std::move(request), respond = std::move(respond)] {
+    service->post_login([service, request = std::move(request), respond = std::move(respond)] {
       rapidjson::Document body;
       body.Parse(request.body.data(), request.body.size());
       const std::string login = body["login"].GetString();

@@ -1,10 +1,12 @@
 // POST /api/v1/login and /api/v1/logout over real sockets, and what every CTI route does without
 // a valid session.
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <future>
 #include <pqxx/pqxx>
 #include <sstream>
+#include <thread>
 
 #include "tests/e2e/cti/support/cti_stack.hpp"
 
@@ -256,6 +258,35 @@ BOOST_AUTO_TEST_CASE(a_login_while_a_refused_attach_is_in_flight_gets_the_same_5
   // And a login after the verdict asks the CTI API again.
   BOOST_TEST(login().status == 502);
   BOOST_TEST(!stack.cti().attached("op9"));
+}
+
+BOOST_AUTO_TEST_CASE(a_burst_of_logins_does_not_hold_up_the_event_feed) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  BOOST_REQUIRE(cti::get_events(endpoint, token, "wait=0").status != 401);
+
+  // Each login costs a password hash (also for an unknown login). Queued behind them all, the
+  // event request would be answered after most of them; on threads of its own, long before.
+  constexpr int burst = 128;
+  std::atomic<int> answered{0};
+  std::vector<std::future<int>> logins;
+  for (int i = 0; i < burst; ++i) {
+    logins.push_back(std::async(std::launch::async, [&] {
+      const auto status =
+          cti::post_json(endpoint, "/api/v1/login", R"({"login":"nobody","password":"x"})", {},
+                         std::chrono::seconds{120})
+              .status;
+      ++answered;
+      return status;
+    }));
+  }
+  while (answered == 0) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  BOOST_TEST(cti::get_events(endpoint, token, "wait=0").status != 401);
+  const int before_events = answered.load();
+  for (auto& login : logins) BOOST_TEST(login.get() == 401);
+  BOOST_TEST(before_events < burst / 2, before_events << " of " << burst << " logins first");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
