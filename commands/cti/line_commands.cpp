@@ -31,4 +31,11 @@ CommandOutcome LineCommands::issue(const std::string& cti_login,
                            [&](const cti::LineState& s) { return cti::decide(s, command); });
 }
 
+CommandOutcome LineCommands::record_answer(const std::string& cti_login,
+                                           const domain::cti::RecordAnswer& answer,
+                                           const CommandContext& context) {
+  return pipeline_.execute(cti_login, context, "answer " + answer.rid,
+                           [&](const cti::LineState& s) { return cti::decide(s, answer); });
+}
+
 }  // namespace switchboard::commands::cti

@@ -24,6 +24,10 @@ class LineCommands {
   // Records the command (with its rid) before it is sent, so the audit trail has every attempt.
   CommandOutcome issue(const std::string& cti_login, const domain::cti::IssueCommand& command,
                        const CommandContext& context);
+  // Records how the command with that rid ended, next to it in the line's stream.
+  CommandOutcome record_answer(const std::string& cti_login,
+                               const domain::cti::RecordAnswer& answer,
+                               const CommandContext& context);
 
  private:
   Pipeline<domain::cti::Line> pipeline_;

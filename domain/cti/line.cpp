@@ -243,4 +243,11 @@ Decision decide(const LineState& state, const IssueCommand& c) {
       {{"rid", c.rid}, {"name", c.command.name}, {"cid", c.command.cid.value_or("")}})};
 }
 
+Decision decide(const LineState&, const RecordAnswer& c) {
+  if (c.rid.empty()) return reject(Rejection::Kind::invalid, "an answer needs its rid", "rid");
+  return std::vector{string_event(
+      line_events::command_answered,
+      {{"rid", c.rid}, {"status", c.status}, {"reply", c.reply}, {"description", c.description}})};
+}
+
 }  // namespace switchboard::domain::cti

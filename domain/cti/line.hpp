@@ -20,6 +20,8 @@ namespace line_events {
 inline constexpr std::string_view received = "CtiEventReceived";
 inline constexpr std::string_view acknowledged = "CtiEventsAcknowledged";
 inline constexpr std::string_view command_issued = "CtiCommandIssued";
+// The outcome of an issued command: for the audit trail only, never handed out to the agent.
+inline constexpr std::string_view command_answered = "CtiCommandAnswered";
 }  // namespace line_events
 
 struct LineState {
@@ -70,6 +72,14 @@ struct IssueCommand {
   std::string rid;
 };
 
+// How an issued command ended: the CTI API's reply to its rid, or none.
+struct RecordAnswer {
+  std::string rid;
+  std::string status;       // ok, data, error, parse_error, timeout, unavailable
+  std::string reply;        // the reply's name (Ok, Error, Calls, ...); empty without a reply
+  std::string description;  // Error/ParseError's description, or why there was no reply
+};
+
 // The commands agents may send (the allow-list), in the CTI API's spelling.
 const std::vector<std::string_view>& allowed_commands();
 
@@ -83,5 +93,6 @@ std::string cti_message(const ControlCommand& command, std::string_view login,
 Decision decide(const LineState& state, const RecordReceived& command);
 Decision decide(const LineState& state, const Acknowledge& command);
 Decision decide(const LineState& state, const IssueCommand& command);
+Decision decide(const LineState& state, const RecordAnswer& command);
 
 }  // namespace switchboard::domain::cti

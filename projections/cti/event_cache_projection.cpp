@@ -23,6 +23,8 @@ void EventCacheProjection::apply(pqxx::transaction_base& tx,
     const auto login = e.stream_id.substr(line_prefix.size());
     auto data = dc::parse_object(e.data);
     if (!data) continue;
+    // Only the CTI API's messages are the agent's events: the commands and their answers on the
+    // same stream (CtiCommandIssued, CtiCommandAnswered) are for the audit trail.
     if (e.type == dc::line_events::received) {
       auto message = data->FindMember("message");
       if (message == data->MemberEnd() || !message->value.IsObject()) continue;

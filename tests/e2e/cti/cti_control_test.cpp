@@ -2,6 +2,7 @@
 // login; refusals, silence and malformed bodies map to HTTP errors.
 
 #include <boost/test/unit_test.hpp>
+#include <pqxx/pqxx>
 #include <set>
 
 #include "tests/e2e/cti/agent_feed.hpp"
@@ -86,6 +87,38 @@ BOOST_AUTO_TEST_CASE(an_error_reply_is_502_and_silence_is_504) {
 
   BOOST_REQUIRE(c.stack.cti().control("/mode", R"({"reply":"normal"})").status == 200);
   BOOST_TEST(c.control(R"({"name":"GetCalls"})").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(each_commands_outcome_is_in_the_audit_trail_but_not_in_the_feed) {
+  Connected c;
+  const auto ok = c.control(R"({"name":"Answer","cid":")" + c.cid + R"("})");
+  BOOST_REQUIRE(ok.status == 200);
+  const std::string ok_rid = cti::parse(ok.text())["rid"].GetString();
+  BOOST_REQUIRE(c.stack.cti().control("/mode", R"({"reply":"error"})").status == 200);
+  BOOST_REQUIRE(c.control(R"({"name":"GetUserState"})").status == 502);
+
+  // Recorded before the agent got its answer, next to the command in the line's stream.
+  pqxx::connection db(c.stack.server().database().admin_url());
+  const auto rows = pqxx::read_transaction(db).exec(
+      "SELECT data->>'rid', data->>'status', data->>'reply', data->>'description' FROM events"
+      " WHERE stream_id = 'ctiline-op1' AND event_type = 'CtiCommandAnswered'"
+      " ORDER BY stream_version");
+  BOOST_REQUIRE(rows.size() == 2u);
+  BOOST_TEST(rows[0][0].as<std::string>() == ok_rid);
+  BOOST_TEST(rows[0][1].as<std::string>() == "ok");
+  BOOST_TEST(rows[0][2].as<std::string>() == "Ok");
+  BOOST_TEST(rows[1][1].as<std::string>() == "error");
+  BOOST_TEST(rows[1][2].as<std::string>() == "Error");
+  BOOST_TEST(rows[1][3].as<std::string>().find("refused (scripted)") != std::string::npos);
+
+  // The agent's events are the CTI API's messages only.
+  cti::AgentFeed feed{c.stack.server().endpoint(), c.token};
+  while (feed.poll(1) == 200) {
+  }
+  for (const auto& e : feed.events()) {
+    BOOST_TEST(e.json.find("\"rid\"") == std::string::npos, e.json);
+    BOOST_TEST(e.json.find(ok_rid) == std::string::npos, e.json);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(malformed_or_disallowed_bodies_are_400_and_reach_nothing) {

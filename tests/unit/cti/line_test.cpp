@@ -132,4 +132,20 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_state_it_was_taken_of) {
                   .has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_commands_answer_is_recorded_but_is_no_event_for_the_agent) {
+  BOOST_TEST(rejection(dc::decide(dc::LineState{}, dc::RecordAnswer{"", "ok", "Ok", ""})).field ==
+             "rid");
+  auto s = replay({{"CtiEventReceived", received(R"({"name":"UserState","login":"op1"})")}});
+  const auto events = std::get<std::vector<NewEvent>>(
+      dc::decide(s, dc::RecordAnswer{"n-1", "error", "Error", "unknown cid"}));
+  BOOST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(events[0].type == "CtiCommandAnswered");
+  BOOST_TEST(events[0].data ==
+             R"({"rid":"n-1","status":"error","reply":"Error","description":"unknown cid"})");
+  for (const auto& e : events) dc::Line::apply(s, e.type, e.data);
+  // Its seq is not one the agent was handed out.
+  BOOST_TEST(s.last_event_seq == 1);
+  BOOST_TEST(rejection(dc::decide(s, dc::Acknowledge{2})).field == "after");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
