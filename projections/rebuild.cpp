@@ -90,6 +90,7 @@ std::uint64_t rebuild(const std::string& admin_url, Projection& projection,
             " TO switchboard_app");
   }
   store_checkpoint(tx, projection.name(), shadow.reached);
+  tx.exec_params("SELECT pg_notify($1, $2)", std::string{rebuilt_channel}, projection.name());
   tx.exec("DROP SCHEMA " + tx.quote_name(schema));
   tx.commit();
   if (progress) progress(shadow.reached.events_applied);

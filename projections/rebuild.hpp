@@ -8,6 +8,10 @@
 
 namespace switchboard::projections {
 
+// Notified with the projection's name when a rebuild swaps its tables in: whatever a node cached
+// from the old tables is outdated.
+inline constexpr const char* rebuilt_channel = "switchboard_projection_rebuilt";
+
 using Progress = std::function<void(std::uint64_t events_applied)>;
 
 // Builds the projection from the first event into shadow tables while the live ones keep

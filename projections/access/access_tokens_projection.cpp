@@ -20,9 +20,10 @@ void AccessTokensProjection::apply(pqxx::transaction_base& tx,
           domain::text(d, "role"), domain::text(d, "label"), e.recorded_at);
     } else if (e.type == "TokenRevoked") {
       tx.exec_params(
-          "UPDATE access_tokens SET active = false, revoked_at = $2::timestamptz"
-          " WHERE token_id = $1::uuid",
-          token_id, e.recorded_at);
+          "WITH r AS (UPDATE access_tokens SET active = false, revoked_at = $2::timestamptz"
+          "   WHERE token_id = $1::uuid RETURNING token_sha256)"
+          " SELECT pg_notify($3, token_sha256) FROM r",
+          token_id, e.recorded_at, std::string{revoked_channel});
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "domain/json.hpp"
 #include "domain/messaging/channel_codes.hpp"
@@ -325,6 +326,14 @@ bool gathered(const std::string& type) {
          type == "MessageDelivered" || type == "MessageStatusChanged";
 }
 
+// Whether an event may change a row of messaging_chats (what GET /crm/v1/chats lists) or how the
+// list reads. Only a message's own progress does not: delivery and status move a message's row,
+// and a message not sent adds a notification. Anything else counts, connection events included,
+// so a new kind of event is safe by default.
+bool changes_chat_list(const std::string& type) {
+  return type != "MessageDelivered" && type != "MessageStatusChanged" && type != "MessageNotSent";
+}
+
 using Handler = void (*)(pqxx::transaction_base&, const RecordedEvent&, const rapidjson::Value&);
 
 // --- connection-<tenant>/<provider>
@@ -512,12 +521,20 @@ Handler find(std::span<const Applier> list, std::string_view type) {
 void MessagingProjection::apply(pqxx::transaction_base& tx,
                                 std::span<const eventstore::RecordedEvent> events) {
   Gathered run;
+  std::set<std::string> lists_changed;  // tenants
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
     const bool chat = e.stream_id.starts_with("chat-");
     if (!chat && !e.stream_id.starts_with("connection-")) continue;
-    if (chat && gathered(e.type)) {
-      const auto d = domain::parse(e.data);
+    const bool frequent = chat && gathered(e.type);
+    const auto handler = frequent ? nullptr
+                                  : find(chat ? std::span<const Applier>(kChat)
+                                              : std::span<const Applier>(kConnection),
+                                         e.type);
+    if (!frequent && handler == nullptr) continue;
+    const auto d = domain::parse(e.data);
+    if (changes_chat_list(e.type)) lists_changed.insert(text(d, "tenant_id"));
+    if (frequent) {
       if (e.type == "ChatStarted") {
         run.chat_started(e, d);
       } else if (e.type == "MessageReceived" || e.type == "MessageSubmitted") {
@@ -527,13 +544,18 @@ void MessagingProjection::apply(pqxx::transaction_base& tx,
       }
       continue;
     }
-    const auto handler = find(
-        chat ? std::span<const Applier>(kChat) : std::span<const Applier>(kConnection), e.type);
-    if (handler == nullptr) continue;
     run.flush(tx);
-    handler(tx, e, domain::parse(e.data));
+    handler(tx, e, d);
   }
   run.flush(tx);
+  if (!lists_changed.empty()) {
+    // Delivered when the batch commits, so a node that drops its cached lists on it reads rows
+    // that already include the batch.
+    tx.exec_params("SELECT pg_notify($1, t) FROM unnest($2::text[]) t",
+                   std::string{chat_list_channel},
+                   eventstore::sql_array(
+                       std::vector<std::string>(lists_changed.begin(), lists_changed.end())));
+  }
 }
 
 }  // namespace switchboard::projections::messaging
