@@ -46,6 +46,7 @@ int print_routes() {
                             .platform = runtime.platform,
                             .access = runtime.access,
                             .read_models = runtime.read_models,
+                            .watch = runtime.watch,
                             .messaging = runtime.messaging,
                             .secret_key = no_key,
                             .public_api_errors = {}};
@@ -100,6 +101,7 @@ int serve(const config::Config& config) {
   projections::ProjectionRunner projections{
       runtime.store, projections::all_projections(), {.database_url = config.database_url}};
   projections.start();
+  runtime.watch.start();
   wiring::add_store_metrics(metrics, runtime.store, projections);
 
   errors::ErrorLog error_log{runtime.read_models, config.messaging.error_retention_days};
@@ -122,6 +124,7 @@ int serve(const config::Config& config) {
                             .platform = runtime.platform,
                             .access = runtime.access,
                             .read_models = runtime.read_models,
+                            .watch = runtime.watch,
                             .messaging = runtime.messaging,
                             .secret_key = *secret_key,
                             .public_api_errors = error_log.observer()};
@@ -163,6 +166,7 @@ int serve(const config::Config& config) {
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   delivery.stop();
   error_log.stop();
+  runtime.watch.stop();
   return status;
 }
 

@@ -37,6 +37,8 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
   }
   const auto secret = header->substr(scheme.size());
   const auto hash = commands::access::token_sha256(secret);
+  const auto stamp = watch_.stamp(cache::ReadModelWatch::revoked_tokens, hash);
+  if (auto known = users_.find(hash, stamp)) return *known;
   const auto rows = read_models_.with_connection([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return tx.exec_params(
@@ -57,6 +59,9 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
     p.tenant = p.subject.substr(0, slash);
     (p.kind == domain::access::TokenKind::user ? p.user : p.provider) =
         slash == std::string::npos ? std::string() : p.subject.substr(slash + 1);
+  }
+  if (p.kind == domain::access::TokenKind::user) {
+    users_.store(hash, stamp, std::make_shared<const Principal>(p));
   }
   return p;
 }

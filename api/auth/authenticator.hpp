@@ -5,6 +5,8 @@
 #include <variant>
 #include <vector>
 
+#include "api/cache/read_model_watch.hpp"
+#include "api/cache/stamped_cache.hpp"
 #include "api/http/router.hpp"
 #include "api/http/types.hpp"
 #include "domain/access/access_token.hpp"
@@ -38,10 +40,13 @@ using Credential = http::Credential<Principal>;
 
 // Bearer tokens (Authorization: Bearer <secret>) checked by SHA-256 against the access_tokens
 // read model and the active messaging connections (client tokens); revoked, deactivated and
-// unknown tokens are the same 401, a valid token of another kind (or role) is a 403.
+// unknown tokens are the same 401, a valid token of another kind (or role) is a 403. CRM users'
+// tokens (polled with every few seconds by every user) are remembered until the watch hears of
+// their revocation; other tokens are read each time.
 class Authenticator {
  public:
-  explicit Authenticator(eventstore::ConnectionPool& read_models) : read_models_(read_models) {}
+  Authenticator(eventstore::ConnectionPool& read_models, const cache::ReadModelWatch& watch)
+      : read_models_(read_models), watch_(watch) {}
 
   // Route credentials. The authenticator must outlive the routes.
   // A service token with one of `roles`.
@@ -57,6 +62,8 @@ class Authenticator {
   Credential of_kind(domain::access::TokenKind kind, const char* refusal) const;
 
   eventstore::ConnectionPool& read_models_;
+  const cache::ReadModelWatch& watch_;
+  mutable cache::StampedCache<Principal> users_{100'000};  // by token hash
 };
 
 }  // namespace switchboard::api::auth

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/auth/authenticator.hpp"
+#include "api/cache/read_model_watch.hpp"
 #include "commands/access/access_commands.hpp"
 #include "commands/messaging/messaging_commands.hpp"
 #include "commands/provider_platform/platform_commands.hpp"
@@ -17,13 +18,16 @@ struct Runtime {
   explicit Runtime(const std::string& database_url)
       : store({.database_url = database_url}),
         read_models(database_url, 8),
-        auth(read_models),
+        watch(database_url),
+        auth(read_models, watch),
         platform(store),
         access(store),
         messaging(store) {}
 
   eventstore::EventStore store;
   eventstore::ConnectionPool read_models;
+  // Started by the server only (main): until then nothing is served from a cache.
+  cache::ReadModelWatch watch;
   auth::Authenticator auth;
   commands::provider_platform::PlatformCommands platform;
   commands::access::AccessCommands access;

@@ -1,0 +1,61 @@
+#pragma once
+
+// Tells a node when what it cached from the read models is outdated, without a query per request:
+// one thread per node LISTENs on the projections' channels (a chat list changed, a token was
+// revoked, a projection was rebuilt) and hands out stamps. An answer cached under a stamp may be
+// served while the stamp is unchanged: as fresh as the projection plus the notification's trip.
+// While the watch is not listening (starting, connection lost) every stamp is 0 and nothing may
+// be served from a cache, since notifications sent meanwhile are lost; reconnecting drops all.
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "projections/access/access_tokens_projection.hpp"
+#include "projections/messaging/messaging_projection.hpp"
+
+namespace switchboard::api::cache {
+
+class ReadModelWatch {
+ public:
+  // Chat lists of a tenant (payload: tenant id), from the messaging projection.
+  static constexpr std::string_view chat_lists =
+      projections::messaging::MessagingProjection::chat_list_channel;
+  // Access tokens revoked (payload: the token's SHA-256), from the access_tokens projection.
+  static constexpr std::string_view revoked_tokens =
+      projections::access::AccessTokensProjection::revoked_channel;
+
+  explicit ReadModelWatch(std::string database_url);
+  ~ReadModelWatch();
+  ReadModelWatch(const ReadModelWatch&) = delete;
+  ReadModelWatch& operator=(const ReadModelWatch&) = delete;
+
+  void start();
+  void stop();
+
+  // Changes whenever a notification on `channel` names `key`, or everything is dropped; 0 while
+  // not listening. Read it before reading the read model, so a change committed meanwhile makes
+  // what was read unusable rather than cached.
+  std::uint64_t stamp(std::string_view channel, std::string_view key) const;
+
+ private:
+  struct Receiver;
+  void run();
+  void changed(std::string_view channel, std::string_view key);
+  void drop_all(bool listening);
+
+  std::string url_;
+  mutable std::mutex mutex_;
+  bool listening_ = false;
+  bool stopping_ = false;
+  std::uint64_t counter_ = 0;
+  std::uint64_t dropped_ = 0;                                  // counter_ when all was dropped
+  std::map<std::string, std::uint64_t, std::less<>> changed_;  // channel '\n' key -> counter_
+  int wake_pipe_[2] = {-1, -1};
+  std::thread thread_;
+};
+
+}  // namespace switchboard::api::cache
