@@ -36,6 +36,24 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
+bool not_modified(const Request& request, std::string_view etag) {
+  const auto header = request.header("If-None-Match");
+  if (!header) return false;
+  const auto opaque = [](std::string_view tag) {
+    return tag.starts_with("W/") ? tag.substr(2) : tag;
+  };
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const auto comma = std::min(rest.find(','), rest.size());
+    auto tag = rest.substr(0, comma);
+    rest.remove_prefix(std::min(comma + 1, rest.size()));
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag == "*" || (!tag.empty() && opaque(tag) == opaque(etag))) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> Request::query_param(std::string_view name) const {
   auto it = query.find(std::string{name});
   if (it == query.end()) return std::nullopt;

@@ -64,6 +64,10 @@ std::string_view reason_phrase(int status);
 
 bool iequals(std::string_view a, std::string_view b);
 
+// True when the request's If-None-Match lists `etag` (weak comparison: W/ is ignored on both
+// sides) or is "*": the client holds the representation, so a GET may answer 304.
+bool not_modified(const Request& request, std::string_view etag);
+
 using Handler = std::function<Response(const Request&)>;
 // Callable once, from any thread.
 using Responder = std::function<void(Response)>;

@@ -33,6 +33,7 @@ void register_routes(http::Router& router, Services& services) {
                                 .messaging = services.messaging,
                                 .platform = services.platform,
                                 .read_models = services.read_models,
+                                .watch = services.watch,
                                 .secret_key = services.secret_key});
   cti::register_cti_routes(router, services.cti);
 }

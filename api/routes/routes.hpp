@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/auth/authenticator.hpp"
+#include "api/cache/read_model_watch.hpp"
 #include "api/crypto/sealed_box.hpp"
 #include "api/cti/cti_service.hpp"
 #include "api/http/metrics.hpp"
@@ -24,6 +25,8 @@ struct Services {
   commands::access::AccessCommands& access;
   // Projection tables, for query routes.
   eventstore::ConnectionPool& read_models;
+  // When answers kept in memory are outdated.
+  const cache::ReadModelWatch& watch;
   // Messaging (seeds 000, 001): the provider's public API and the CRM API.
   commands::messaging::MessagingCommands& messaging;
   const crypto::Key& secret_key;

@@ -24,9 +24,11 @@
 // the 201 to the first answer that lists the message (an upper bound: it includes one GET and
 // up to --poll-interval-ms of waiting).
 //
-//   switchboard-bench-messaging poll --address HOST:PORT --tokens FILE --users N
+//   switchboard-bench-messaging poll --address HOST:PORT[,HOST:PORT...] --tokens FILE --users N
 //       [--interval-ms 5000] [--seconds 60] [--threads 2] [--ramp-seconds 20]
 //       [--baseline-users 1000] [--baseline-seconds 20] [--source-addresses A,B,...]
+//       [--first-user K --start-at-ms T --samples FILE]
+//   switchboard-bench-messaging merge SAMPLES...
 //
 // CRM users polling their chat list (the 45,900 users every 5 s, p99 <= 100 ms): each
 // user holds one keep-alive connection with its tenant's CRM user token (round robin over the
@@ -36,6 +38,11 @@
 // users connect and are measured first, then the others join and all are measured. The soft
 // RLIMIT_NOFILE is raised to the hard one; loopback source addresses (--source-addresses
 // 127.0.0.2,127.0.0.3) multiply the ephemeral ports (about 28k per source and destination).
+// Each user sends If-None-Match with the ETag of the last list it got, as a CRM would; 200 and
+// 304 both count as answered. Users are spread over the servers given (round robin). More users
+// than one process may hold descriptors for run as several processes (tools/bench/poll-split.sh):
+// each takes a slice (--first-user, --users), all share one epoch (--start-at-ms), each writes its
+// samples, and `merge` reports them as one run, percentiles over all the latencies.
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -995,6 +1002,13 @@ constexpr auto kSettle = 1s;
 struct PollOptions {
   std::string address, tokens, source_addresses;
   int users = kPollGoalUsers;
+  // Several processes share one run (a process holds at most RLIMIT_NOFILE connections): this
+  // one's users are first_user .. first_user + users - 1 of all, which pick tenant, server and
+  // phase on the grid; they share the epoch start_at_ms (Unix ms; 0: now) and write their
+  // samples for `merge`.
+  int first_user = 0;
+  std::int64_t start_at_ms = 0;
+  std::string samples;
   int interval_ms = kPollGoalIntervalMs;
   int seconds = 60;
   int threads = 2;
@@ -1012,7 +1026,8 @@ struct PollPhase {
   int seconds = 0;
   Clock::time_point from, to;
   std::uint64_t sent = 0, finished = 0, ok = 0, errors = 0, connect_errors = 0, reconnects = 0;
-  std::uint64_t unanswered = 0;  // sent, still in flight at the drain deadline
+  std::uint64_t not_modified = 0;  // of ok: 304 to the user's last ETag
+  std::uint64_t unanswered = 0;    // sent, still in flight at the drain deadline
   std::size_t open_at_end = 0;
   std::vector<double> latency_ms;                 // due time -> 200 (open loop)
   std::map<std::string, std::uint64_t> failures;  // what -> count
@@ -1021,13 +1036,14 @@ struct PollPhase {
 
 class PollBench {
  public:
-  PollBench(tcp::endpoint endpoint, std::vector<Tenant> tenants, PollOptions o)
-      : endpoint_(endpoint),
+  PollBench(std::vector<tcp::endpoint> endpoints, std::vector<Tenant> tenants, PollOptions o)
+      : endpoints_(std::move(endpoints)),
         tenants_(std::move(tenants)),
         options_(std::move(o)),
         interval_(std::chrono::milliseconds{options_.interval_ms}) {
-    std::uint64_t seed = 0;
-    RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
+    // The processes of one run must agree on the grid: they derive it from their shared epoch.
+    std::uint64_t seed = static_cast<std::uint64_t>(options_.start_at_ms) * 0x9E3779B97F4A7C15ull;
+    if (options_.start_at_ms == 0) RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
     first_phase_ = static_cast<double>(seed >> 11) * 0x1.0p-53;
   }
 
@@ -1037,7 +1053,10 @@ class PollBench {
     end_ = phases_.back().to;
   }
 
-  const tcp::endpoint& endpoint() const { return endpoint_; }
+  // Users are spread over the servers round robin.
+  const tcp::endpoint& endpoint(std::size_t user) const {
+    return endpoints_[user % endpoints_.size()];
+  }
   const std::string& token_of(std::size_t user) const {
     return tenants_[user % tenants_.size()].user_token;
   }
@@ -1064,8 +1083,9 @@ class PollBench {
     std::lock_guard lock(mutex_);
     auto& p = phase_of(due);
     ++p.finished;
-    if (status == 200) {
+    if (status == 200 || status == 304) {
       ++p.ok;
+      if (status == 304) ++p.not_modified;
       p.latency_ms.push_back(std::chrono::duration<double, std::milli>(at - due).count());
       return;
     }
@@ -1102,7 +1122,8 @@ class PollBench {
                  "and destination, {} source address(es), {} connections open); add loopback "
                  "source addresses (--source-addresses 127.0.0.2,127.0.0.3) or widen "
                  "/proc/sys/net/ipv4/ip_local_port_range ***\n\n",
-                 ec.message(), endpoint_.address().to_string(), ports_, sources_, open_.load());
+                 ec.message(), endpoints_.front().address().to_string(), ports_, sources_,
+                 open_.load());
     }
     if (ec == net::error::no_descriptors && !descriptors_reported_.exchange(true)) {
       fmt::print(stderr, "\n*** {}: out of file descriptors with {} connections open ***\n\n",
@@ -1142,7 +1163,7 @@ class PollBench {
     return outside_;
   }
 
-  tcp::endpoint endpoint_;
+  std::vector<tcp::endpoint> endpoints_;
   std::vector<Tenant> tenants_;
   PollOptions options_;
   Clock::duration interval_;
@@ -1192,7 +1213,7 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
     if (source_) {
       auto& socket = stream_.socket();
       beast::error_code ec;
-      socket.open(bench_.endpoint().protocol(), ec);
+      socket.open(bench_.endpoint(index_).protocol(), ec);
 #ifdef IP_BIND_ADDRESS_NO_PORT
       if (!ec) socket.set_option(BindAddressNoPort{true}, ec);
 #endif
@@ -1200,17 +1221,18 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
       if (ec) return connect_failed(ec);
     }
     stream_.expires_after(10s);
-    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return self->connect_failed(ec);
-      self->connected_ = true;
-      self->served_ = 0;
-      self->bench_.opened();
-      if (!self->scheduled_) {
-        self->scheduled_ = true;
-        self->due_ = self->bench_.first_due(self->index_, Clock::now());
-      }
-      self->wait();
-    });
+    stream_.async_connect(bench_.endpoint(index_),
+                          [self = shared_from_this()](beast::error_code ec) {
+                            if (ec) return self->connect_failed(ec);
+                            self->connected_ = true;
+                            self->served_ = 0;
+                            self->bench_.opened();
+                            if (!self->scheduled_) {
+                              self->scheduled_ = true;
+                              self->due_ = self->bench_.first_due(self->index_, Clock::now());
+                            }
+                            self->wait();
+                          });
   }
 
   // Once more after a second; a poll due meanwhile waits, and its latency shows it.
@@ -1230,6 +1252,8 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
   void poll() {
     if (!connected_) return connect();
     if (!retried_) bench_.sent(due_);
+    // As a CRM does: the list it shows is the one last received, so it asks whether it changed.
+    if (!etag_.empty()) request_.set(http::field::if_none_match, etag_);
     stream_.expires_after(30s);
     async_exchange(stream_, request_, buffer_, response_,
                    [self = shared_from_this()](beast::error_code ec) {
@@ -1243,6 +1267,9 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
     ++served_;
     retried_ = false;
     bench_.answered(due_, static_cast<int>(response_.result_int()), response_.body(), now);
+    if (const auto tag = response_.find(http::field::etag); tag != response_.end()) {
+      etag_ = std::string(tag->value());
+    }
     if (response_.need_eof()) close();
     // 45,900 users: no body or buffer kept between polls.
     response_ = {};
@@ -1283,6 +1310,7 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
   std::optional<net::ip::address> source_;
   bool connected_ = false, scheduled_ = false, retried_ = false;
   std::uint64_t served_ = 0;
+  std::string etag_;
   Clock::time_point due_{};
   beast::flat_buffer buffer_;
   http::request<http::empty_body> request_;
@@ -1363,12 +1391,13 @@ void report(const std::vector<PollPhase>& phases, const PollPhase& outside, cons
   };
   for (const auto& p : phases) {
     fmt::print(
-        "{}: {} s window, {} polls due, {} sent, {} answered, {} unanswered at the drain "
-        "deadline, {} retried on a new connection\n",
+        "{}: {} s window, {} polls due, {} sent, {} answered ({} ok: {} lists, {} not modified), "
+        "{} unanswered at the drain deadline, {} retried on a new connection\n",
         p.name, p.seconds,
         thousands(static_cast<double>(p.users) * p.seconds * 1000.0 / o.interval_ms),
         thousands(static_cast<double>(p.sent)), thousands(static_cast<double>(p.finished)),
-        p.unanswered, p.reconnects);
+        thousands(static_cast<double>(p.ok)), thousands(static_cast<double>(p.ok - p.not_modified)),
+        thousands(static_cast<double>(p.not_modified)), p.unanswered, p.reconnects);
     details(p);
   }
   fmt::print("ramps and settling (not measured): {} ok, {} errors, {} connection errors\n",
@@ -1407,12 +1436,128 @@ void report(const std::vector<PollPhase>& phases, const PollPhase& outside, cons
                       : "not measured (fewer users or another interval)");
 }
 
+// What one poll process measured, as `merge` reads it back.
+struct PollRun {
+  std::vector<PollPhase> phases;
+  PollPhase outside;
+  PollOptions options;
+  std::size_t tenants = 0, sources = 0;
+};
+
+// Text: a header line; per phase (the outside last) a line of counts ending with its name, its
+// latencies one per line, and its failures as "count<TAB>what<TAB>first answer".
+void write_samples(const std::string& path, const PollRun& run) {
+  std::ofstream out{path};
+  out.precision(10);
+  out << "poll-samples " << run.options.interval_ms << ' ' << run.options.ramp_seconds << ' '
+      << run.options.users << ' ' << run.tenants << ' ' << run.sources << ' ' << run.phases.size()
+      << '\n';
+  const auto put = [&out](const PollPhase& p) {
+    out << p.users << ' ' << p.seconds << ' ' << p.sent << ' ' << p.finished << ' ' << p.ok << ' '
+        << p.not_modified << ' ' << p.errors << ' ' << p.connect_errors << ' ' << p.reconnects
+        << ' ' << p.unanswered << ' ' << p.open_at_end << ' ' << p.latency_ms.size() << ' '
+        << p.failures.size() << ' ' << p.name << '\n';
+    for (const auto v : p.latency_ms) out << v << '\n';
+    for (const auto& [what, n] : p.failures) {
+      auto first = p.first_failure.at(what);
+      std::ranges::replace(first, '\n', ' ');
+      std::ranges::replace(first, '\t', ' ');
+      out << n << '\t' << what << '\t' << first << '\n';
+    }
+  };
+  for (const auto& p : run.phases) put(p);
+  put(run.outside);
+  if (!out.flush()) throw Failed("cannot write " + path);
+}
+
+PollRun read_samples(const std::string& path) {
+  std::ifstream in{path};
+  std::string magic;
+  PollRun run;
+  std::size_t phases = 0;
+  if (!(in >> magic >> run.options.interval_ms >> run.options.ramp_seconds >> run.options.users >>
+        run.tenants >> run.sources >> phases) ||
+      magic != "poll-samples") {
+    throw Failed(path + ": not a samples file of switchboard-bench-messaging poll");
+  }
+  const auto get = [&](PollPhase& p) {
+    std::size_t latencies = 0, failures = 0;
+    in >> p.users >> p.seconds >> p.sent >> p.finished >> p.ok >> p.not_modified >> p.errors >>
+        p.connect_errors >> p.reconnects >> p.unanswered >> p.open_at_end >> latencies >>
+        failures >> std::ws;
+    std::getline(in, p.name);
+    p.latency_ms.resize(latencies);
+    for (auto& v : p.latency_ms) in >> v;
+    in >> std::ws;
+    for (std::size_t i = 0; i < failures; ++i) {
+      std::string line;
+      std::getline(in, line);
+      const auto what_at = line.find('\t') + 1;
+      const auto first_at = line.find('\t', what_at) + 1;
+      if (what_at == 0 || first_at == 0) throw Failed(path + ": a bad failure line: " + line);
+      const auto what = line.substr(what_at, first_at - 1 - what_at);
+      p.failures[what] = std::stoull(line.substr(0, what_at - 1));
+      p.first_failure[what] = line.substr(first_at);
+    }
+    if (!in) throw Failed(path + ": truncated");
+  };
+  run.phases.resize(phases);
+  for (auto& p : run.phases) get(p);
+  get(run.outside);
+  return run;
+}
+
+void add(PollPhase& into, const PollPhase& from) {
+  into.users += from.users;
+  into.sent += from.sent;
+  into.finished += from.finished;
+  into.ok += from.ok;
+  into.not_modified += from.not_modified;
+  into.errors += from.errors;
+  into.connect_errors += from.connect_errors;
+  into.reconnects += from.reconnects;
+  into.unanswered += from.unanswered;
+  into.open_at_end += from.open_at_end;
+  into.latency_ms.insert(into.latency_ms.end(), from.latency_ms.begin(), from.latency_ms.end());
+  for (const auto& [what, n] : from.failures) {
+    into.failures[what] += n;
+    into.first_failure.try_emplace(what, from.first_failure.at(what));
+  }
+}
+
+// The processes of one run as one: counts added, percentiles over all their latencies.
+int merge(const std::vector<std::string>& files) {
+  if (files.empty()) throw Failed("merge: name the samples files the poll processes wrote");
+  auto run = read_samples(files.front());
+  for (std::size_t f = 1; f < files.size(); ++f) {
+    const auto more = read_samples(files[f]);
+    if (more.phases.size() != run.phases.size()) {
+      throw Failed(files[f] + ": other phases than " + files.front());
+    }
+    for (std::size_t i = 0; i < run.phases.size(); ++i) add(run.phases[i], more.phases[i]);
+    add(run.outside, more.outside);
+    run.options.users += more.options.users;
+    run.sources = std::max(run.sources, more.sources);
+  }
+  fmt::print("{} poll process(es) merged: counts added, percentiles over all their samples\n",
+             files.size());
+  report(run.phases, run.outside, run.options, run.tenants, run.sources);
+  return 0;
+}
+
 int poll(PollOptions o) {
   std::vector<Tenant> tenants;
   std::ifstream file{o.tokens};
   for (Tenant t; file >> t.id >> t.client_token >> t.user_token;) tenants.push_back(t);
   if (tenants.empty()) throw std::runtime_error("no tenants in " + o.tokens);
-  const auto endpoint = endpoint_of(o.address);
+  std::vector<tcp::endpoint> endpoints;
+  for (std::size_t start = 0; start < o.address.size();) {
+    const auto comma = std::min(o.address.find(',', start), o.address.size());
+    endpoints.push_back(endpoint_of(o.address.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  if (endpoints.empty()) throw Failed("--address: no server");
+  const auto& endpoint = endpoints.front();
   const auto sources = addresses_of(o.source_addresses);
   for (const auto& s : sources) {
     if (s.is_v4() != endpoint.address().is_v4()) {
@@ -1450,12 +1595,12 @@ int poll(PollOptions o) {
   }
 
   net::io_context io;
-  PollBench bench{endpoint, tenants, o};
+  PollBench bench{endpoints, tenants, o};
   bench.set_ports(ports, std::max<std::size_t>(sources.size(), 1));
   std::vector<std::shared_ptr<PollUser>> users;
   users.reserve(static_cast<std::size_t>(o.users));
   for (int i = 0; i < o.users; ++i) {
-    const auto index = static_cast<std::size_t>(i);
+    const auto index = static_cast<std::size_t>(o.first_user + i);
     users.push_back(std::make_shared<PollUser>(
         io, bench, index,
         sources.empty() ? std::nullopt : std::optional{sources[index % sources.size()]}));
@@ -1471,7 +1616,12 @@ int poll(PollOptions o) {
   };
   const bool with_baseline =
       o.baseline_users > 0 && o.baseline_users < o.users && o.baseline_seconds > 0;
-  const auto epoch = Clock::now() + 100ms;
+  const auto epoch =
+      o.start_at_ms == 0
+          ? Clock::now() + 100ms
+          : Clock::now() +
+                (std::chrono::system_clock::time_point{std::chrono::milliseconds{o.start_at_ms}} -
+                 std::chrono::system_clock::now());
   bench.set_epoch(epoch);
   std::vector<PollPhase> phases;
   auto ramp_start = epoch;
@@ -1523,6 +1673,9 @@ int poll(PollOptions o) {
   bench.with_phases([&](auto& all, auto& outside) {
     for (auto& p : all) p.unanswered = p.sent - p.finished;
     report(all, outside, o, tenants.size(), sources.size());
+    if (!o.samples.empty()) {
+      write_samples(o.samples, {all, outside, o, tenants.size(), sources.size()});
+    }
     return 0;
   });
   return 0;
@@ -1532,12 +1685,16 @@ int poll(PollOptions o) {
 
 int main(int argc, char** argv) {
   std::string mode;
+  std::vector<std::string> files;
   SeedOptions s;
   RunOptions r;
   PollOptions pl;
   po::options_description options{"Options"};
-  options.add_options()("help,h", "show this help")("mode", po::value(&mode), "seed, run or poll")(
-      "address", po::value(&s.address), "the server, HOST:PORT")(
+  options.add_options()("help,h", "show this help")("mode", po::value(&mode),
+                                                    "seed, run, poll or merge")(
+      "address", po::value(&s.address),
+      "the server, HOST:PORT; poll: several, HOST:PORT,HOST:PORT,... (users round robin)")(
+      "files", po::value(&files), "merge: the samples files of one run's poll processes")(
       "marketplace-token", po::value(&s.marketplace_token), "seed: a marketplace service token")(
       "admin-token", po::value(&s.admin_token),
       "seed: an admin service token (optional: shows the delivery errors logged)")(
@@ -1578,9 +1735,16 @@ int main(int argc, char** argv) {
       "poll: users of the baseline phase (0: no baseline)")(
       "source-addresses", po::value(&pl.source_addresses),
       "poll: local addresses to bind connections to, round robin, e.g. 127.0.0.2,127.0.0.3 "
-      "(each has its own ephemeral ports)");
+      "(each has its own ephemeral ports)")(
+      "first-user", po::value(&pl.first_user)->default_value(0),
+      "poll: index of this process's first user among all processes' users")(
+      "start-at-ms", po::value(&pl.start_at_ms)->default_value(0),
+      "poll: the run's epoch (Unix time in ms) shared by its processes; 0: now")(
+      "samples", po::value(&pl.samples),
+      "poll: write the figures and every latency to this file, for merge");
   po::positional_options_description positional;
   positional.add("mode", 1);
+  positional.add("files", -1);
   po::variables_map args;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(),
@@ -1591,7 +1755,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args.contains("help")) {
-    std::cout << "Usage: switchboard-bench-messaging seed|run|poll [options]\n" << options;
+    std::cout << "Usage: switchboard-bench-messaging seed|run|poll [options]\n"
+                 "       switchboard-bench-messaging merge SAMPLES...\n"
+              << options;
     return 0;
   }
   r.address = s.address;
@@ -1613,10 +1779,11 @@ int main(int argc, char** argv) {
       pl.drain_seconds = r.drain_seconds;
       if (!pl.address.empty() && pl.users > 0 && pl.interval_ms > 0 && pl.seconds > 0 &&
           pl.threads > 0 && pl.ramp_seconds >= 0 && pl.baseline_users >= 0 &&
-          pl.baseline_seconds >= 0) {
+          pl.baseline_seconds >= 0 && pl.first_user >= 0 && pl.start_at_ms >= 0) {
         return poll(pl);
       }
     }
+    if (mode == "merge") return merge(files);
   } catch (const std::exception& e) {
     std::cerr << "switchboard-bench-messaging: " << e.what() << '\n';
     return 1;

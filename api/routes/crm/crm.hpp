@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/auth/authenticator.hpp"
+#include "api/cache/read_model_watch.hpp"
 #include "api/crypto/sealed_box.hpp"
 #include "api/http/router.hpp"
 #include "commands/messaging/messaging_commands.hpp"
@@ -21,6 +22,8 @@ struct Dependencies {
   commands::messaging::MessagingCommands& messaging;
   commands::provider_platform::PlatformCommands& platform;
   eventstore::ConnectionPool& read_models;
+  // Outdates the chat lists a node keeps.
+  const cache::ReadModelWatch& watch;
   // Seals client tokens before they enter the log (messaging.secret_key).
   const crypto::Key& secret_key;
 };

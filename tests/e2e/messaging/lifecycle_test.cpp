@@ -8,6 +8,7 @@
 
 namespace e2e = switchboard::tests::e2e;
 using e2e::json_of;
+using e2e::messaging::chat_in;
 using e2e::messaging::MessagingStack;
 
 namespace {
@@ -19,15 +20,6 @@ std::string inbound(const std::string& provider_message_id, const std::string& t
                     const std::string& chat = kChat, const std::string& sender = "ivan") {
   return R"({"provider_message_id":")" + provider_message_id + R"(","chat":)" + chat +
          R"(,"account_id":"tg-1","sender":{"id":")" + sender + R"("},"text":)" + text + "}";
-}
-
-// The chat `chat_id` in a CRM chat list, or a null value.
-const rapidjson::Value& chat_in(const rapidjson::Document& list, const std::string& chat_id) {
-  static const rapidjson::Value none;
-  for (const auto& c : list["items"].GetArray()) {
-    if (chat_id == c["chat_id"].GetString()) return c;
-  }
-  return none;
 }
 
 bool chat_has(const e2e::HttpResponse& r, const std::string& chat_id,

@@ -21,6 +21,14 @@ Settings fast_delivery(int expiry_ms) {
           {"messaging.public_base_url", kPublicBaseUrl}};
 }
 
+const rapidjson::Value& chat_in(const rapidjson::Document& list, const std::string& chat_id) {
+  static const rapidjson::Value none;
+  for (const auto& c : list["items"].GetArray()) {
+    if (chat_id == c["chat_id"].GetString()) return c;
+  }
+  return none;
+}
+
 std::string client_token(const std::string& tenant) {
   return "fake-" + tenant + "-" + commands::new_uuid() + commands::new_uuid();
 }

@@ -55,6 +55,9 @@ class MessagingStack {
   std::unique_ptr<ApiClient> admin_;
 };
 
+// The chat `chat_id` in a CRM chat list, or a null value.
+const rapidjson::Value& chat_in(const rapidjson::Document& list, const std::string& chat_id);
+
 // A client token the way providers make them: long and random enough.
 std::string client_token(const std::string& tenant);
 
