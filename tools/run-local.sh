@@ -46,6 +46,8 @@ url = ws://127.0.0.1:$cti_port
 [messaging]
 # Seals the client tokens providers hand to tenants; a fresh key per local stack.
 secret_key = $(openssl rand -hex 32)
+# What set_webhook tells a provider when a tenant activates its client token.
+public_base_url = http://127.0.0.1:$port
 CONF
 
 echo "PostgreSQL: $admin_url"
