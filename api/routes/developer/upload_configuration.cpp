@@ -47,10 +47,8 @@ http::HandlerFor<OwnProvider> upload_configuration(Dependencies deps) {
     const pp::UploadConfiguration command{configuration_from(domain::parse(request.body))};
     const auto outcome = deps.platform.on_app(app_id, command, command_context(request, principal),
                                               canonical_command(request));
-    return respond(
-        outcome,
-        http::json(201, configuration_json(request.params.at("code"), command.configuration)),
-        body_fields(request));
+    if (!outcome.ok()) return respond(outcome, {}, body_fields(request));
+    return http::json(201, configuration_json(request.params.at("code"), command.configuration));
   };
 }
 

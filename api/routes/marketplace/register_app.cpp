@@ -14,7 +14,8 @@ http::HandlerFor<auth::Principal> register_app(Dependencies deps) {
         domain::text(body, "developer_id"), domain::text(body, "initial_version")};
     const auto outcome = deps.platform.register_app(command, command_context(request, principal),
                                                     canonical_command(request));
-    return respond(outcome, http::json(201, request.body), body_fields(request));
+    if (!outcome.ok()) return respond(outcome, {}, body_fields(request));
+    return http::json(201, request.body);
   };
 }
 
