@@ -58,11 +58,15 @@ std::vector<RecordedEvent> EventStore::read_stream(const std::string& stream_id,
   });
 }
 
-std::vector<RecordedEvent> EventStore::read_all(const Position& after, std::size_t max_count,
-                                                const std::vector<std::string>& types) {
+std::vector<RecordedEvent> EventStore::read_all(const Position& after, std::size_t max_count) {
+  return read_page(after, max_count, {}).events;
+}
+
+LogPage EventStore::read_page(const Position& after, std::size_t max_count,
+                              const EventFilter& filter) {
   return readers_->with_connection([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    return eventstore::read_all(tx, after, max_count, types);
+    return eventstore::read_page(tx, after, max_count, filter);
   });
 }
 

@@ -54,9 +54,10 @@ class EventStore {
                                          std::size_t max_count = 10'000);
 
   // Events after `after` in the global order, only those whose transactions are older than every
-  // transaction still running. `types` empty means every type.
-  std::vector<RecordedEvent> read_all(const Position& after, std::size_t max_count,
-                                      const std::vector<std::string>& types = {});
+  // transaction still running.
+  std::vector<RecordedEvent> read_all(const Position& after, std::size_t max_count);
+  // The same page, handing out only what `filter` wants (see reader.hpp).
+  LogPage read_page(const Position& after, std::size_t max_count, const EventFilter& filter);
 
   // What an idempotency key was used for, if it was; lets a retried command answer with its
   // original result before deciding anything.

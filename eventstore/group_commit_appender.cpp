@@ -148,8 +148,8 @@ void GroupCommitAppender::run_flusher() {
   }
 }
 
-std::vector<AppendResult> GroupCommitAppender::execute(std::unique_ptr<pqxx::connection>& connection,
-                                                       const std::vector<Pending>& batch) {
+std::vector<AppendResult> GroupCommitAppender::execute(
+    std::unique_ptr<pqxx::connection>& connection, const std::vector<Pending>& batch) {
   std::string last_error;
   for (int attempt = 0; attempt < kAttemptsWhenUnreachable; ++attempt) {
     try {
@@ -168,8 +168,7 @@ std::vector<AppendResult> GroupCommitAppender::execute(std::unique_ptr<pqxx::con
       last_error = e.what();
     } catch (const pqxx::sql_error& e) {
       if (batch.size() == 1) return {failure(e.what())};
-      spdlog::warn("append batch of {} refused ({}); appending one by one", batch.size(),
-                   e.what());
+      spdlog::warn("append batch of {} refused ({}); appending one by one", batch.size(), e.what());
       std::vector<AppendResult> results;
       results.reserve(batch.size());
       for (const auto& p : batch) {

@@ -48,8 +48,9 @@ MigrationOutcome migrate(const std::string& admin_url,
       const auto sum = sha256_hex(text);
       if (!recorded.empty()) {
         if (recorded[0][0].c_str() != sum) {
-          throw std::runtime_error("migration " + std::string(name) +
-                                   " was changed after it was applied; add a new migration instead");
+          throw std::runtime_error(
+              "migration " + std::string(name) +
+              " was changed after it was applied; add a new migration instead");
         }
         ++outcome.already_applied;
         continue;

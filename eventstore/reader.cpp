@@ -9,10 +9,15 @@ namespace {
 
 // Output columns are named like the table's (tx_id::text is "tx_id"), and ORDER BY prefers
 // output names: every ORDER BY below names e.<column> so xid8 sorts as a number, not as text.
-constexpr const char* kEventColumns =
-    "epoch, tx_id::text, global_position, stream_id, stream_version, event_id::text, "
-    "event_type, data::text, metadata::text, "
-    "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+// `wanted` says whether the caller gets the event, `body` whether its data and metadata are
+// rendered (turning jsonb into text is most of a read's cost).
+std::string event_columns(const std::string& wanted, const std::string& body) {
+  return "e.epoch, e.tx_id::text, e.global_position, e.stream_id, e.stream_version,"
+         " e.event_id::text, e.event_type, " +
+         wanted + ", CASE WHEN " + body + " THEN e.data::text END, CASE WHEN " + body +
+         " THEN e.metadata::text END,"
+         " to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+}
 
 RecordedEvent to_event(const pqxx::row& row) {
   RecordedEvent e;
@@ -23,35 +28,51 @@ RecordedEvent to_event(const pqxx::row& row) {
   e.stream_version = row[4].as<std::int64_t>();
   e.event_id = row[5].c_str();
   e.type = row[6].c_str();
-  e.data = row[7].c_str();
-  e.metadata = row[8].c_str();
-  e.recorded_at = row[9].c_str();
+  e.data = row[8].c_str();
+  e.metadata = row[9].c_str();
+  e.recorded_at = row[10].c_str();
   return e;
 }
 
 }  // namespace
 
-std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& after,
-                                    std::size_t max_count, const std::vector<std::string>& types) {
-  const auto rows = tx.exec_params(
-      std::string("SELECT ") + kEventColumns +
-          " FROM events e"
-          " WHERE (e.epoch, e.tx_id, e.global_position) > ($1, $2::text::xid8, $3)"
-          "   AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())"
-          "   AND ($5::text[] IS NULL OR e.event_type = ANY ($5::text[]))"
-          " ORDER BY e.epoch, e.tx_id, e.global_position LIMIT $4",
-      after.epoch, std::to_string(after.tx_id), after.global_position,
+LogPage read_page(pqxx::transaction_base& tx, const Position& after, std::size_t max_count,
+                  const EventFilter& filter) {
+  // Prepared once per connection: projections read a page after every append batch, and
+  // planning this statement cost more than running it.
+  static const std::string sql =
+      "SELECT " +
+      event_columns("($5::text[] IS NULL OR e.event_type = ANY ($5::text[]))",
+                    "$6 AND ($5::text[] IS NULL OR e.event_type = ANY ($5::text[]))") +
+      " FROM events e"
+      " WHERE (e.epoch, e.tx_id, e.global_position) > ($1, $2::text::xid8, $3)"
+      "   AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+      " ORDER BY e.epoch, e.tx_id, e.global_position LIMIT $4";
+  tx.conn().prepare("switchboard_read_page", sql);
+  const auto rows = tx.exec_prepared(
+      "switchboard_read_page", after.epoch, std::to_string(after.tx_id), after.global_position,
       static_cast<std::int64_t>(max_count),
-      types.empty() ? std::optional<std::string>{} : std::optional{sql_array(types)});
-  std::vector<RecordedEvent> events;
-  events.reserve(rows.size());
-  for (const auto& row : rows) events.push_back(to_event(row));
-  return events;
+      filter.types.empty() ? std::optional<std::string>{} : std::optional{sql_array(filter.types)},
+      filter.bodies);
+  LogPage page;
+  page.reached = after;
+  page.scanned = rows.size();
+  for (const auto& row : rows) {
+    if (row[7].as<bool>()) page.events.push_back(to_event(row));
+    page.reached = {row[0].as<std::int32_t>(), row[1].as<std::uint64_t>(),
+                    row[2].as<std::int64_t>()};
+  }
+  return page;
+}
+
+std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& after,
+                                    std::size_t max_count) {
+  return read_page(tx, after, max_count, {}).events;
 }
 
 std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::string& stream_id,
                                        std::int64_t from_version, std::size_t max_count) {
-  const auto rows = tx.exec_params(std::string("SELECT ") + kEventColumns +
+  const auto rows = tx.exec_params("SELECT " + event_columns("true", "true") +
                                        " FROM events e WHERE e.stream_id = $1 AND "
                                        "e.stream_version >= $2 ORDER BY e.stream_version LIMIT $3",
                                    stream_id, from_version, static_cast<std::int64_t>(max_count));

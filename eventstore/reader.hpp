@@ -13,9 +13,14 @@ namespace switchboard::eventstore {
 
 // Reads inside a caller's transaction (projection rebuilds, audits). EventStore uses the same.
 
+// One page of the global log: the next `max_count` events after `after`, of which the caller gets
+// those the filter wants. `reached` is the last event looked at, wanted or not, so a reader
+// resumes after it.
+LogPage read_page(pqxx::transaction_base& tx, const Position& after, std::size_t max_count,
+                  const EventFilter& filter);
+
 std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& after,
-                                    std::size_t max_count,
-                                    const std::vector<std::string>& types = {});
+                                    std::size_t max_count);
 
 std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::string& stream_id,
                                        std::int64_t from_version, std::size_t max_count);

@@ -58,9 +58,7 @@ struct AppendResult {
   std::int64_t last_position = 0;
   std::string error;  // for failed
 
-  bool succeeded() const {
-    return status == AppendStatus::ok || status == AppendStatus::duplicate;
-  }
+  bool succeeded() const { return status == AppendStatus::ok || status == AppendStatus::duplicate; }
 };
 
 // A place in the global order. Readers see events in (epoch, tx_id, global_position) order and
@@ -84,6 +82,19 @@ struct RecordedEvent {
   std::string data;
   std::string metadata;
   std::string recorded_at;  // ISO 8601, UTC
+};
+
+// What a log reader acts on. apply()-style consumers ignore every other event, so the reader
+// need not render them.
+struct EventFilter {
+  std::vector<std::string> types;  // empty: every type
+  bool bodies = true;              // false: data and metadata stay empty
+};
+
+struct LogPage {
+  std::vector<RecordedEvent> events;
+  Position reached;
+  std::size_t scanned = 0;
 };
 
 }  // namespace switchboard::eventstore

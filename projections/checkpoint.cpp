@@ -19,8 +19,8 @@ Checkpoint load_checkpoint(pqxx::transaction_base& tx, const std::string& name) 
   return cp;
 }
 
-bool advance_checkpoint(pqxx::transaction_base& tx, const std::string& name,
-                        const Checkpoint& from, const Checkpoint& to) {
+bool advance_checkpoint(pqxx::transaction_base& tx, const std::string& name, const Checkpoint& from,
+                        const Checkpoint& to) {
   const auto r = tx.exec_params(
       "UPDATE projection_checkpoints SET epoch = $2, tx_id = $3::text::xid8, global_position = $4,"
       " events_applied = $5, updated_at = now()"

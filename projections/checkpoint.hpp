@@ -19,8 +19,8 @@ struct Checkpoint {
 // The projection_checkpoints table. Moving a checkpoint is a compare-and-swap, so a runner whose
 // checkpoint was moved under it (by a rebuild) notices, rolls back and reloads.
 Checkpoint load_checkpoint(pqxx::transaction_base& tx, const std::string& name);
-bool advance_checkpoint(pqxx::transaction_base& tx, const std::string& name,
-                        const Checkpoint& from, const Checkpoint& to);
+bool advance_checkpoint(pqxx::transaction_base& tx, const std::string& name, const Checkpoint& from,
+                        const Checkpoint& to);
 void store_checkpoint(pqxx::transaction_base& tx, const std::string& name, const Checkpoint& cp);
 
 }  // namespace switchboard::projections

@@ -25,6 +25,8 @@ class Projection {
   virtual std::vector<std::string> tables() const = 0;
   virtual void apply(pqxx::transaction_base& tx,
                      std::span<const eventstore::RecordedEvent> events) = 0;
+  // The events apply() acts on; it is handed no others (they still move the checkpoint).
+  virtual eventstore::EventFilter filter() const { return {}; }
 };
 
 }  // namespace switchboard::projections

@@ -65,19 +65,20 @@ void ProjectionRunner::run(Worker& w) {
         tx.commit();
       }
       // Keep applying until the log is drained, then sleep until woken (or the poll interval).
+      const auto filter = w.projection->filter();
       while (running_) {
-        auto events = store_.read_all(from.position, options_.batch_size);
-        if (events.empty()) {
+        const auto page = store_.read_page(from.position, options_.batch_size, filter);
+        if (page.scanned == 0) {
           w.notifier->wait_for(options_.poll_interval);
           continue;
         }
-        Checkpoint to{events.back().position, from.events_applied + events.size()};
+        Checkpoint to{page.reached, from.events_applied + page.scanned};
         pqxx::work tx(*connection);
         // A read model and its checkpoint commit together and can always be projected again
         // from the log: a crash may lose the last batches, never split one. So they need not
         // wait for the WAL flush, which the event appends then have to themselves.
         tx.exec0("SET LOCAL synchronous_commit = off");
-        w.projection->apply(tx, events);
+        if (!page.events.empty()) w.projection->apply(tx, page.events);
         if (!advance_checkpoint(tx, name, from, to)) {
           // Moved under us (a rebuild swapped the tables): drop this batch, start from theirs.
           tx.abort();

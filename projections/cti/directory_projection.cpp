@@ -17,6 +17,12 @@ std::string id_of(const std::string& stream_id) {
 
 }  // namespace
 
+eventstore::EventFilter DirectoryProjection::filter() const {
+  return {{std::string{dc::agent_events::registered}, std::string{dc::agent_events::disabled},
+           std::string{dc::agent_events::enabled}, std::string{dc::agent_events::password_reset},
+           std::string{dc::session_events::started}, std::string{dc::session_events::ended}}};
+}
+
 void DirectoryProjection::apply(pqxx::transaction_base& tx,
                                 std::span<const eventstore::RecordedEvent> events) {
   for (const auto& e : events) {

@@ -9,6 +9,7 @@ class DirectoryProjection final : public Projection {
  public:
   std::string name() const override { return "cti_directory"; }
   std::vector<std::string> tables() const override { return {"cti_agents", "cti_sessions"}; }
+  eventstore::EventFilter filter() const override;
   void apply(pqxx::transaction_base& tx,
              std::span<const eventstore::RecordedEvent> events) override;
 };

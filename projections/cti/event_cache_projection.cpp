@@ -15,6 +15,10 @@ constexpr std::string_view line_prefix = "ctiline-";
 
 }  // namespace
 
+eventstore::EventFilter EventCacheProjection::filter() const {
+  return {{std::string{dc::line_events::received}, std::string{dc::line_events::acknowledged}}};
+}
+
 void EventCacheProjection::apply(pqxx::transaction_base& tx,
                                  std::span<const eventstore::RecordedEvent> events) {
   std::set<std::string> touched;

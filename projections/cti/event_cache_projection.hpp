@@ -13,6 +13,7 @@ class EventCacheProjection final : public Projection {
 
   std::string name() const override { return "cti_event_cache"; }
   std::vector<std::string> tables() const override { return {"cti_event_cache", "cti_delivery"}; }
+  eventstore::EventFilter filter() const override;
   void apply(pqxx::transaction_base& tx,
              std::span<const eventstore::RecordedEvent> events) override;
 };

@@ -44,6 +44,11 @@ DeliveryJob job(const eventstore::RecordedEvent& e, const Header& h,
 
 }  // namespace
 
+eventstore::EventFilter DeliveryReactor::filter() const {
+  return {{"ClientTokenActivated", "ClientTokenDeactivated", "AppRemoved", "MessageSubmitted",
+           "MessageNotSent", "MessageTextUpdated", "ChatRead"}};
+}
+
 std::vector<DeliveryJob> DeliveryReactor::jobs_for(const eventstore::RecordedEvent& e,
                                                    std::string_view public_base_url) {
   const std::string_view type = e.type;

@@ -41,6 +41,7 @@ class DeliveryReactor final : public Reactor {
         subject_(std::move(subject)) {}
 
   std::string name() const override { return "delivery"; }
+  eventstore::EventFilter filter() const override;
 
   // The jobs one event makes, in the order they run (none when it needs no provider call);
   // public for tests.

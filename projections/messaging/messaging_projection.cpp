@@ -321,9 +321,11 @@ class Gathered {
   std::map<std::string, Progress> progress_;  // by message_id
 };
 
+constexpr std::string_view kGathered[] = {"ChatStarted", "MessageReceived", "MessageSubmitted",
+                                          "MessageDelivered", "MessageStatusChanged"};
+
 bool gathered(const std::string& type) {
-  return type == "ChatStarted" || type == "MessageReceived" || type == "MessageSubmitted" ||
-         type == "MessageDelivered" || type == "MessageStatusChanged";
+  return std::ranges::find(kGathered, type) != std::end(kGathered);
 }
 
 // Whether an event may change a row of messaging_chats (what GET /crm/v1/chats lists) or how the
@@ -517,6 +519,13 @@ Handler find(std::span<const Applier> list, std::string_view type) {
 }
 
 }  // namespace
+
+eventstore::EventFilter MessagingProjection::filter() const {
+  eventstore::EventFilter f{{std::begin(kGathered), std::end(kGathered)}};
+  for (const auto list : {std::span<const Applier>(kConnection), std::span<const Applier>(kChat)})
+    for (const auto& a : list) f.types.emplace_back(a.type);
+  return f;
+}
 
 void MessagingProjection::apply(pqxx::transaction_base& tx,
                                 std::span<const eventstore::RecordedEvent> events) {

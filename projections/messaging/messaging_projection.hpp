@@ -21,6 +21,7 @@ class MessagingProjection final : public Projection {
   }
   void apply(pqxx::transaction_base& tx,
              std::span<const eventstore::RecordedEvent> events) override;
+  eventstore::EventFilter filter() const override;
 };
 
 }  // namespace switchboard::projections::messaging

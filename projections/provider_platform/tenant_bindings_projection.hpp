@@ -15,6 +15,9 @@ class TenantBindingsProjection final : public Projection {
   }
   void apply(pqxx::transaction_base& tx,
              std::span<const eventstore::RecordedEvent> events) override;
+  eventstore::EventFilter filter() const override {
+    return {{"AppInstalled", "AppUpgraded", "AppRemoved"}};
+  }
 };
 
 }  // namespace switchboard::projections::provider_platform
