@@ -6,6 +6,7 @@
 
 #include "eventstore/notifier.hpp"
 #include "projections/checkpoint.hpp"
+#include "projections/ownership.hpp"
 
 namespace switchboard::projections {
 
@@ -14,6 +15,7 @@ struct ProjectionRunner::Worker {
   std::thread thread;
   std::mutex mutex;
   std::string last_error;
+  std::atomic<bool> owned{false};
   std::unique_ptr<eventstore::Notifier> notifier;
 };
 
@@ -21,6 +23,9 @@ ProjectionRunner::ProjectionRunner(eventstore::EventStore& store,
                                    std::vector<std::shared_ptr<Projection>> list,
                                    RunnerOptions options)
     : store_(store), options_(std::move(options)) {
+  std::vector<std::string> names;
+  for (const auto& p : list) names.push_back(p->name());
+  check_ownership_keys(names);
   for (auto& p : list) {
     auto w = std::make_unique<Worker>();
     w->projection = std::move(p);
@@ -53,11 +58,25 @@ void ProjectionRunner::stop() {
 
 void ProjectionRunner::run(Worker& w) {
   const auto name = w.projection->name();
+  // The connection's session holds the ownership lock: closing it hands the projection over.
   std::unique_ptr<pqxx::connection> connection;
+  // The session that took the lock: libpqxx silently reconnects a broken connection on its next
+  // use, and the new session owns nothing.
+  int lock_session = 0;
   std::chrono::milliseconds backoff{100};
   while (running_) {
     try {
       if (!connection) connection = std::make_unique<pqxx::connection>(options_.database_url);
+      if (!w.owned) {
+        if (!try_take_ownership(*connection, name)) {
+          // Another node applies it; contend again a poll interval later.
+          pause(options_.poll_interval);
+          continue;
+        }
+        lock_session = connection->backendpid();
+        w.owned = true;
+        spdlog::info("projection {}: this node applies it", name);
+      }
       Checkpoint from;
       {
         pqxx::work tx(*connection);
@@ -74,6 +93,9 @@ void ProjectionRunner::run(Worker& w) {
         }
         Checkpoint to{page.reached, from.events_applied + page.scanned};
         pqxx::work tx(*connection);
+        if (connection->backendpid() != lock_session) {
+          throw std::runtime_error("lost the database session holding its ownership lock");
+        }
         // A read model and its checkpoint commit together and can always be projected again
         // from the log: a crash may lose the last batches, never split one. So they need not
         // wait for the WAL flush, which the event appends then have to themselves.
@@ -97,12 +119,15 @@ void ProjectionRunner::run(Worker& w) {
         w.last_error = e.what();
       }
       // Reconnect after any failure: a connection that failed mid-transaction is not worth
-      // diagnosing, and the checkpoint is reloaded from the database either way.
+      // diagnosing, and the checkpoint is reloaded from the database either way. The lock goes
+      // with the session, so another node may take the projection over meanwhile.
       connection.reset();
+      w.owned = false;
       pause(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds{5000});
     }
   }
+  w.owned = false;
 }
 
 void ProjectionRunner::pause(std::chrono::milliseconds duration) {
@@ -114,10 +139,12 @@ std::vector<ProjectionStatus> projection_status(const std::string& database_url,
                                                 const std::vector<std::string>& names) {
   pqxx::connection c(database_url);
   pqxx::read_transaction tx(c);
+  auto owners = projection_owners(tx, names);
   std::vector<ProjectionStatus> out;
   for (const auto& name : names) {
     ProjectionStatus s;
     s.name = name;
+    s.owner = std::move(owners[name]);
     const auto rows = tx.exec_params(
         "SELECT cp.epoch, cp.tx_id::text, cp.global_position, cp.events_applied,"
         "  (SELECT count(*) FROM (SELECT 1 FROM events e"
@@ -155,6 +182,7 @@ std::vector<ProjectionStatus> ProjectionRunner::status() {
   for (std::size_t i = 0; i < out.size(); ++i) {
     std::lock_guard lock(workers_[i]->mutex);
     out[i].last_error = workers_[i]->last_error;
+    out[i].owned = workers_[i]->owned;
   }
   return out;
 }

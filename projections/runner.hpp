@@ -28,9 +28,15 @@ struct ProjectionStatus {
   std::int64_t events_behind = 0;  // events a reader may see that are past the checkpoint
   double seconds_behind = 0;       // age of the oldest of those
   std::string last_error;
+  // The session holding the projection's ownership lock (projections/ownership.hpp), empty when
+  // no node applies it.
+  std::string owner;
+  // Whether this runner is that session (ProjectionRunner::status only).
+  bool owned = false;
 };
 
-// Keeps every projection caught up with the log: one thread and one connection each.
+// Keeps every projection caught up with the log: one thread and one connection each. Of the nodes
+// running a projection, only the one holding its ownership lock applies it (ownership.hpp).
 class ProjectionRunner {
  public:
   ProjectionRunner(eventstore::EventStore& store, std::vector<std::shared_ptr<Projection>> list,
@@ -43,7 +49,8 @@ class ProjectionRunner {
   // Checkpoints and lag as the database has them (each call queries it).
   std::vector<ProjectionStatus> status();
 
-  // Blocks until every projection has applied every event committed before the call.
+  // Blocks until every projection has applied every event committed before the call, on whichever
+  // node owns it (the checkpoints are read from the database).
   bool wait_caught_up(std::chrono::milliseconds timeout);
 
  private:

@@ -45,6 +45,11 @@ BOOST_AUTO_TEST_CASE(rebuild_reproduces_the_incremental_read_model) {
       store, {projection},
       {.database_url = db.app_url(), .batch_size = 50, .poll_interval = 100ms});
   runner.start();
+  // A second node: the rebuild swaps the tables under whichever of the two applies them.
+  projections::ProjectionRunner other_node(
+      store, {std::make_shared<projections::StreamCatalogProjection>()},
+      {.database_url = db.app_url(), .batch_size = 50, .poll_interval = 100ms});
+  other_node.start();
   for (int i = 0; i < 600; ++i) {
     const auto stream = "cat" + std::to_string(i % 4) + "-" + std::to_string(i % 37);
     BOOST_REQUIRE(store.append(typed_request(stream, 1 + i % 4)).succeeded());
@@ -73,6 +78,9 @@ BOOST_AUTO_TEST_CASE(rebuild_reproduces_the_incremental_read_model) {
   stop = true;
   writer.join();
   BOOST_REQUIRE(runner.wait_caught_up(30s));
+  BOOST_CHECK(runner.status()[0].owned != other_node.status()[0].owned);
+  BOOST_CHECK_EQUAL(runner.status()[0].last_error, "");
+  BOOST_CHECK_EQUAL(other_node.status()[0].last_error, "");
 
   // The swapped-in tables and the live runner that continued on them agree with a fresh replay.
   BOOST_CHECK(projections::verify(db.admin_url(), rebuilder).empty());

@@ -1,0 +1,236 @@
+// Several nodes run the same projections on one database: exactly one applies each projection
+// (and publishes each reactor's messages), and another takes over when it stops.
+#include "projections/ownership.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "eventstore/event_store.hpp"
+#include "projections/reactor.hpp"
+#include "projections/registry.hpp"
+#include "projections/runner.hpp"
+#include "tests/support/append_request.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace switchboard;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Counts the events handed to it on every node, so work done twice shows even when the
+// loser's transaction rolls back; the primary key makes a second application an error.
+class CountingProjection final : public projections::Projection {
+ public:
+  explicit CountingProjection(std::atomic<int>& handed) : handed_(handed) {}
+
+  static void create_table(const std::string& admin_url) {
+    pqxx::connection c(admin_url);
+    pqxx::nontransaction(c).exec("CREATE TABLE counted_events (event_id uuid PRIMARY KEY)");
+  }
+
+  std::string name() const override { return "counted"; }
+  std::vector<std::string> tables() const override { return {"counted_events"}; }
+  void apply(pqxx::transaction_base& tx,
+             std::span<const eventstore::RecordedEvent> events) override {
+    handed_ += static_cast<int>(events.size());
+    for (const auto& e : events) {
+      tx.exec_params("INSERT INTO counted_events (event_id) VALUES ($1::uuid)", e.event_id);
+    }
+  }
+
+ private:
+  std::atomic<int>& handed_;
+};
+
+// Every node's broker: counts how often each message id was published.
+class CountingPublisher final : public projections::Publisher {
+ public:
+  bool publish(const std::vector<projections::OutboundMessage>& messages, std::string&) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& m : messages) ++published_[m.message_id];
+    return true;
+  }
+
+  std::map<std::string, int> published() {
+    std::lock_guard lock(mutex_);
+    return published_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, int> published_;
+};
+
+class EchoReactor final : public projections::Reactor {
+ public:
+  using Reactor::Reactor;
+  std::string name() const override { return "echo"; }
+
+ protected:
+  std::vector<projections::OutboundMessage> react(const eventstore::RecordedEvent& e) override {
+    return {{"test.echo", e.event_id, e.type}};
+  }
+};
+
+struct Node {
+  Node(eventstore::EventStore& store, const tests::TestDatabase& db, std::atomic<int>& handed,
+       std::shared_ptr<CountingPublisher> publisher)
+      : runner(store,
+               {std::make_shared<CountingProjection>(handed),
+                std::make_shared<EchoReactor>(std::move(publisher))},
+               // Small batches and a short poll: many chances to race, quick takeovers.
+               {.database_url = db.app_url(), .batch_size = 7, .poll_interval = 100ms}) {}
+
+  bool owns(const std::string& name) {
+    for (const auto& s : runner.status()) {
+      if (s.name == name) return s.owned;
+    }
+    return false;
+  }
+
+  projections::ProjectionRunner runner;
+};
+
+struct Cluster {
+  Cluster() { CountingProjection::create_table(db.admin_url()); }
+
+  void append(int appends) {
+    for (int i = 0; i < appends; ++i) {
+      BOOST_REQUIRE(
+          store.append(tests::append_request("thing-" + std::to_string(i % 13), 3)).succeeded());
+    }
+  }
+
+  // Until one of the nodes owns both, or the timeout.
+  Node* owner(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (auto* node : {&a, &b}) {
+        if (node->owns("counted") && node->owns("echo")) return node;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return nullptr;
+  }
+
+  void check_applied_once() {
+    const auto events = db.count("SELECT count(*) FROM events");
+    BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM counted_events"), events);
+    BOOST_CHECK_EQUAL(handed.load(), events);
+    const auto published = publisher->published();
+    BOOST_CHECK_EQUAL(static_cast<long long>(published.size()), events);
+    const auto published_again = std::count_if(published.begin(), published.end(),
+                                               [](const auto& m) { return m.second > 1; });
+    BOOST_CHECK_EQUAL(published_again, 0);
+  }
+
+  // Exactly one node owns each projection, and both see its session as the owner's.
+  void check_one_owner() {
+    const auto of_a = a.runner.status();
+    const auto of_b = b.runner.status();
+    BOOST_REQUIRE_EQUAL(of_a.size(), of_b.size());
+    for (std::size_t i = 0; i < of_a.size(); ++i) {
+      BOOST_TEST_CONTEXT(of_a[i].name) {
+        BOOST_CHECK(of_a[i].owned != of_b[i].owned);
+        BOOST_CHECK(!of_a[i].owner.empty());
+        BOOST_CHECK_EQUAL(of_a[i].owner, of_b[i].owner);
+      }
+    }
+  }
+
+  tests::TestDatabase db;
+  eventstore::EventStore store{{.database_url = db.app_url()}};
+  std::atomic<int> handed{0};
+  std::shared_ptr<CountingPublisher> publisher = std::make_shared<CountingPublisher>();
+  Node a{store, db, handed, publisher};
+  Node b{store, db, handed, publisher};
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(ownership_keys_are_distinct_and_outside_the_other_locks) {
+  std::vector<std::string> names{"delivery"};
+  for (const auto& p : projections::all_projections()) names.push_back(p->name());
+  BOOST_CHECK_NO_THROW(projections::check_ownership_keys(names));
+  for (const auto& name : names) {
+    const auto key = projections::ownership_key(name);
+    // Not a hashtext() key (the delivery and CTI owners) nor the migrations' lock.
+    BOOST_CHECK(key > std::int64_t{1} << 32);
+    BOOST_CHECK_NE(key, std::int64_t{0x5357424d49475254});
+  }
+  BOOST_CHECK_EQUAL(projections::ownership_key("counted"), projections::ownership_key("counted"));
+  BOOST_CHECK_NE(projections::ownership_key("counted"), projections::ownership_key("echo"));
+}
+
+BOOST_AUTO_TEST_CASE(two_nodes_apply_and_publish_each_event_once) {
+  Cluster cluster;
+  cluster.a.runner.start();
+  cluster.b.runner.start();
+  // Appends while both run: each batch is there for both to take.
+  cluster.append(60);
+  BOOST_REQUIRE(cluster.a.runner.wait_caught_up(30s));
+  BOOST_REQUIRE(cluster.b.runner.wait_caught_up(30s));
+
+  cluster.check_applied_once();
+  cluster.check_one_owner();
+  for (auto* node : {&cluster.a, &cluster.b}) {
+    for (const auto& s : node->runner.status()) {
+      BOOST_TEST_CONTEXT(s.name) {
+        BOOST_CHECK_EQUAL(s.last_error, "");
+        BOOST_CHECK_EQUAL(s.events_behind, 0);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(another_node_takes_over_when_the_owner_stops) {
+  Cluster cluster;
+  cluster.a.runner.start();
+  auto* first = cluster.owner(10s);
+  BOOST_REQUIRE(first == &cluster.a);
+  cluster.b.runner.start();
+  cluster.append(20);
+  BOOST_REQUIRE(cluster.b.runner.wait_caught_up(30s));
+  BOOST_CHECK(!cluster.b.owns("counted"));
+  BOOST_CHECK(!cluster.b.owns("echo"));
+
+  // Stopping closes the owner's sessions, which releases its locks.
+  cluster.a.runner.stop();
+  const auto stopped = std::chrono::steady_clock::now();
+  cluster.append(20);
+  BOOST_REQUIRE(cluster.owner(10s) == &cluster.b);
+  BOOST_CHECK_LT(std::chrono::steady_clock::now() - stopped, 3s);
+  BOOST_REQUIRE(cluster.b.runner.wait_caught_up(30s));
+  cluster.check_applied_once();
+  for (const auto& s : cluster.b.runner.status()) {
+    BOOST_TEST_CONTEXT(s.name) {
+      BOOST_CHECK_EQUAL(s.last_error, "");
+      BOOST_CHECK_EQUAL(s.events_behind, 0);
+      BOOST_CHECK_EQUAL(s.events_applied, static_cast<std::uint64_t>(
+                                              cluster.db.count("SELECT count(*) FROM events")));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_runner_that_lost_its_session_steps_down) {
+  Cluster cluster;
+  cluster.a.runner.start();
+  BOOST_REQUIRE(cluster.owner(10s) == &cluster.a);
+  cluster.b.runner.start();
+  // Ends the owner's sessions as a dropped connection would.
+  cluster.db.exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks"
+      " WHERE locktype = 'advisory' AND classid = x'53574250'::int::oid"
+      "   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+  cluster.append(20);
+  BOOST_REQUIRE(cluster.a.runner.wait_caught_up(30s));
+  BOOST_REQUIRE(cluster.b.runner.wait_caught_up(30s));
+  cluster.check_applied_once();
+  cluster.check_one_owner();
+}
