@@ -45,6 +45,12 @@ void add_store_metrics(http::Metrics& metrics, eventstore::EventStore& store,
       out += fmt::format("switchboard_projection_lag_seconds{{projection=\"{}\"}} {:.3f}\n", p.name,
                          p.seconds_behind);
     }
+    out += "# HELP switchboard_projection_owner 1 while this node applies the projection.\n";
+    out += "# TYPE switchboard_projection_owner gauge\n";
+    for (const auto& p : status) {
+      out += fmt::format("switchboard_projection_owner{{projection=\"{}\"}} {}\n", p.name,
+                         p.owned ? 1 : 0);
+    }
   });
 }
 

@@ -43,25 +43,33 @@ std::string status_json(const projections::ProjectionStatus& s) {
   w.Int64(s.events_behind);
   w.Key("seconds_behind");
   w.Double(s.seconds_behind);
+  w.Key("owner");
+  if (s.owner.empty()) {
+    w.Null();
+  } else {
+    w.String(s.owner.c_str(), static_cast<rapidjson::SizeType>(s.owner.size()));
+  }
   w.EndObject();
   return buffer.GetString();
 }
 
 void print_status_table(const std::vector<projections::ProjectionStatus>& statuses) {
-  const std::array<std::string, 5> header{"PROJECTION", "CHECKPOINT (EPOCH/TX/POSITION)", "APPLIED",
-                                          "BEHIND", "SECONDS BEHIND"};
-  std::vector<std::array<std::string, 5>> rows{header};
+  const std::array<std::string, 6> header{"PROJECTION",     "CHECKPOINT (EPOCH/TX/POSITION)",
+                                          "APPLIED",        "BEHIND",
+                                          "SECONDS BEHIND", "OWNER (PID@CLIENT)"};
+  std::vector<std::array<std::string, 6>> rows{header};
   for (const auto& s : statuses) {
     rows.push_back({s.name, checkpoint_text(s.checkpoint), std::to_string(s.events_applied),
-                    std::to_string(s.events_behind), fmt::format("{:.1f}", s.seconds_behind)});
+                    std::to_string(s.events_behind), fmt::format("{:.1f}", s.seconds_behind),
+                    s.owner.empty() ? "-" : s.owner});
   }
-  std::array<std::size_t, 5> width{};
+  std::array<std::size_t, 6> width{};
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   }
   for (const auto& row : rows) {
-    fmt::print("{:<{}}  {:<{}}  {:>{}}  {:>{}}  {:>{}}\n", row[0], width[0], row[1], width[1],
-               row[2], width[2], row[3], width[3], row[4], width[4]);
+    fmt::print("{:<{}}  {:<{}}  {:>{}}  {:>{}}  {:>{}}  {}\n", row[0], width[0], row[1], width[1],
+               row[2], width[2], row[3], width[3], row[4], width[4], row[5]);
   }
 }
 
@@ -72,8 +80,9 @@ int run_status(const Invocation& invocation, const std::vector<std::string>& arg
                         "one JSON object per projection and line instead of a table");
   if (invocation.help) {
     print_help("projections status [--json]",
-               "Checkpoint (epoch/tx/position), events applied, events behind the log and the age\n"
-               "of the oldest unapplied event, for every projection.",
+               "Checkpoint (epoch/tx/position), events applied, events behind the log, the age\n"
+               "of the oldest unapplied event and the database session of the node applying it\n"
+               "(its owner; '-' when no node does), for every projection.",
                options);
     return kExitOk;
   }

@@ -19,6 +19,7 @@
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/migrator.hpp"
+#include "projections/ownership.hpp"
 #include "tests/support/test_database.hpp"
 
 extern char** environ;
@@ -359,10 +360,11 @@ BOOST_AUTO_TEST_CASE(status_shows_the_lag_and_rebuild_clears_it) {
     std::istringstream in(line);
     for (std::string c; in >> c;) columns.push_back(c);
   }
-  BOOST_REQUIRE_EQUAL(columns.size(), 5u);  // name, checkpoint, applied, behind, seconds
+  BOOST_REQUIRE_EQUAL(columns.size(), 6u);  // name, checkpoint, applied, behind, seconds, owner
   BOOST_CHECK_EQUAL(columns[1], "0/0/0");
   BOOST_CHECK_EQUAL(columns[2], "0");
   BOOST_CHECK_EQUAL(columns[3], "6");
+  BOOST_CHECK_EQUAL(columns[5], "-");  // no server runs
 
   const auto rebuilt = run_admin(with_url(db, {"projections", "rebuild", "stream_catalog"}));
   BOOST_REQUIRE_EQUAL(rebuilt.exit_code, 0);
@@ -381,6 +383,22 @@ BOOST_AUTO_TEST_CASE(status_shows_the_lag_and_rebuild_clears_it) {
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM stream_catalog WHERE has_table_privilege("
                              "'switchboard_app', 'stream_catalog', 'SELECT,INSERT,UPDATE,DELETE')"),
                     3);
+}
+
+BOOST_AUTO_TEST_CASE(status_names_the_session_that_applies_a_projection) {
+  tests::TestDatabase db;
+  auto runner = std::make_unique<pqxx::connection>(db.app_url());
+  BOOST_REQUIRE(switchboard::projections::try_take_ownership(*runner, "stream_catalog"));
+  const auto pid = std::to_string(runner->backendpid());
+
+  const auto owned = status_of(db, "stream_catalog");
+  BOOST_REQUIRE(owned["owner"].IsString());
+  BOOST_CHECK(std::string(owned["owner"].GetString()).starts_with(pid + "@"));
+  BOOST_CHECK(status_of(db, "messaging")["owner"].IsNull());
+
+  // The lock goes with the session, as when a node dies.
+  runner.reset();
+  BOOST_CHECK(status_of(db, "stream_catalog")["owner"].IsNull());
 }
 
 BOOST_AUTO_TEST_CASE(rebuild_of_an_unknown_projection_exits_2_naming_the_known_ones) {
