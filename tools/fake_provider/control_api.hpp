@@ -2,7 +2,8 @@
 
 // The fake provider's control interface for tests and demos: plain HTTP, JSON bodies.
 //
-//   GET  /state                 mode, listening, port, tokens, accounts, history, counters
+//   GET  /state                 mode, listening, port, tokens, accounts, history, webhooks (per
+//                               token), counters
 //   GET  /received?path=/x      the recorded provider requests (all when no path), in order
 //   POST /reset                 forget requests and idempotency keys; mode normal
 //   POST /mode                  {"mode":"normal|up|down|slow|failing","delay_ms":n,"status":n,

@@ -94,18 +94,18 @@ Answer FakeProvider::decide(const Request& request, RecordedRequest& record) {
     return {status, error_body("failing on purpose")};
   }
   constexpr std::string_view bearer = "Bearer ";
-  if (!record.authorization.starts_with(bearer) ||
-      !tokens_.contains(record.authorization.substr(bearer.size()))) {
-    return {401, error_body("unknown token")};
-  }
-  if (record.idempotency_key.empty()) return endpoints_.handle(request);
+  const auto token = record.authorization.starts_with(bearer)
+                         ? record.authorization.substr(bearer.size())
+                         : std::string();
+  if (!tokens_.contains(token)) return {401, error_body("unknown token")};
+  if (record.idempotency_key.empty()) return endpoints_.handle(request, token);
   const auto scope = record.authorization + '\n' + record.method + ' ' + record.target + '\n' +
                      record.idempotency_key;
   if (const auto first = first_answers_.find(scope); first != first_answers_.end()) {
     record.repeat = true;
     return first->second;
   }
-  auto answer = endpoints_.handle(request);
+  auto answer = endpoints_.handle(request, token);
   first_answers_.emplace(scope, answer);
   return answer;
 }

@@ -84,7 +84,7 @@ std::string ProviderEndpoints::next_message_id() {
   return "sent-" + std::to_string(++sent_);
 }
 
-Answer ProviderEndpoints::handle(const Request& request) {
+Answer ProviderEndpoints::handle(const Request& request, const std::string& token) {
   const std::string target{request.target().data(), request.target().size()};
   const auto path = path_of(target);
   const auto method = request.method();
@@ -98,8 +98,12 @@ Answer ProviderEndpoints::handle(const Request& request) {
 
   if (path == "/accounts") return {200, R"({"accounts":)" + to_json(accounts_) + "}"};
   if (path == "/history") return history_page(query_param(target, "cursor"));
+  // Setting a token's webhook again moves it to the end: "webhook" is the newest one.
+  const auto forget_webhook = [&] {
+    std::erase_if(webhooks_, [&](const auto& hook) { return hook.first == token; });
+  };
   if (method == http::verb::delete_) {  // /webhook
-    webhook_.clear();
+    forget_webhook();
     return kOk;
   }
 
@@ -136,7 +140,8 @@ Answer ProviderEndpoints::handle(const Request& request) {
   }
   if (path == "/webhook") {
     if (const auto field = require({"url"})) return bad_request(*field + " is required");
-    webhook_ = string_member(*body, "url");
+    forget_webhook();
+    webhooks_.emplace_back(token, string_member(*body, "url"));
     return kOk;
   }
   // /bulk: every message is checked before any is sent, so a refused batch sends nothing.
@@ -206,11 +211,22 @@ void ProviderEndpoints::write_state(JsonWriter& writer) const {
   writer.Int(page_size_);
   writer.EndObject();
   writer.Key("webhook");
-  if (webhook_.empty()) {
+  if (webhooks_.empty()) {
     writer.Null();
   } else {
-    write_string(writer, webhook_);
+    write_string(writer, webhooks_.back().second);
   }
+  writer.Key("webhooks");
+  writer.StartArray();
+  for (const auto& [token, url] : webhooks_) {
+    writer.StartObject();
+    writer.Key("token");
+    write_string(writer, token);
+    writer.Key("url");
+    write_string(writer, url);
+    writer.EndObject();
+  }
+  writer.EndArray();
   writer.Key("sent");
   writer.Uint64(sent_);
 }

@@ -151,6 +151,29 @@ BOOST_AUTO_TEST_CASE(bodies_without_the_contract_fields_are_refused) {
   BOOST_TEST(provider.state()["webhook"].IsNull());
 }
 
+BOOST_AUTO_TEST_CASE(webhooks_are_kept_per_token) {
+  const std::string other = "client-token-9876543210-9876543210-fedcba";
+  provider.add_token(other);
+  BOOST_TEST(call("POST", "/webhook", R"({"url":"http://a.test/hook"})").status == 200);
+  BOOST_TEST(call("POST", "/webhook", R"({"url":"http://b.test/hook"})", {}, other).status == 200);
+  // Removing one token's webhook leaves the other's.
+  BOOST_TEST(call("DELETE", "/webhook").status == 200);
+  auto state = provider.state();
+  BOOST_REQUIRE_EQUAL(state["webhooks"].Size(), 1u);
+  BOOST_TEST(str(state["webhooks"][0]["token"]) == other);
+  BOOST_TEST(str(state["webhooks"][0]["url"]) == "http://b.test/hook");
+  BOOST_TEST(str(state["webhook"]) == "http://b.test/hook");
+  // "webhook" is the newest one set.
+  BOOST_TEST(call("POST", "/webhook", R"({"url":"http://a.test/v2"})").status == 200);
+  state = provider.state();
+  BOOST_REQUIRE_EQUAL(state["webhooks"].Size(), 2u);
+  BOOST_TEST(str(state["webhook"]) == "http://a.test/v2");
+  BOOST_TEST(call("DELETE", "/webhook", {}, {}, other).status == 200);
+  BOOST_TEST(call("DELETE", "/webhook").status == 200);
+  BOOST_TEST(provider.state()["webhooks"].Size() == 0u);
+  BOOST_TEST(provider.state()["webhook"].IsNull());
+}
+
 BOOST_AUTO_TEST_CASE(down_refuses_connections_and_up_reopens_the_same_port) {
   provider.set_mode({.mode = "down"});
   BOOST_CHECK_THROW(call("GET", "/accounts"), boost::system::system_error);
