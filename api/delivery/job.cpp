@@ -29,6 +29,10 @@ bool deactivation_notice(std::string_view kind) {
   return kind == kinds::remove_webhook || kind == kinds::app_disabled;
 }
 
+bool replaced_token_notice(const Job& job) {
+  return job.kind == kinds::remove_webhook && !job.field("replaced_by").empty();
+}
+
 std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view iso) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;

@@ -7,6 +7,8 @@
 //             remove_app},
 //    and per kind: sync_accounts {"app_id", "token_sha256", "has_history"},
 //                  set_webhook, remove_webhook, app_disabled {"token_sha256"},
+//                  remove_webhook of a replaced token {"token_sha256" (the old token),
+//                                                      "replaced_by" (the new one)},
 //                  remove_app {"app_id", "reason"}}
 
 #include <rapidjson/document.h>
@@ -31,7 +33,8 @@ inline constexpr std::string_view remove_app = "remove_app";
 }  // namespace kinds
 
 // The calls that tell a provider about a deactivation (remove_webhook, then app_disabled): they
-// go to the connection that has just become inactive, and wait longer for a provider that is down.
+// go to the connection that has just become inactive, and wait longer for a provider that is down
+// (so does remove_webhook for a replaced token: it is the same kind of word).
 bool deactivation_notice(std::string_view kind);
 
 struct Job {
@@ -52,6 +55,10 @@ struct Job {
   std::string field(const char* name) const;
   bool flag(const char* name) const;
 };
+
+// remove_webhook for a token replaced on an active connection: it goes with that old token,
+// which the connection (and its read model) no longer has.
+bool replaced_token_notice(const Job& job);
 
 // nullopt when the text is not a job (not JSON, or a required field missing).
 std::optional<Job> parse_job(std::string_view json);

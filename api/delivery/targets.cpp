@@ -2,9 +2,36 @@
 
 #include <pqxx/pqxx>
 
+#include "domain/json.hpp"
+#include "domain/messaging/connection.hpp"
 #include "eventstore/connection_pool.hpp"
+#include "eventstore/reader.hpp"
 
 namespace switchboard::api::delivery {
+namespace {
+
+// The sealed token of the activation of `token_sha256` in the connection's stream ("" when there
+// is none): the read model keeps only the current token, the log every one the connection had.
+std::string sealed_in_log(pqxx::transaction_base& tx, const Job& job,
+                          const std::string& token_sha256) {
+  namespace dm = domain::messaging;
+  const auto stream = std::string(dm::Connection::category) + "-" +
+                      dm::Connection::id(job.tenant_id, job.provider_code);
+  constexpr std::size_t page = 1'000;
+  std::string sealed;
+  for (std::int64_t from = 1;;) {
+    const auto events = eventstore::read_stream(tx, stream, from, page);
+    for (const auto& e : events) {
+      if (e.type != "ClientTokenActivated") continue;
+      const auto d = domain::parse(e.data);
+      if (domain::text(d, "token_sha256") == token_sha256) sealed = domain::text(d, "token_sealed");
+    }
+    if (events.size() < page) return sealed;
+    from = events.back().stream_version + 1;
+  }
+}
+
+}  // namespace
 
 EndpointOf endpoint_of(std::string_view kind) {
   if (kind == kinds::sync_accounts) return {"list_accounts", "GET"};
@@ -19,6 +46,7 @@ EndpointOf endpoint_of(std::string_view kind) {
 }
 
 Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why) {
+  if (replaced_token_notice(job)) return Gate::call;
   const auto job_token = job.field("token_sha256");
   const bool notice = deactivation_notice(job.kind);
   if (notice || job.kind == kinds::sync_accounts || job.kind == kinds::set_webhook) {
@@ -101,7 +129,19 @@ Target TargetResolver::resolve(const Job& job, std::string_view endpoint) {
     t.why = "the bound configuration declares no " + std::string(endpoint) + " endpoint";
     return t;
   }
-  auto token = crypto::open(row[3].as<std::string>(), key_);
+  auto sealed = row[3].as<std::string>();
+  if (replaced_token_notice(job)) {
+    sealed = pool_.with_connection([&](pqxx::connection& connection) {
+      pqxx::read_transaction tx(connection);
+      return sealed_in_log(tx, job, job.field("token_sha256"));
+    });
+    if (sealed.empty()) {
+      t.gate = Gate::drop;
+      t.why = "the connection's stream has no activation of the replaced token";
+      return t;
+    }
+  }
+  auto token = crypto::open(sealed, key_);
   if (!token) {
     // Wrong messaging.secret_key or a damaged row: nothing can be sent until an operator acts,
     // and the job expires (the user is told) if that takes too long.

@@ -38,8 +38,9 @@ enum class Gate {
 // The rules of docs/messaging.md: a connection that is no longer active (or whose token changed)
 // is never called again, except for the deactivation notice (remove_webhook, app_disabled), which
 // uses the (now inactive) connection's token. Jobs made by an activation (sync_accounts,
-// set_webhook) name their token and go only while the connection still has it. `bound`: the
-// tenant's binding to the provider is active.
+// set_webhook) name their token and go only while the connection still has it. remove_webhook for
+// a replaced token always goes: it is about that token alone, whatever the connection did since.
+// `bound`: the tenant's binding to the provider is active.
 Gate gate(const Job& job, const ConnectionView& connection, bool bound, std::string& why);
 
 struct Target {
@@ -47,7 +48,7 @@ struct Target {
   std::string why;          // for drop and wait
   std::string url;          // the job's endpoint
   std::string history_url;  // message_history, "" when not configured
-  std::string token;        // the client token, unsealed
+  std::string token;        // the client token the job names, unsealed
 };
 
 class TargetResolver {

@@ -78,6 +78,9 @@ Decision decide(const Connection::State& s, const ActivateToken& c) {
                                   put(w, "token_sha256", c.token_sha256);
                                   put(w, "token_sealed", c.token_sealed);
                                   put(w, "has_history", c.has_history);
+                                  // The provider is told the old token is dead (its webhook
+                                  // removed, with that token) before the new one is set up.
+                                  if (s.active) put(w, "replaced_token_sha256", s.token_sha256);
                                 })}};
   // Replacing the token of an active connection keeps its accounts: only the credentials change.
   // The main account has no channel of its own to report, so it shows the provider's code (a

@@ -75,10 +75,23 @@ std::vector<DeliveryJob> DeliveryReactor::jobs_for(const eventstore::RecordedEve
   };
 
   if (connection && type == "ClientTokenActivated") {
-    std::vector<DeliveryJob> jobs{connection_job("sync_accounts", [&](JsonWriter& w) {
+    std::vector<DeliveryJob> jobs;
+    // A token replaced on an active connection is dead from now on: its webhook goes first, with
+    // that token, so the provider stops pushing with it before the new token is set up. Not
+    // app_disabled: that one is about the tenant, which keeps the app and the connection.
+    if (const auto replaced = domain::text(d, "replaced_token_sha256"); !replaced.empty()) {
+      jobs.push_back(job(
+          e, {"remove_webhook", tenant_id, provider, connection_lane},
+          [&](JsonWriter& w) {
+            domain::put(w, "token_sha256", replaced);
+            copy(w, d, "token_sha256", "replaced_by");
+          },
+          true));
+    }
+    jobs.push_back(connection_job("sync_accounts", [&](JsonWriter& w) {
       copy(w, d, "app_id");
       domain::put(w, "has_history", domain::flag(d, "has_history"));
-    })};
+    }));
     // After the accounts (same lane): the provider pushes once Switchboard knows its channels.
     if (!public_base_url.empty()) {
       jobs.push_back(connection_job(

@@ -5,7 +5,8 @@
 // event id): a republish after a crash is stored once. Jobs carry everything the provider call
 // needs, so the worker reads only the connection and the endpoint from the read models.
 //
-//   ClientTokenActivated    -> sync_accounts, then set_webhook (when the public base URL is known)
+//   ClientTokenActivated    -> sync_accounts, then set_webhook (when the public base URL is known);
+//                              replacing a token: remove_webhook with the old token before them
 //   ClientTokenDeactivated  -> remove_webhook, then app_disabled (the last call for the tenant)
 //   AppRemoved (tenant)     -> remove_app (which deactivates: the line above)
 //   MessageSubmitted        -> send_message

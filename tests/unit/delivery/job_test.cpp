@@ -153,6 +153,30 @@ BOOST_AUTO_TEST_CASE(connection_events_use_the_connection_lane) {
     BOOST_CHECK(made.payload.find("SEALED") == std::string::npos);
   }
 
+  // Replacing the token: the old one's webhook goes first, with the old token, in the same lane;
+  // no app_disabled, since the tenant keeps the app and the connection.
+  const auto replaced = event("connection-t1/chatline", "ClientTokenActivated",
+                              R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
+                              R"("token_sha256":"def","token_sealed":"SEALED","has_history":false,)"
+                              R"("replaced_token_sha256":"abc"})");
+  const auto swap = jobs_of(replaced);
+  BOOST_REQUIRE_EQUAL(swap.size(), 3u);
+  BOOST_CHECK_EQUAL(swap[0].kind, "remove_webhook");
+  BOOST_CHECK_EQUAL(swap[0].job_id, replaced.event_id + "/remove_webhook");
+  BOOST_CHECK_EQUAL(swap[0].lane, "t1/chatline");
+  BOOST_CHECK_EQUAL(swap[0].field("token_sha256"), "abc");
+  BOOST_CHECK_EQUAL(swap[0].field("replaced_by"), "def");
+  BOOST_CHECK(swap[0].body() == nullptr);
+  BOOST_CHECK(replaced_token_notice(swap[0]));
+  BOOST_CHECK_EQUAL(swap[1].kind, "sync_accounts");
+  BOOST_CHECK_EQUAL(swap[1].job_id, replaced.event_id);
+  BOOST_CHECK_EQUAL(swap[1].field("token_sha256"), "def");
+  BOOST_CHECK_EQUAL(swap[2].kind, "set_webhook");
+  BOOST_CHECK_EQUAL(swap[2].field("token_sha256"), "def");
+  for (const auto& made : DeliveryReactor::jobs_for(replaced, kBaseUrl)) {
+    BOOST_CHECK(made.payload.find("SEALED") == std::string::npos);
+  }
+
   const auto deactivated = event("connection-t1/chatline", "ClientTokenDeactivated",
                                  R"({"tenant_id":"t1","provider_code":"chatline",)"
                                  R"("token_sha256":"abc","reason":"app_removed"})");
@@ -167,6 +191,7 @@ BOOST_AUTO_TEST_CASE(connection_events_use_the_connection_lane) {
   BOOST_CHECK_EQUAL(off.kind, "app_disabled");
   BOOST_CHECK_EQUAL(off.job_id, deactivated.event_id);
   BOOST_CHECK_EQUAL(off.body_json(), R"({"tenant_id":"t1","reason":"app_removed"})");
+  BOOST_CHECK(!replaced_token_notice(off_jobs[0]));
 
   const auto removed = job_of(event("tenant-t1", "AppRemoved",
                                     R"({"app_id":"app-1","provider_code":"chatline",)"
@@ -220,6 +245,16 @@ BOOST_AUTO_TEST_CASE(the_gate_drops_work_of_a_connection_that_is_gone) {
       BOOST_CHECK(gate(off, {true, true, "xyz", true, false}, true, why) == Gate::wait);
     }
   }
+
+  // The replaced token's remove_webhook goes whatever the connection did since: it is about the
+  // old token alone, and the new one is the row's.
+  const auto swapped = jobs_of(event("connection-t1/chatline", "ClientTokenActivated",
+                                     R"({"tenant_id":"t1","provider_code":"chatline",)"
+                                     R"("token_sha256":"def","replaced_token_sha256":"abc"})"));
+  const auto& retired = swapped.front();
+  BOOST_CHECK(gate(retired, {true, true, "def", false, true}, true, why) == Gate::call);
+  BOOST_CHECK(gate(retired, {true, false, "def", false, true}, false, why) == Gate::call);
+  BOOST_CHECK(gate(retired, {true, true, "abc", true, false}, true, why) == Gate::call);
 
   // What an activation queued (sync_accounts, set_webhook) never goes once it is deactivated.
   for (const auto& sync : jobs_of(event("connection-t1/chatline", "ClientTokenActivated",

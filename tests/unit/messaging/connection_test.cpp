@@ -60,6 +60,7 @@ BOOST_AUTO_TEST_CASE(activation_connects_the_main_account) {
   BOOST_CHECK_EQUAL(text(d, "token_sha256"), kTokenA);
   BOOST_CHECK_EQUAL(text(d, "token_sealed"), "c2VhbGVk");
   BOOST_CHECK(flag(d, "has_history"));
+  BOOST_CHECK(!d.HasMember("replaced_token_sha256"));
   const auto main = parse(events[1].data);
   BOOST_CHECK_EQUAL(text(main, "account_id"), "main");
   BOOST_CHECK(flag(main, "main"));
@@ -74,6 +75,8 @@ BOOST_AUTO_TEST_CASE(the_same_token_again_records_nothing_and_a_new_one_replaces
   BOOST_CHECK(record<Connection>(s, activation()).empty());
   const auto events = record<Connection>(s, activation(kTokenB));
   BOOST_CHECK(types(events) == std::vector<std::string>{"ClientTokenActivated"});
+  // The replaced token is named, so the provider can be told it is dead.
+  BOOST_CHECK_EQUAL(text(parse(events[0].data), "replaced_token_sha256"), kTokenA);
   BOOST_CHECK_EQUAL(s.token_sha256, kTokenB);
   BOOST_CHECK(s.accounts.at("main").active);
 }
@@ -111,9 +114,11 @@ BOOST_AUTO_TEST_CASE(reactivation_brings_back_the_main_account_only) {
   auto s = active();
   record<Connection>(s, ConnectAccount{"tg-1", "telegram", "bot"});
   record<Connection>(s, DeactivateToken{"deactivated"});
-  const auto events = record<Connection>(s, activation());
+  const auto events = record<Connection>(s, activation(kTokenB));
   BOOST_CHECK(types(events) ==
               (std::vector<std::string>{"ClientTokenActivated", "AccountConnected"}));
+  // Not a replacement: the deactivation already told the provider the old token was dead.
+  BOOST_CHECK(!parse(events[0].data).HasMember("replaced_token_sha256"));
   BOOST_CHECK(s.accounts.at("main").active);
   BOOST_CHECK(!s.accounts.at("tg-1").active);
 }
