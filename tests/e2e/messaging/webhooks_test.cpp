@@ -1,7 +1,9 @@
 // The provider's optional webhook endpoints over real sockets (seeds 000, 001: "Установка
 // вебхука", "Отключение вебхука"): activating the client token tells set_webhook where to push,
-// deactivating calls remove_webhook and then app_disabled, the last call for the tenant; a
-// configuration without them, or a server without a public base URL, never calls set_webhook.
+// deactivating calls remove_webhook and then app_disabled, the last call for the tenant;
+// replacing the token removes the old token's webhook (with the old token) before the new one's
+// is set; a configuration without them, or a server without a public base URL, never calls
+// set_webhook.
 
 #include <boost/test/unit_test.hpp>
 #include <thread>
@@ -37,6 +39,16 @@ e2e::ApiClient connect(MessagingStack& stack, const e2e::ApiClient& user,
     return stack.provider().received("/accounts").Size() >= 1u;
   });
   return client;
+}
+
+// An inbound message from the provider, as `client` (its token) sends it.
+int push(const e2e::ApiClient& client, const std::string& provider_message_id) {
+  return client
+      .call("POST", "/public/v1/messages",
+            R"({"provider_message_id":")" + provider_message_id +
+                R"(","chat":{"id":"c-1","kind":"private","participants":[{"id":"ivan"}]},)"
+                R"("account_id":"main","sender":{"id":"ivan"},"text":"hi"})")
+      .status;
 }
 
 void deactivate_and_wait_for_the_notice(MessagingStack& stack, const e2e::ApiClient& user) {
@@ -95,10 +107,49 @@ BOOST_AUTO_TEST_CASE(activation_sets_the_webhook_and_deactivation_removes_it_bef
   BOOST_TEST(calls(provider).size() == seen.size());
 }
 
+BOOST_AUTO_TEST_CASE(a_new_token_removes_the_old_tokens_webhook_before_setting_its_own) {
+  MessagingStack stack{e2e::messaging::fast_delivery(), Webhooks::declared};
+  auto& provider = stack.provider();
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto old_token = e2e::messaging::client_token("acme");
+  const auto old_client = connect(stack, user, old_token);
+  stack.until(user, "/crm/v1/connections",
+              [&](const e2e::HttpResponse&) { return provider.received("/webhook").Size() == 1u; });
+
+  const auto new_token = e2e::messaging::client_token("acme");
+  const auto new_client = stack.connect(user, new_token);
+  // The old token is refused from the answer on; the new one works.
+  BOOST_TEST(push(old_client, "pm-old") == 401);
+  BOOST_TEST(push(new_client, "pm-new") == 201);
+
+  stack.until(user, "/crm/v1/connections",
+              [&](const e2e::HttpResponse&) { return provider.received("/webhook").Size() == 3u; });
+  // set (old), remove (old, with the old token), set (new): one lane, in that order.
+  const auto hooks = provider.received("/webhook");
+  const auto who = [&](rapidjson::SizeType i) {
+    return text_of(hooks[i]["method"]) + " " + text_of(hooks[i]["authorization"]);
+  };
+  BOOST_TEST(who(0) == "POST Bearer " + old_token);
+  BOOST_TEST(who(1) == "DELETE Bearer " + old_token);
+  BOOST_TEST(who(2) == "POST Bearer " + new_token);
+  for (const auto& hook : hooks.GetArray()) BOOST_TEST(text_of(hook["tenant"]) == "acme");
+  // The provider holds the new token's webhook only.
+  const auto webhooks = provider.state()["webhooks"].GetArray();
+  BOOST_REQUIRE_EQUAL(webhooks.Size(), 1u);
+  BOOST_TEST(text_of(webhooks[0]["token"]) == new_token);
+  BOOST_TEST(text_of(webhooks[0]["url"]) == e2e::messaging::kPublicBaseUrl);
+  // The app is not disabled: the tenant keeps it, and the connection, with the new token.
+  BOOST_TEST(provider.received("/app-disabled").Size() == 0u);
+  BOOST_TEST(push(new_client, "pm-new-2") == 201);
+}
+
 BOOST_AUTO_TEST_CASE(a_configuration_without_webhook_endpoints_never_gets_them_called) {
   MessagingStack stack;  // a public base URL, but no set_webhook or remove_webhook declared
   stack.install("acme");
   const auto user = stack.user("acme", "u1");
+  connect(stack, user, e2e::messaging::client_token("acme"));
+  // Replacing the token calls nothing for the old one either.
   connect(stack, user, e2e::messaging::client_token("acme"));
   // Jobs of a lane run in order: once app_disabled came, the webhook jobs before it were settled.
   deactivate_and_wait_for_the_notice(stack, user);
