@@ -1,5 +1,6 @@
 #include "api/delivery/targets.hpp"
 
+#include <functional>
 #include <pqxx/pqxx>
 
 #include "domain/json.hpp"
@@ -10,25 +11,49 @@
 namespace switchboard::api::delivery {
 namespace {
 
-// The sealed token of the activation of `token_sha256` in the connection's stream ("" when there
-// is none): the read model keeps only the current token, the log every one the connection had.
-std::string sealed_in_log(pqxx::transaction_base& tx, const Job& job,
-                          const std::string& token_sha256) {
+// Jobs that name the token they are for (the rest go with the connection's current token).
+bool names_token(const Job& job) {
+  return deactivation_notice(job.kind) || job.kind == kinds::sync_accounts ||
+         job.kind == kinds::set_webhook;
+}
+
+// Every event of the job's connection stream, oldest first: the read model keeps only the
+// connection's present, the log its past (the tokens it had, when it was inactive).
+void for_each_connection_event(pqxx::transaction_base& tx, const Job& job,
+                               const std::function<void(const eventstore::RecordedEvent&)>& f) {
   namespace dm = domain::messaging;
   const auto stream = std::string(dm::Connection::category) + "-" +
                       dm::Connection::id(job.tenant_id, job.provider_code);
   constexpr std::size_t page = 1'000;
-  std::string sealed;
   for (std::int64_t from = 1;;) {
     const auto events = eventstore::read_stream(tx, stream, from, page);
-    for (const auto& e : events) {
-      if (e.type != "ClientTokenActivated") continue;
-      const auto d = domain::parse(e.data);
-      if (domain::text(d, "token_sha256") == token_sha256) sealed = domain::text(d, "token_sealed");
-    }
-    if (events.size() < page) return sealed;
+    for (const auto& e : events) f(e);
+    if (events.size() < page) return;
     from = events.back().stream_version + 1;
   }
+}
+
+// The sealed token of the activation of `token_sha256` ("" when there is none).
+std::string sealed_in_log(pqxx::transaction_base& tx, const Job& job,
+                          const std::string& token_sha256) {
+  std::string sealed;
+  for_each_connection_event(tx, job, [&](const eventstore::RecordedEvent& e) {
+    if (e.type != "ClientTokenActivated") return;
+    const auto d = domain::parse(e.data);
+    if (domain::text(d, "token_sha256") == token_sha256) sealed = domain::text(d, "token_sealed");
+  });
+  return sealed;
+}
+
+// Whether the connection was deactivated at or after the job was made.
+bool deactivated_since(pqxx::transaction_base& tx, const Job& job) {
+  bool deactivated = false;
+  for_each_connection_event(tx, job, [&](const eventstore::RecordedEvent& e) {
+    if (e.type != "ClientTokenDeactivated") return;
+    const auto at = parse_timestamp(e.recorded_at);
+    if (!at || *at >= job.created) deactivated = true;
+  });
+  return deactivated;
 }
 
 }  // namespace
@@ -49,7 +74,7 @@ Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why)
   if (replaced_token_notice(job)) return Gate::call;
   const auto job_token = job.field("token_sha256");
   const bool notice = deactivation_notice(job.kind);
-  if (notice || job.kind == kinds::sync_accounts || job.kind == kinds::set_webhook) {
+  if (names_token(job)) {
     // These jobs name their token: the row must be that token's connection.
     if (!c.exists) {
       why = "the connection is not in the read model yet";
@@ -69,8 +94,10 @@ Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why)
       why = "the connection is not in the read model yet";
       return Gate::wait;
     }
-    if (c.active && !c.activated_before_job) {
-      why = "the connection was activated again (another token) after the job";
+    // A token replaced on an active connection changes only how it is called: its chats' work
+    // goes on with the new token. After a deactivation the work was the old connection's.
+    if (c.active && !c.activated_before_job && c.deactivated_since_job) {
+      why = "the connection was deactivated and activated again after the job";
       return Gate::drop;
     }
   }
@@ -114,6 +141,14 @@ Target TargetResolver::resolve(const Job& job, std::string_view endpoint) {
   const auto row = rows[0];
   ConnectionView c{row[0].as<bool>(), row[1].as<bool>(), row[2].as<std::string>(),
                    row[4].as<bool>(), row[5].as<bool>()};
+  if (c.active && !c.activated_before_job && !names_token(job)) {
+    // Rare (only work queued before the latest activation): the read model cannot tell a
+    // replaced token from a reactivation, the log can.
+    c.deactivated_since_job = pool_.with_connection([&](pqxx::connection& connection) {
+      pqxx::read_transaction tx(connection);
+      return deactivated_since(tx, job);
+    });
+  }
   Target t;
   if (!row[6].as<bool>()) {
     t.why = "no binding of the tenant to the provider in the read model yet";

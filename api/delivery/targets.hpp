@@ -27,20 +27,24 @@ struct ConnectionView {
   std::string token_sha256;
   bool activated_before_job = false;  // activated_at <= the job's created_at
   bool updated_since_job = false;     // updated_at >= the job's created_at
+  // From the log, and only for work of an active connection activated after the job: whether it
+  // was deactivated since (else its token was replaced).
+  bool deactivated_since_job = false;
 };
 
 enum class Gate {
   call,  // send it
   wait,  // the read model has not caught up (or is unreadable): try again shortly
-  drop,  // the connection is gone or has another token: never call for this job
+  drop,  // the connection is gone (or the job's token replaced): never call for this job
 };
 
-// The rules of docs/messaging.md: a connection that is no longer active (or whose token changed)
-// is never called again, except for the deactivation notice (remove_webhook, app_disabled), which
-// uses the (now inactive) connection's token. Jobs made by an activation (sync_accounts,
-// set_webhook) name their token and go only while the connection still has it. remove_webhook for
-// a replaced token always goes: it is about that token alone, whatever the connection did since.
-// `bound`: the tenant's binding to the provider is active.
+// The rules of docs/messaging.md: a connection that is no longer active (or was deactivated and
+// activated again since the job) is never called again, except for the deactivation notice
+// (remove_webhook, app_disabled), which uses the (now inactive) connection's token. Chat work
+// goes on with the new token when the token was replaced on an active connection. Jobs made by an
+// activation (sync_accounts, set_webhook) name their token and go only while the connection still
+// has it. remove_webhook for a replaced token always goes: it is about that token alone, whatever
+// the connection did since. `bound`: the tenant's binding to the provider is active.
 Gate gate(const Job& job, const ConnectionView& connection, bool bound, std::string& why);
 
 struct Target {

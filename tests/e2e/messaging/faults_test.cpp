@@ -135,6 +135,25 @@ BOOST_AUTO_TEST_CASE(an_expired_message_is_reported_failed_to_the_provider_once_
   BOOST_TEST(provider.received("/messages").Size() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_message_waiting_when_the_token_is_replaced_goes_with_the_new_token) {
+  MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
+  Conversation talk{stack};
+  auto& provider = stack.provider();
+  provider.control("POST", "/mode", R"({"mode":"down"})");
+  const auto id = talk.send("still for you");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+  // The connection stays, only its token changes: its chats' work is not the old token's.
+  const auto new_token = e2e::messaging::client_token("acme");
+  stack.connect(talk.user, new_token);
+  provider.control("POST", "/mode", R"({"mode":"up"})");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "sent"); });
+  const auto sent = provider.received("/messages");
+  BOOST_REQUIRE_GE(sent.Size(), 1u);
+  BOOST_TEST(std::string(sent[sent.Size() - 1]["authorization"].GetString()) ==
+             "Bearer " + new_token);
+}
+
 BOOST_AUTO_TEST_CASE(a_provider_refusal_marks_the_message_not_sent_at_once) {
   MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
   Conversation talk{stack};

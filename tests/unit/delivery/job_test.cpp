@@ -225,8 +225,10 @@ BOOST_AUTO_TEST_CASE(the_gate_drops_work_of_a_connection_that_is_gone) {
   BOOST_CHECK(gate(chat, {true, true, "abc", true, false}, true, why) == Gate::call);
   // Deactivated after the job: never again.
   BOOST_CHECK(gate(chat, {true, false, "abc", true, true}, true, why) == Gate::drop);
-  // Activated again (another token) after the job: the job belonged to the old token.
-  BOOST_CHECK(gate(chat, {true, true, "def", false, true}, true, why) == Gate::drop);
+  // Deactivated and activated again after the job: the job belonged to the connection that went.
+  BOOST_CHECK(gate(chat, {true, true, "def", false, true, true}, true, why) == Gate::drop);
+  // Only the token replaced since: the chat's work goes on with the new token.
+  BOOST_CHECK(gate(chat, {true, true, "def", false, true, false}, true, why) == Gate::call);
   // Not in the read model yet, or inactive as of before the job: the read model lags.
   BOOST_CHECK(gate(chat, {}, true, why) == Gate::wait);
   BOOST_CHECK(gate(chat, {true, false, "abc", true, false}, true, why) == Gate::wait);
