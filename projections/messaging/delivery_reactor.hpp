@@ -3,7 +3,8 @@
 // Turns messaging events into delivery jobs (docs/messaging.md, "Delivery to providers") on the
 // JetStream subject the DeliveryWorker consumes, with Nats-Msg-Id = the job id (derived from the
 // event id): a republish after a crash is stored once. Jobs carry everything the provider call
-// needs, so the worker reads only the connection and the endpoint from the read models.
+// needs but the token (named by its SHA-256, never sealed), so the worker reads only the
+// connection and the endpoint from the read models, and a replaced token from the log.
 //
 //   ClientTokenActivated    -> sync_accounts, then set_webhook (when the public base URL is known);
 //                              replacing a token: remove_webhook with the old token before them
