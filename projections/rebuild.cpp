@@ -25,8 +25,15 @@ void create_shadow(pqxx::connection& c, const std::string& schema, Projection& p
   tx.exec("DROP SCHEMA IF EXISTS " + quoted(c, schema) + " CASCADE");
   tx.exec("CREATE SCHEMA " + quoted(c, schema));
   for (const auto& t : projection.tables()) {
-    tx.exec("CREATE TABLE " + quoted(c, schema) + "." + quoted(c, t) + " (LIKE public." +
-            quoted(c, t) + " INCLUDING ALL)");
+    const auto shadow = quoted(c, schema) + "." + quoted(c, t);
+    tx.exec("CREATE TABLE " + shadow + " (LIKE public." + quoted(c, t) + " INCLUDING ALL)");
+    // LIKE leaves out storage parameters (a fillfactor that keeps updates on their page): the
+    // swapped-in table must keep them.
+    const auto options = tx.exec_params(
+        "SELECT array_to_string(reloptions, ', ') FROM pg_class"
+        " WHERE oid = ('public.' || quote_ident($1))::regclass AND reloptions IS NOT NULL",
+        t);
+    if (!options.empty()) tx.exec("ALTER TABLE " + shadow + " SET (" + options[0][0].c_str() + ")");
   }
   tx.commit();
 }

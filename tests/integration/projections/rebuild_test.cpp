@@ -82,6 +82,11 @@ BOOST_AUTO_TEST_CASE(rebuild_reproduces_the_incremental_read_model) {
   BOOST_CHECK_EQUAL(runner.status()[0].last_error, "");
   BOOST_CHECK_EQUAL(other_node.status()[0].last_error, "");
 
+  // Storage parameters (the catalog's fillfactor keeps its updates on their page) survive.
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM pg_class WHERE relname = 'stream_catalog'"
+                             " AND relnamespace = 'public'::regnamespace"
+                             " AND 'fillfactor=70' = ANY (reloptions)"),
+                    1);
   // The swapped-in tables and the live runner that continued on them agree with a fresh replay.
   BOOST_CHECK(projections::verify(db.admin_url(), rebuilder).empty());
   BOOST_CHECK_EQUAL(db.count("SELECT sum(event_count) FROM stream_catalog"),
