@@ -9,7 +9,7 @@ namespace {
 
 // Items of different chats are recorded concurrently (the event store commits concurrent appends
 // together); items of one chat keep their order.
-constexpr std::size_t kLanes = 8;
+constexpr std::size_t kLanes = 32;
 
 // History items are messages; bulk items wrap a message or a status.
 std::string chat_of(const rapidjson::Value& item, bool history) {
