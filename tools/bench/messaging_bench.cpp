@@ -14,7 +14,7 @@
 //       with the fake provider's control port first); writes `tenant client_token user_token`
 //       lines to FILE
 //   switchboard-bench-messaging run --address HOST:PORT --tokens FILE --rate R --seconds S
-//       [--connections 64] [--baseline-rate 800] [--baseline-seconds 10]
+//       [--connections 64] [--baseline-rate 800] [--baseline-seconds 10] [--bulk N]
 //
 // Open loop: message i is due at start + i/R; due messages wait in one queue for the first free
 // keep-alive connection, and the accept latency counts from the due time, so queueing shows.
@@ -23,6 +23,9 @@
 // those chats with the tenant's CRM user token while the load runs and record the delay from
 // the 201 to the first answer that lists the message (an upper bound: it includes one GET and
 // up to --poll-interval-ms of waiting).
+// --bulk N sends the messages as POST /public/v1/bulk requests of N items each, as a provider
+// with traffic to spare would: request j carries messages jN..jN+N-1, all of one tenant, and is
+// due when its last message is; each accepted item counts with its request's latency.
 //
 //   switchboard-bench-messaging poll --address HOST:PORT[,HOST:PORT...] --tokens FILE --users N
 //       [--interval-ms 5000] [--seconds 60] [--threads 2] [--ramp-seconds 20]
@@ -376,6 +379,7 @@ struct RunOptions {
   int chats = 100;
   int probe_chats = 10;
   int sample_every = 100;
+  int bulk = 0;  // items per POST /public/v1/bulk; 0: POST /public/v1/messages one by one
   int pollers = 2;
   int poll_interval_ms = 20;
   int drain_seconds = 30;
@@ -399,10 +403,12 @@ struct Phase {
   double emitted_for = 0;
 };
 
+// A request: message `index` and the `count` - 1 after it.
 struct Job {
   std::uint64_t index;
   Clock::time_point due;
   Phase* phase;
+  std::uint64_t count = 1;
 };
 
 // What message `index` of a phase is: deterministic, so the sender and the recorder agree.
@@ -435,7 +441,9 @@ class Bench {
   const RunOptions& options() const { return options_; }
   bool stopping() const { return stopping_; }
   MessageRef describe(std::uint64_t index) const;
-  std::string body_of(const Job& job, const MessageRef& m) const;
+  std::uint64_t per_request() const { return options_.bulk > 0 ? options_.bulk : 1; }
+  std::string body_of(const Job& job, std::uint64_t index, const MessageRef& m) const;
+  std::string request_body(const Job& job) const;
   std::optional<Job> finished(const Job& job, int status, const std::string& body,
                               Clock::time_point written, const std::shared_ptr<Sender>& sender);
   void ready(const std::shared_ptr<Sender>& sender, bool connected);
@@ -459,6 +467,9 @@ class Bench {
 
   void dispatch();  // mutex_ held
   std::uint64_t pending_samples(const Phase& phase);
+  // One message's outcome (mutex_ held).
+  void record(const Job& job, std::uint64_t index, int status, std::string_view body,
+              Clock::time_point written, Clock::time_point now);
 
   net::io_context& io_;
   tcp::endpoint endpoint_;
@@ -509,12 +520,13 @@ class Sender : public std::enable_shared_from_this<Sender> {
 
   void write() {
     const auto m = bench_.describe(job_.index);
-    request_ = {http::verb::post, "/public/v1/messages", 11};
+    request_ = {http::verb::post,
+                bench_.options().bulk > 0 ? "/public/v1/bulk" : "/public/v1/messages", 11};
     request_.set(http::field::host, "bench");
     request_.set(http::field::authorization, "Bearer " + bench_.tenants()[m.tenant].client_token);
     request_.set(http::field::content_type, "application/json");
     request_.keep_alive(true);
-    request_.body() = bench_.body_of(job_, m);
+    request_.body() = bench_.request_body(job_);
     request_.prepare_payload();
     written_ = Clock::now();
     stream_.expires_after(30s);
@@ -651,26 +663,40 @@ class Poller : public std::enable_shared_from_this<Poller> {
 
 MessageRef Bench::describe(std::uint64_t index) const {
   const auto n = tenants_.size();
+  // A bulk request speaks for one tenant; single messages take turns.
+  const auto per = per_request();
   if (index % static_cast<std::uint64_t>(options_.sample_every) == 0) {
     const auto s = index / static_cast<std::uint64_t>(options_.sample_every);
     const auto probe = static_cast<int>((s / n) % static_cast<std::uint64_t>(options_.probe_chats));
-    return {static_cast<std::size_t>(s % n), fmt::format("probe-{}", probe), 100'000 + probe, true};
+    const auto tenant = per > 1 ? (index / per) % n : s % n;
+    return {static_cast<std::size_t>(tenant), fmt::format("probe-{}", probe), 100'000 + probe,
+            true};
   }
   // A cheap mix, so consecutive messages of a tenant go to different chats.
   auto x = index * 0x9E3779B97F4A7C15ULL;
   x ^= x >> 29;
   const auto chat = static_cast<int>((x / n) % static_cast<std::uint64_t>(options_.chats));
-  return {static_cast<std::size_t>(index % n), fmt::format("c-{}", chat), chat, false};
+  return {static_cast<std::size_t>((index / per) % n), fmt::format("c-{}", chat), chat, false};
 }
 
-std::string Bench::body_of(const Job& job, const MessageRef& m) const {
+std::string Bench::request_body(const Job& job) const {
+  if (options_.bulk == 0) return body_of(job, job.index, describe(job.index));
+  std::string body = R"({"items":[)";
+  for (auto i = job.index; i < job.index + job.count; ++i) {
+    if (i != job.index) body += ',';
+    body += R"({"message":)" + body_of(job, i, describe(i)) + '}';
+  }
+  return body + "]}";
+}
+
+std::string Bench::body_of(const Job& job, std::uint64_t index, const MessageRef& m) const {
   return fmt::format(
       R"({{"provider_message_id":"{}-{}-{}","chat":{{"id":"{}","kind":"private",)"
       R"("title":"Customer {}","participants":[{{"id":"cust-{}","name":"Customer {}"}}]}},)"
       R"("sender":{{"id":"cust-{}","name":"Customer {}"}},)"
       R"("text":"Hello, this is message {} of the benchmark. Is my order shipped?"}})",
-      run_id_, job.phase->name, job.index, m.chat, m.customer, m.customer, m.customer, m.customer,
-      m.customer, job.index);
+      run_id_, job.phase->name, index, m.chat, m.customer, m.customer, m.customer, m.customer,
+      m.customer, index);
 }
 
 void Bench::open() {
@@ -717,23 +743,23 @@ std::optional<Job> Bench::finished(const Job& job, int status, const std::string
                                    Clock::time_point written,
                                    const std::shared_ptr<Sender>& sender) {
   const auto now = Clock::now();
+  // A bulk answer is 200 with {results: [{index, status, body}]}, one per item.
+  rapidjson::Document results;
+  if (options_.bulk > 0 && status == 200) results.Parse(body.data(), body.size());
+  const bool itemised = results.IsObject() && results.HasMember("results") &&
+                        results["results"].IsArray() &&
+                        results["results"].Size() == static_cast<rapidjson::SizeType>(job.count);
   std::lock_guard lock(mutex_);
-  auto& p = *job.phase;
-  ++p.answered;
-  if (status == 201) {
-    ++p.accepted;
-    p.last_accepted = std::max(p.last_accepted, now);
-    p.accept_ms.push_back(std::chrono::duration<double, std::milli>(now - job.due).count());
-    p.service_ms.push_back(std::chrono::duration<double, std::milli>(now - written).count());
-    const auto m = describe(job.index);
-    if (m.sampled) {
-      ++p.samples;
-      probes_[{m.tenant, m.chat}].samples.push_back(
-          {fmt::format("{}-{}-{}", run_id_, p.name, job.index), now, &p});
+  for (std::uint64_t k = 0; k < job.count; ++k) {
+    if (!itemised) {
+      record(job, job.index + k, options_.bulk > 0 && status == 200 ? -1 : status, body, written,
+             now);
+      continue;
     }
-  } else {
-    ++p.errors[status];
-    p.first_error.try_emplace(status, body.substr(0, 300));
+    const auto& item = results["results"][static_cast<rapidjson::SizeType>(k)];
+    const int item_status =
+        item.HasMember("status") && item["status"].IsInt() ? item["status"].GetInt() : -1;
+    record(job, job.index + k, item_status, body, written, now);
   }
   if (!queue_.empty()) {
     auto next = queue_.front();
@@ -742,6 +768,27 @@ std::optional<Job> Bench::finished(const Job& job, int status, const std::string
   }
   idle_.push_back(sender);
   return std::nullopt;
+}
+
+void Bench::record(const Job& job, std::uint64_t index, int status, std::string_view body,
+                   Clock::time_point written, Clock::time_point now) {
+  auto& p = *job.phase;
+  ++p.answered;
+  if (status != 201) {
+    ++p.errors[status];
+    p.first_error.try_emplace(status, body.substr(0, 300));
+    return;
+  }
+  ++p.accepted;
+  p.last_accepted = std::max(p.last_accepted, now);
+  p.accept_ms.push_back(std::chrono::duration<double, std::milli>(now - job.due).count());
+  p.service_ms.push_back(std::chrono::duration<double, std::milli>(now - written).count());
+  const auto m = describe(index);
+  if (m.sampled) {
+    ++p.samples;
+    probes_[{m.tenant, m.chat}].samples.push_back(
+        {fmt::format("{}-{}-{}", run_id_, p.name, index), now, &p});
+  }
 }
 
 std::optional<std::pair<std::size_t, std::string>> Bench::next_chat() {
@@ -813,7 +860,13 @@ void Bench::run_phase(Phase& p) {
           p.total, static_cast<std::uint64_t>(elapsed / ns_per_message) + 1);
       if (due > issued) {
         std::lock_guard lock(mutex_);
-        for (; issued < due; ++issued) queue_.push_back({issued, due_of(issued), &p});
+        // A request is due with its last message.
+        const auto per = per_request();
+        for (; issued < due; ++issued) {
+          if ((issued + 1) % per != 0 && issued + 1 != p.total) continue;
+          const auto first = issued / per * per;
+          queue_.push_back({first, due_of(issued), &p, issued + 1 - first});
+        }
         dispatch();
       }
     }
@@ -891,9 +944,12 @@ Figures figures_of(const Phase& p) {
 
 void report(const std::vector<Phase*>& phases, const RunOptions& o, std::size_t tenants) {
   fmt::print(
-      "\n{} tenant(s), {} connections, {} chats + {} probe chats per tenant, 1 in {} messages "
-      "sampled for visibility\n\n",
-      tenants, o.connections, o.chats, o.probe_chats, o.sample_every);
+      "\n{} tenant(s), {} connections, {}, {} chats + {} probe chats per tenant, 1 in {} "
+      "messages sampled for visibility\n\n",
+      tenants, o.connections,
+      o.bulk > 0 ? fmt::format("POST /public/v1/bulk with {} items", o.bulk)
+                 : std::string{"POST /public/v1/messages"},
+      o.chats, o.probe_chats, o.sample_every);
   fmt::print(
       "| phase | target msg/s | achieved msg/s | accepted | errors | p50 ms | p95 ms | p99 ms | "
       "max ms | visible p50 ms | visible p99 ms |\n"
@@ -1718,6 +1774,8 @@ int main(int argc, char** argv) {
       "chats", po::value(&r.chats)->default_value(100), "run: chats per tenant")(
       "probe-chats", po::value(&r.probe_chats)->default_value(10),
       "run: chats per tenant that carry the sampled messages")(
+      "bulk", po::value(&r.bulk)->default_value(0),
+      "run: send the messages as POST /public/v1/bulk requests of this many items")(
       "sample-every", po::value(&r.sample_every)->default_value(100),
       "run: 1 message in N is sampled for projection visibility")(
       "pollers", po::value(&r.pollers)->default_value(2), "run: CRM connections polling samples")(
@@ -1767,7 +1825,8 @@ int main(int argc, char** argv) {
       return seed(s);
     }
     if (mode == "run" && !r.address.empty() && r.rate > 0 && r.seconds > 0 && r.connections > 0 &&
-        r.threads > 0 && r.chats > 0 && r.probe_chats > 0 && r.sample_every > 0 && r.pollers >= 0) {
+        r.threads > 0 && r.chats > 0 && r.probe_chats > 0 && r.sample_every > 0 && r.pollers >= 0 &&
+        r.bulk >= 0) {
       return run(r);
     }
     if (mode == "poll") {
