@@ -14,6 +14,7 @@ using Kind = Rejection::Kind;
 
 constexpr std::string_view kStatuses[] = {"sent", "delivered", "read", "failed"};
 constexpr std::string_view kSources[] = {"provider", "crm"};
+constexpr std::string_view kNotSentReasons[] = {"expired", "rejected", "connection_deactivated"};
 constexpr const char* kIdRule = "1 to 256 bytes of UTF-8 without control characters";
 
 template <std::size_t N>
@@ -354,8 +355,9 @@ Decision decide(const Chat::State& s, const RecordDelivery& c) {
 }
 
 Decision decide(const Chat::State& s, const RecordNotSent& c) {
-  if (c.reason != "expired" && c.reason != "rejected") {
-    return reject(Kind::invalid, "must be 'expired' or 'rejected'", "reason");
+  if (!one_of(kNotSentReasons, c.reason)) {
+    return reject(Kind::invalid, "must be 'expired', 'rejected' or 'connection_deactivated'",
+                  "reason");
   }
   const auto it = s.messages.find(c.message_id);
   if (it == s.messages.end()) return no_message();

@@ -92,7 +92,9 @@ struct RecordDelivery {
 // The delivery gave up on an outbound message.
 struct RecordNotSent {
   std::string message_id;
-  std::string reason;  // "expired" or "rejected"
+  // "expired", "rejected", or "connection_deactivated" (the tenant deactivated the token or lost
+  // the app while the message waited: the provider is never called again for it)
+  std::string reason;
   std::string detail;
 };
 struct UpdateMessageText {

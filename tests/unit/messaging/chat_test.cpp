@@ -287,6 +287,25 @@ BOOST_AUTO_TEST_CASE(not_sent_only_while_pending) {
   BOOST_CHECK(record(sent, RecordNotSent{"out-1", "expired", ""}).empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_deactivated_connection_leaves_a_pending_message_not_sent) {
+  auto s = with_outbound();
+  const auto events =
+      record(s, RecordNotSent{"out-1", "connection_deactivated", "the connection was deactivated"});
+  BOOST_CHECK(types(events) == std::vector<std::string>{"MessageNotSent"});
+  const auto d = parse(events[0].data);
+  BOOST_CHECK_EQUAL(text(d, "user_id"), "u-crm");
+  BOOST_CHECK_EQUAL(text(d, "reason"), "connection_deactivated");
+  BOOST_CHECK_EQUAL(s.messages.at("out-1").status, "not_sent");
+  // A redelivered job records it once.
+  BOOST_CHECK(record(s, RecordNotSent{"out-1", "connection_deactivated", ""}).empty());
+
+  // A message the provider took before the deactivation stays sent.
+  auto sent = with_outbound();
+  record(sent, RecordDelivery{"out-1", "pm-1"});
+  BOOST_CHECK(record(sent, RecordNotSent{"out-1", "connection_deactivated", ""}).empty());
+  BOOST_CHECK_EQUAL(sent.messages.at("out-1").status, "sent");
+}
+
 BOOST_AUTO_TEST_CASE(status_moves_only_forward_and_late_updates_are_ignored) {
   auto s = with_outbound();
   record(s, RecordDelivery{"out-1", "pm-1"});
