@@ -601,9 +601,16 @@ class DeliveryWorker::Consumer {
       spdlog::info("delivery: job {} ({}, {}/{}) dropped: {}", job.job_id, job.kind, job.tenant_id,
                    job.provider_code, target.why);
       return {Result::dropped};
+    } else if (target.gate == Gate::give_up) {
+      // Checked before the expiry: the deactivation, not the wait, is why it was never sent.
+      return give_up(e, "connection_deactivated", target.why, endpoint, method, target.url);
     }
-    if (expired(policy_for(policy_, job.kind), job.created, Clock::now()))
-      return give_up_expired(e, endpoint, method, target.url);
+    if (expired(policy_for(policy_, job.kind), job.created, Clock::now())) {
+      const auto detail =
+          fmt::format("not delivered within {:g} s of {}",
+                      policy_for(policy_, job.kind).expiry.count() / 1000.0, job.created_at);
+      return give_up(e, "expired", detail, endpoint, method, target.url);
+    }
     if (job.kind == kinds::sync_accounts) return sync_accounts(e, target, client);
     const auto answer =
         client.call(request(job, method, target.url, job.body_json(), target.token));
@@ -686,18 +693,20 @@ class DeliveryWorker::Consumer {
     return {Result::rejected};
   }
 
-  Attempt give_up_expired(Entry& e, std::string_view endpoint, std::string_view method,
-                          const std::string& url) {
+  // Removed from the queue without calling the provider (again): `reason` is "expired" or
+  // "connection_deactivated"; the message is marked not sent and the error logged.
+  Attempt give_up(Entry& e, std::string_view reason, std::string_view why,
+                  std::string_view endpoint, std::string_view method, const std::string& url) {
     const Job& job = e.job;
     const auto detail =
-        fmt::format("not delivered within {:g} s of {}",
-                    policy_for(policy_, job.kind).expiry.count() / 1000.0, job.created_at) +
+        std::string(why) +
         (e.last_problem.empty() ? std::string() : "; last attempt: " + e.last_problem);
-    if (!outcomes_.not_sent(job, "expired", detail)) return later();
-    spdlog::warn("delivery: job {} ({}) for {} expired: {}", job.job_id, job.kind,
-                 job.provider_code, detail);
-    log_error(job, method, endpoint, url, e.last_status, "not sent: expired", detail, e.attempts);
-    return {Result::expired};
+    if (!outcomes_.not_sent(job, reason, detail)) return later();
+    spdlog::warn("delivery: job {} ({}) for {} not sent ({}): {}", job.job_id, job.kind,
+                 job.provider_code, reason, detail);
+    log_error(job, method, endpoint, url, e.last_status, fmt::format("not sent: {}", reason),
+              detail, e.attempts);
+    return {reason == "expired" ? Result::expired : Result::dropped};
   }
 
   // list_accounts, then every page of message_history when the connection imports history.

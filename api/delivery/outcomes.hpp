@@ -19,7 +19,8 @@ class DeliveryOutcomes {
 
   // send_message answered 2xx; `provider_message_id` from its answer ("" when it gave none).
   virtual bool delivered(const Job& job, const std::string& provider_message_id) = 0;
-  // Given up: `reason` is "rejected" (a 4xx) or "expired" (not done within the expiry). Called
+  // Given up: `reason` is "rejected" (a 4xx), "expired" (not done within the expiry) or
+  // "connection_deactivated" (chat work of a connection deactivated since: never called). Called
   // for every kind except remove_app; only message kinds have a message to mark.
   virtual bool not_sent(const Job& job, std::string_view reason, std::string_view detail) = 0;
   // sync_accounts: the provider's list_accounts answer (an array, maybe empty).

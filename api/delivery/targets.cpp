@@ -74,6 +74,9 @@ Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why)
   if (replaced_token_notice(job)) return Gate::call;
   const auto job_token = job.field("token_sha256");
   const bool notice = deactivation_notice(job.kind);
+  // What the tenant's users asked for is not just forgotten when the connection goes: they are
+  // told. The connection's own jobs (sync_accounts, set_webhook) are simply obsolete.
+  const auto gone = names_token(job) ? Gate::drop : Gate::give_up;
   if (names_token(job)) {
     // These jobs name their token: the row must be that token's connection.
     if (!c.exists) {
@@ -98,7 +101,7 @@ Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why)
     // goes on with the new token. After a deactivation the work was the old connection's.
     if (c.active && !c.activated_before_job && c.deactivated_since_job) {
       why = "the connection was deactivated and activated again after the job";
-      return Gate::drop;
+      return Gate::give_up;
     }
   }
   if (!c.active) {
@@ -109,11 +112,11 @@ Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why)
       return Gate::wait;
     }
     why = "the connection was deactivated";
-    return Gate::drop;
+    return gone;
   }
   if (!bound) {
     why = "the app is no longer installed for the tenant";
-    return Gate::drop;
+    return gone;
   }
   return Gate::call;
 }

@@ -36,6 +36,10 @@ enum class Gate {
   call,  // send it
   wait,  // the read model has not caught up (or is unreadable): try again shortly
   drop,  // the connection is gone (or the job's token replaced): never call for this job
+  // Chat work (a CRM user's message, edit or read) of a connection deactivated, or of an app
+  // removed, since it was queued: never call, and end it like an expired job (a message is marked
+  // not sent, its author told, the error logged) instead of leaving it pending for good.
+  give_up,
 };
 
 // The rules of docs/messaging.md: a connection that is no longer active (or was deactivated and
@@ -44,7 +48,8 @@ enum class Gate {
 // goes on with the new token when the token was replaced on an active connection. Jobs made by an
 // activation (sync_accounts, set_webhook) name their token and go only while the connection still
 // has it. remove_webhook for a replaced token always goes: it is about that token alone, whatever
-// the connection did since. `bound`: the tenant's binding to the provider is active.
+// the connection did since. Chat work that may no longer go is given up rather than dropped.
+// `bound`: the tenant's binding to the provider is active.
 Gate gate(const Job& job, const ConnectionView& connection, bool bound, std::string& why);
 
 struct Target {

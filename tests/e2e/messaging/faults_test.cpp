@@ -1,7 +1,7 @@
 // Delivery to providers under faults (seed 000, "reliability" and "fault tolerance"): the
-// provider down for a while, down past the expiry, refusing; Switchboard killed mid-delivery;
-// nats-server restarted. Everything is delivered once, in order, or marked not sent with the user
-// notified and the error logged.
+// provider down for a while, down past the expiry, refusing, down when the tenant deactivates the
+// token; Switchboard killed mid-delivery; nats-server restarted. Everything is delivered once, in
+// order, or marked not sent with the user notified and the error logged.
 
 #include <boost/test/unit_test.hpp>
 #include <thread>
@@ -152,6 +152,55 @@ BOOST_AUTO_TEST_CASE(a_message_waiting_when_the_token_is_replaced_goes_with_the_
   BOOST_REQUIRE_GE(sent.Size(), 1u);
   BOOST_TEST(std::string(sent[sent.Size() - 1]["authorization"].GetString()) ==
              "Bearer " + new_token);
+}
+
+BOOST_AUTO_TEST_CASE(a_message_waiting_when_the_token_is_deactivated_is_not_sent_and_never_sent) {
+  MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
+  Conversation talk{stack};
+  auto& provider = stack.provider();
+  provider.control("POST", "/mode", R"({"mode":"down"})");
+  const auto id = talk.send("never for you");
+  // Long enough for the quick attempts to run out: the message waits for the provider.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+  const auto deactivated = talk.user.call("DELETE", "/crm/v1/connections/chatline");
+  BOOST_REQUIRE_MESSAGE(deactivated.status == 200, deactivated.text());
+  // Well before the expiry, the user learns the message will never go.
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
+  const auto notices = stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
+    return r.text().find(id) != std::string::npos;
+  });
+  const auto notice = json_of(notices);
+  BOOST_REQUIRE_EQUAL(notice["items"].Size(), 1u);
+  BOOST_TEST(std::string(notice["items"][0]["kind"].GetString()) == "not_sent");
+  BOOST_TEST(std::string(notice["items"][0]["message_id"].GetString()) == id);
+  BOOST_TEST(std::string(notice["items"][0]["reason"].GetString()) == "connection_deactivated");
+  const auto errors = stack.until(
+      stack.admin(), "/admin/v1/errors?source=delivery&tenant_id=acme", [](const auto& r) {
+        return r.text().find("not sent: connection_deactivated") != std::string::npos;
+      });
+  const auto logged = json_of(errors);
+  std::size_t given_up = 0;
+  for (const auto& row : logged["items"].GetArray()) {
+    if (std::string(row["problem"]["title"].GetString()) != "not sent: connection_deactivated")
+      continue;
+    ++given_up;
+    BOOST_TEST(std::string(row["route"].GetString()) == "send_message");
+    BOOST_TEST(std::string(row["provider_code"].GetString()) == "chatline");
+  }
+  BOOST_TEST(given_up == 1u);
+
+  // Back up, the provider hears of the deactivation (the last call for the tenant) and nothing
+  // of the message: neither the send nor a `failed` status.
+  provider.control("POST", "/mode", R"({"mode":"up"})");
+  stack.until(talk.user, "/crm/v1/notifications", [&](const e2e::HttpResponse&) {
+    return provider.received("/app-disabled").Size() == 1u;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+  BOOST_TEST(provider.received("/messages").Size() == 0u);
+  BOOST_TEST(provider.received("/messages/status").Size() == 0u);
+  // Recorded once, however often the job was tried.
+  BOOST_TEST(json_of(talk.user.call("GET", "/crm/v1/notifications"))["items"].Size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_provider_refusal_marks_the_message_not_sent_at_once) {

@@ -395,12 +395,23 @@ BOOST_AUTO_TEST_CASE(a_connection_that_is_gone_is_never_called_but_told_it_is_di
   f.submit("c-a", "m1");
   BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 1; }));
   // Deactivated: work of the connection still in the queue (recorded before the deactivation,
-  // as its row's updated_at says) is dropped.
+  // as its row's updated_at says) is removed without a call, and its message is not sent.
   f.db.exec(
       "UPDATE messaging_connections SET active = false, reason = 'deactivated',"
       " updated_at = now() + interval '1 minute'");
-  f.submit("c-a", "m2");
+  const auto job_id = f.submit("c-a", "m2");
   BOOST_REQUIRE(eventually([&] { return worker.metrics().dropped >= 1; }));
+  const auto not_sent = f.outcomes.not_sent();
+  BOOST_REQUIRE_EQUAL(not_sent.size(), 1u);
+  BOOST_CHECK_EQUAL(not_sent[0].job_id, job_id);
+  BOOST_CHECK_EQUAL(not_sent[0].message_id, "m2");
+  BOOST_CHECK_EQUAL(not_sent[0].reason, "connection_deactivated");
+  BOOST_CHECK_EQUAL(
+      f.db.count("SELECT count(*) FROM error_log WHERE source = 'delivery'"
+                 " AND tenant_id = 't1' AND route = 'send_message'"
+                 " AND request_id = '" +
+                 job_id + "' AND problem ->> 'title' = 'not sent: connection_deactivated'"),
+      1);
   f.publish("connection-t1/chatline", "ClientTokenDeactivated",
             R"({"tenant_id":"t1","provider_code":"chatline","token_sha256":"sha-of-token",)"
             R"("reason":"deactivated"})");
@@ -418,7 +429,7 @@ BOOST_AUTO_TEST_CASE(a_connection_that_is_gone_is_never_called_but_told_it_is_di
       BOOST_CHECK_EQUAL(r.body, R"({"tenant_id":"t1","reason":"deactivated"})");
     }
   }
-  BOOST_CHECK(f.outcomes.not_sent().empty());
+  BOOST_CHECK_EQUAL(f.outcomes.not_sent().size(), 1u);
 }
 
 BOOST_AUTO_TEST_CASE(activation_lists_the_accounts_and_imports_every_history_page) {

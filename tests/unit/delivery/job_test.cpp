@@ -223,17 +223,18 @@ BOOST_AUTO_TEST_CASE(the_gate_drops_work_of_a_connection_that_is_gone) {
   std::string why;
   // Active since before the job: call.
   BOOST_CHECK(gate(chat, {true, true, "abc", true, false}, true, why) == Gate::call);
-  // Deactivated after the job: never again.
-  BOOST_CHECK(gate(chat, {true, false, "abc", true, true}, true, why) == Gate::drop);
+  // Deactivated after the job: never again, and the user's work is given up (not sent), not
+  // forgotten.
+  BOOST_CHECK(gate(chat, {true, false, "abc", true, true}, true, why) == Gate::give_up);
   // Deactivated and activated again after the job: the job belonged to the connection that went.
-  BOOST_CHECK(gate(chat, {true, true, "def", false, true, true}, true, why) == Gate::drop);
+  BOOST_CHECK(gate(chat, {true, true, "def", false, true, true}, true, why) == Gate::give_up);
   // Only the token replaced since: the chat's work goes on with the new token.
   BOOST_CHECK(gate(chat, {true, true, "def", false, true, false}, true, why) == Gate::call);
   // Not in the read model yet, or inactive as of before the job: the read model lags.
   BOOST_CHECK(gate(chat, {}, true, why) == Gate::wait);
   BOOST_CHECK(gate(chat, {true, false, "abc", true, false}, true, why) == Gate::wait);
   // The app was removed for the tenant.
-  BOOST_CHECK(gate(chat, {true, true, "abc", true, false}, false, why) == Gate::drop);
+  BOOST_CHECK(gate(chat, {true, true, "abc", true, false}, false, why) == Gate::give_up);
 
   // The notice (remove_webhook, then app_disabled) goes with the inactive connection's token,
   // even with the app removed.
