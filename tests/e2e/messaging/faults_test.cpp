@@ -71,6 +71,25 @@ bool all_have_status(const e2e::HttpResponse& r, const std::vector<std::string>&
   return matched == ids.size();
 }
 
+// With the provider down, a message of `talk` that waits for it past its quick attempts.
+std::string waiting_message(MessagingStack& stack, const Conversation& talk,
+                            const std::string& text) {
+  stack.provider().control("POST", "/mode", R"({"mode":"down"})");
+  const auto id = talk.send(text);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+  return id;
+}
+
+// Waits for message `id` to be not sent and for its author's notification of it.
+rapidjson::Document not_sent_notices(MessagingStack& stack, const Conversation& talk,
+                                     const std::string& id) {
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
+  return json_of(stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
+    return r.text().find(id) != std::string::npos;
+  }));
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(messaging_faults)
@@ -95,13 +114,9 @@ BOOST_AUTO_TEST_CASE(provider_down_past_the_expiry_marks_not_sent_notifies_and_l
   Conversation talk{stack};
   stack.provider().control("POST", "/mode", R"({"mode":"down"})");
   const auto id = talk.send("lost in space");
-  stack.until(talk.user, kMessages,
-              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
-  const auto notices = stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
-    return r.text().find(id) != std::string::npos;
-  });
-  BOOST_TEST(std::string(json_of(notices)["items"][0]["kind"].GetString()) == "not_sent");
-  BOOST_TEST(std::string(json_of(notices)["items"][0]["reason"].GetString()) == "expired");
+  const auto notices = not_sent_notices(stack, talk, id);
+  BOOST_TEST(std::string(notices["items"][0]["kind"].GetString()) == "not_sent");
+  BOOST_TEST(std::string(notices["items"][0]["reason"].GetString()) == "expired");
   stack.until(stack.admin(), "/admin/v1/errors?source=delivery&tenant_id=acme",
               [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() >= 1u; });
   // Another user of the tenant is not notified.
@@ -139,9 +154,7 @@ BOOST_AUTO_TEST_CASE(a_message_waiting_when_the_token_is_replaced_goes_with_the_
   MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
   Conversation talk{stack};
   auto& provider = stack.provider();
-  provider.control("POST", "/mode", R"({"mode":"down"})");
-  const auto id = talk.send("still for you");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+  const auto id = waiting_message(stack, talk, "still for you");
   // The connection stays, only its token changes: its chats' work is not the old token's.
   const auto new_token = e2e::messaging::client_token("acme");
   stack.connect(talk.user, new_token);
@@ -158,19 +171,11 @@ BOOST_AUTO_TEST_CASE(a_message_waiting_when_the_token_is_deactivated_is_not_sent
   MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
   Conversation talk{stack};
   auto& provider = stack.provider();
-  provider.control("POST", "/mode", R"({"mode":"down"})");
-  const auto id = talk.send("never for you");
-  // Long enough for the quick attempts to run out: the message waits for the provider.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+  const auto id = waiting_message(stack, talk, "never for you");
   const auto deactivated = talk.user.call("DELETE", "/crm/v1/connections/chatline");
   BOOST_REQUIRE_MESSAGE(deactivated.status == 200, deactivated.text());
   // Well before the expiry, the user learns the message will never go.
-  stack.until(talk.user, kMessages,
-              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
-  const auto notices = stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
-    return r.text().find(id) != std::string::npos;
-  });
-  const auto notice = json_of(notices);
+  const auto notice = not_sent_notices(stack, talk, id);
   BOOST_REQUIRE_EQUAL(notice["items"].Size(), 1u);
   BOOST_TEST(std::string(notice["items"][0]["kind"].GetString()) == "not_sent");
   BOOST_TEST(std::string(notice["items"][0]["message_id"].GetString()) == id);
@@ -208,12 +213,8 @@ BOOST_AUTO_TEST_CASE(a_provider_refusal_marks_the_message_not_sent_at_once) {
   Conversation talk{stack};
   stack.provider().control("POST", "/mode", R"({"mode":"failing","status":422,"count":1})");
   const auto id = talk.send("refused");
-  stack.until(talk.user, kMessages,
-              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
-  const auto notices = stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
-    return r.text().find(id) != std::string::npos;
-  });
-  BOOST_TEST(std::string(json_of(notices)["items"][0]["reason"].GetString()) == "rejected");
+  const auto notices = not_sent_notices(stack, talk, id);
+  BOOST_TEST(std::string(notices["items"][0]["reason"].GetString()) == "rejected");
   // The next message goes through: a refusal does not block the chat.
   const auto next = talk.send("accepted");
   stack.until(talk.user, kMessages,
