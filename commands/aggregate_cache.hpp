@@ -13,9 +13,13 @@ namespace switchboard::commands {
 // A bounded LRU of aggregate states by stream id. An entry may be stale (another node appended):
 // the append's expected version finds that out, and the pipeline then reads only the newer
 // events. So a long stream costs one full read, not one per command. Entries are shared and
-// never changed once cached: a command reads a chat with a long history without copying it, and
-// only the command that appends makes the next state. Each entry remembers when the store last
-// confirmed it (a read or an append), for readers that accept a state only so old.
+// never changed while cached: a command reads a chat with a long history without copying it.
+// Whoever moves a state on changes it in place only when nobody else holds it, taking it out of
+// the cache first (take_unshared), and copies it otherwise: a reader never sees a state change
+// under it, and a long stream's state is not copied per command. Every Entry is
+// therefore created mutable (std::make_shared<Entry>), never as a const object, though handed
+// out as const. Each entry remembers when the store last confirmed it (a read or an append), for
+// readers that accept a state only so old.
 template <class State>
 class AggregateCache {
  public:
@@ -56,6 +60,19 @@ class AggregateCache {
       index_.erase(order_.back().stream_id);
       order_.pop_back();
     }
+  }
+
+  // Removes `entry` from the cache when the caller's pointer is its only other holder, so that
+  // nobody can reach it any more and the caller may change it; whether it did. Checked under the
+  // lock, since get() is the only way to a new holder of a cached entry. A shared entry stays
+  // cached: readers keep finding it while the caller copies it.
+  bool take_unshared(const std::string& stream_id, const EntryPtr& entry) {
+    std::lock_guard lock(mutex_);
+    auto it = index_.find(stream_id);
+    if (it == index_.end() || it->second->entry != entry || entry.use_count() != 2) return false;
+    order_.erase(it->second);
+    index_.erase(it);
+    return true;
   }
 
   std::size_t size() const {
