@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -118,8 +119,7 @@ class Pipeline {
           store_.append(request(stream, entry->version, context, canonical_command, events));
       switch (result.status) {
         case eventstore::AppendStatus::ok: {
-          // The one copy of the state a command makes: the cached one is shared.
-          auto next = std::make_shared<Entry>(*entry);
+          auto next = own(stream, std::move(entry));
           for (const auto& e : events) A::apply(next->state, e.type, e.data);
           next->version = result.stream_version;
           save_snapshot_if_due(stream, *next);
@@ -196,8 +196,30 @@ class Pipeline {
     return events && !events->empty();
   }
 
-  // `base` (null: nothing known yet) with the events recorded after it; copies the state only
-  // when there are such events.
+  // `entry`, to apply newer events to: itself when nobody else holds it, else a copy (a reader
+  // still holds the old state). So a command costs O(its events), not O(the state): a chat's
+  // messages are not copied for each new one.
+  //
+  // An entry changed in place is out of the cache until its put: a reader then finds nothing
+  // (cached) or reads the stream from the store (load), and put keeps the newer of what is cached
+  // and what is offered, so a reader's older state never replaces the command's (only an entry
+  // evicted meanwhile could be, which is a stale cached state like any other: the append's
+  // expected version finds it out). A throw before the put drops the entry, perhaps half moved
+  // on: the next command reads the stream again.
+  std::shared_ptr<Entry> own(const std::string& stream, EntryPtr entry) {
+    cache_.take_unshared(stream, entry);
+    // Out of the cache, an entry reaches new holders only through its current ones: with this
+    // pointer the only one left, nobody can see it change. The fence orders the last reads of
+    // the other holders (before their releasing decrements, which use_count saw) before the
+    // changes that follow.
+    if (entry.use_count() == 1) {
+      std::atomic_thread_fence(std::memory_order_acquire);
+      return std::const_pointer_cast<Entry>(std::move(entry));
+    }
+    return std::make_shared<Entry>(*entry);
+  }
+
+  // `base` (null: nothing known yet) with the events recorded after it (see own()), cached.
   EntryPtr catch_up(const std::string& stream, EntryPtr base) {
     if (!base) base = restore_snapshot(stream);
     std::shared_ptr<Entry> next;
@@ -207,7 +229,7 @@ class Pipeline {
                                                        : 0) +
                                                    1);
       if (!events.empty() && !next)
-        next = base ? std::make_shared<Entry>(*base) : std::make_shared<Entry>();
+        next = base ? own(stream, std::move(base)) : std::make_shared<Entry>();
       for (const auto& e : events) {
         A::apply(next->state, e.type, e.data);
         next->version = e.stream_version;
@@ -218,7 +240,7 @@ class Pipeline {
       save_snapshot_if_due(stream, *next);
       base = std::move(next);
     }
-    if (!base) base = std::make_shared<const Entry>();
+    if (!base) base = std::make_shared<Entry>();
     cache_.put(stream, base);
     return base;
   }
@@ -232,7 +254,7 @@ class Pipeline {
         if (!snapshot || snapshot->format != A::snapshot_format) return nullptr;
         auto state = A::restore(snapshot->state);
         if (!state) return nullptr;
-        return std::make_shared<const Entry>(
+        return std::make_shared<Entry>(
             Entry{std::move(*state), snapshot->version, snapshot->version});
       } catch (const std::exception&) {
         return nullptr;

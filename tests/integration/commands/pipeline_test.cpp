@@ -2,8 +2,10 @@
 // conflict with a stale cache, idempotent retries.
 #include "commands/pipeline.hpp"
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <charconv>
+#include <stdexcept>
 #include <thread>
 
 #include "tests/support/test_database.hpp"
@@ -47,6 +49,20 @@ struct SavedCounter : Counter {
     State s{text.find(R"("opened":true)") != std::string_view::npos, 0};
     std::from_chars(text.data() + value + 8, text.data() + text.size(), s.value);
     return s;
+  }
+};
+
+// The counter, counting copies of its state: a command that changes it in place copies nothing.
+struct CopiedCounter {
+  struct State : Counter::State {
+    State() = default;
+    State(const State& other) : Counter::State(other) { ++copies; }
+    State& operator=(const State&) = default;
+    static inline std::atomic<int> copies = 0;
+  };
+  static constexpr std::string_view category = "copied";
+  static void apply(State& s, std::string_view type, std::string_view data) {
+    Counter::apply(s, type, data);
   }
 };
 
@@ -174,4 +190,89 @@ BOOST_AUTO_TEST_CASE(a_long_stream_is_read_from_its_newest_snapshot) {
   db.exec("UPDATE stream_snapshots SET format = 'saved/0'");
   commands::Pipeline<SavedCounter> older_format(store);
   BOOST_CHECK_EQUAL(older_format.load("saved-s1").state.value, 25);
+}
+
+BOOST_AUTO_TEST_CASE(a_state_nobody_else_holds_is_moved_on_in_place) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<CopiedCounter> pipeline(store);
+  CopiedCounter::State::copies = 0;
+  auto add_one = [](auto& s) { return add(s, 1); };
+  BOOST_REQUIRE(pipeline.execute("p1", context(), "add 1", add_one).ok());
+  // Watched without holding it, which would make the pipeline copy it.
+  const std::weak_ptr<const commands::Pipeline<CopiedCounter>::Entry> first =
+      pipeline.cached("copied-p1");
+  for (int i = 0; i < 10; ++i)
+    BOOST_REQUIRE(pipeline.execute("p1", context(), "add 1", add_one).ok());
+  BOOST_CHECK_EQUAL(CopiedCounter::State::copies, 0);
+  const auto entry = pipeline.cached("copied-p1");
+  BOOST_CHECK(entry && entry == first.lock());
+  BOOST_CHECK_EQUAL(entry->state.value, 11);
+  BOOST_CHECK_EQUAL(entry->version, 12);
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_keeps_the_state_it_holds_while_commands_move_on) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<CopiedCounter> pipeline(store);
+  CopiedCounter::State::copies = 0;
+  BOOST_REQUIRE(pipeline.execute("p2", context(), "add 5", [](auto& s) { return add(s, 5); }).ok());
+  auto held = pipeline.cached("copied-p2");
+  BOOST_REQUIRE(pipeline.execute("p2", context(), "add 7", [](auto& s) { return add(s, 7); }).ok());
+  BOOST_CHECK_EQUAL(held->state.value, 5);
+  BOOST_CHECK_EQUAL(held->version, 2);
+  BOOST_CHECK_EQUAL(pipeline.cached("copied-p2")->state.value, 12);
+  BOOST_CHECK_EQUAL(CopiedCounter::State::copies, 1);
+  // Once the reader lets go, the next command changes the newer state in place again.
+  held.reset();
+  BOOST_REQUIRE(pipeline.execute("p2", context(), "add 1", [](auto& s) { return add(s, 1); }).ok());
+  BOOST_CHECK_EQUAL(CopiedCounter::State::copies, 1);
+  BOOST_CHECK_EQUAL(pipeline.cached("copied-p2")->state.value, 13);
+}
+
+BOOST_AUTO_TEST_CASE(a_command_that_records_nothing_leaves_the_cached_state_as_it_was) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<CopiedCounter> node_a(store), node_b(store);
+  CopiedCounter::State::copies = 0;
+  BOOST_REQUIRE(
+      node_a.execute("p3", context(), "add 600", [](auto& s) { return add(s, 600); }).ok());
+  // Watched without holding it: a dropped entry expires even if another takes its address.
+  const std::weak_ptr<const commands::Pipeline<CopiedCounter>::Entry> cached =
+      node_a.cached("copied-p3");
+  auto still_cached = [&] {
+    const auto entry = node_a.cached("copied-p3");
+    return entry && entry == cached.lock();
+  };
+
+  auto refused = node_a.execute("p3", context(), "add 0", [](auto& s) { return add(s, 0); });
+  BOOST_CHECK(refused.status == Outcome::Status::rejected);
+  BOOST_CHECK(still_cached());
+
+  BOOST_CHECK_THROW(
+      node_a.execute("p3", context(), "throws",
+                     [](auto&) -> domain::Decision { throw std::runtime_error("decide failed"); }),
+      std::runtime_error);
+  BOOST_CHECK(still_cached());
+
+  db.exec(R"(CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'refused'; END $$;
+             CREATE TRIGGER refuse BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse())");
+  auto failed = node_a.execute("p3", context(), "add 1", [](auto& s) { return add(s, 1); });
+  BOOST_CHECK(failed.status == Outcome::Status::failed);
+  BOOST_CHECK(still_cached());
+  db.exec("DROP TRIGGER refuse ON events");
+
+  // A command decided on a stale state conflicts, reads node_b's event into the same state and is
+  // then refused: the state caught up stays cached, and nothing was copied.
+  BOOST_REQUIRE(
+      node_b.execute("p3", context(), "add 100", [](auto& s) { return add(s, 100); }).ok());
+  auto past_ceiling =
+      node_a.execute("p3", context(), "add 350", [](auto& s) { return add(s, 350); });
+  BOOST_CHECK(past_ceiling.status == Outcome::Status::rejected);
+  const auto entry = node_a.cached("copied-p3");
+  BOOST_CHECK(still_cached());
+  BOOST_CHECK_EQUAL(entry->state.value, 700);
+  BOOST_CHECK_EQUAL(entry->version, 3);
+  BOOST_CHECK_EQUAL(CopiedCounter::State::copies, 0);
 }
