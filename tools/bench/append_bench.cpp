@@ -1,5 +1,6 @@
 // Event append throughput: 1, 16 and 64 concurrent appenders, single events and batches of 10,
-// against a raw batched INSERT ceiling measured in the same run on the same database.
+// against a raw batched INSERT ceiling measured in the same run on the same database. Then one
+// message at a time into a chat that already has 20,000, through the command pipeline.
 //
 //   switchboard-bench-append --cluster-url postgresql://postgres@127.0.0.1:PORT/postgres
 //
@@ -16,6 +17,8 @@
 #include <vector>
 
 #include "commands/command_context.hpp"
+#include "commands/pipeline.hpp"
+#include "domain/messaging/chat.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/migrator.hpp"
 #include "tools/bench/stats.hpp"
@@ -122,6 +125,50 @@ Figures run_ceiling(const std::string& url, int connections, std::chrono::second
   return f;
 }
 
+// One message at a time through the pipeline into a chat of `messages`: as it runs, and with a
+// reader holding the chat's state during each command, which makes the pipeline copy the state
+// as it did for every command before it moved unshared states on in place.
+void run_long_chat(eventstore::EventStore& store, int messages) {
+  using domain::messaging::Chat;
+  commands::Pipeline<Chat> pipeline(store);
+  const auto stream = pipeline.stream_id("long");
+  const commands::CommandContext context{.tenant = "bench", .actor = "bench"};
+  int next = 0;
+  auto receive = [&](int count) {
+    return [&, count](const Chat::State&) {
+      std::vector<domain::NewEvent> events;
+      for (int i = 0; i < count; ++i, ++next) {
+        events.push_back({"MessageReceived",
+                          fmt::format(R"({{"message_id":"m-{0}","provider_message_id":"p-{0}",)"
+                                      R"("text":"hello {0}"}})",
+                                      next)});
+      }
+      return domain::Decision(std::move(events));
+    };
+  };
+  while (next < messages) {
+    if (!pipeline.execute("long", context, "fill", receive(1000)).ok()) {
+      std::cerr << "filling the chat failed\n";
+      return;
+    }
+  }
+  constexpr int kMessages = 200;
+  auto per_message = [&](bool held) {
+    const auto t0 = Clock::now();
+    for (int i = 0; i < kMessages; ++i) {
+      const auto reader = held ? pipeline.cached(stream) : nullptr;
+      pipeline.execute("long", context, "one", receive(1));
+    }
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / kMessages;
+  };
+  const double in_place = per_message(false);
+  const double copied = per_message(true);
+  fmt::print(
+      "\none message into a chat of {}: {:.3f} ms in place, {:.3f} ms copying the state "
+      "(copy/in place {:.1f}x)\n",
+      messages, in_place, copied, copied / in_place);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -182,6 +229,10 @@ int main(int argc, char** argv) {
   }
   fmt::print("\n64 concurrent single-event appenders: {:.0f} events/s (target 40000: {})\n",
              single64, single64 >= 40000 ? "met" : "not met");
+  {
+    eventstore::EventStore store({.database_url = app_url, .flushers = flushers});
+    run_long_chat(store, 20'000);
+  }
 
   pqxx::connection c(cluster_url);
   pqxx::nontransaction(c).exec("DROP DATABASE " + db + " WITH (FORCE)");
