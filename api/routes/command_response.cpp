@@ -31,17 +31,21 @@ std::string canonical_command(const http::Request& request) {
   return text + "\n" + request.body;
 }
 
-FieldNames body_fields(const http::Request& request) {
+FieldNames body_fields(const rapidjson::Value& body, std::string_view at) {
   FieldNames names;
-  const auto body = domain::parse(request.body);
   if (!body.IsObject()) return names;
   for (const auto& member : body.GetObject()) {
     const std::string name{member.name.GetString(), member.name.GetStringLength()};
-    std::string pointer = "/";
+    std::string pointer{at};
+    pointer += '/';
     for (const char c : name) pointer += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
     names.emplace(name, std::move(pointer));
   }
   return names;
+}
+
+FieldNames body_fields(const http::Request& request) {
+  return body_fields(domain::parse(request.body));
 }
 
 http::Response respond(const commands::CommandOutcome& outcome, http::Response success,

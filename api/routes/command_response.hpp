@@ -3,9 +3,12 @@
 // What every command route does around its command: who is calling (metadata for the audit
 // trail) and how the outcome becomes an HTTP answer.
 
+#include <rapidjson/document.h>
+
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "api/auth/authenticator.hpp"
 #include "api/http/types.hpp"
@@ -20,14 +23,17 @@ commands::CommandContext command_context(const http::Request& request,
 // The text an Idempotency-Key is bound to: method, path, query and body.
 std::string canonical_command(const http::Request& request);
 
-// How a route's request names the fields a domain refusal names: a body field by its JSON pointer
-// ({"account_id", "/account_id"}). Fields not listed (path parameters, checks) keep the domain's
-// name: the domain knows commands, not where a route takes their inputs from.
+// How a refusal names the fields the domain refused: a field the request carried in its body by
+// its JSON pointer ("account_id" -> "/account_id"), the rest (path parameters, checks) as the
+// domain names them: the domain knows commands, not where a route takes their inputs from.
 using FieldNames = std::map<std::string, std::string, std::less<>>;
 
-// The names for a route whose command fields are the top-level members of its JSON body, as
-// they are there: each present member by its pointer ("app_id" -> "/app_id"); the rest (path
-// parameters) as the domain names them.
+// The names for a command whose fields are the members of the JSON object `body`, which stands
+// at `at` in the request's body ("" for the whole body, "/items/3/message" for a bulk item): each
+// member present by its pointer; absent ones are not named.
+FieldNames body_fields(const rapidjson::Value& body, std::string_view at = {});
+
+// The names for a command whose fields are the top-level members of the request's JSON body.
 FieldNames body_fields(const http::Request& request);
 
 // accepted/duplicate -> `success` (status and body); rejected -> 400/403/404/409 problem naming

@@ -55,7 +55,7 @@ http::HandlerFor<CrmCall> activate_client_token(Dependencies deps) {
     if (outcome.ok()) wait_for_projection(deps.read_models, "messaging", outcome.last_position);
     return respond(outcome,
                    http::json(201, connection_state_json(deps, c.principal.tenant, provider_code)),
-                   {{"provider_code", "/provider_code"}, {"token", "/token"}});
+                   body_fields(body));
   };
 }
 

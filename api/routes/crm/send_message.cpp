@@ -34,7 +34,7 @@ http::HandlerFor<CrmCall> send_message(Dependencies deps) {
                                          domain::put(w, "chat_id", c.chat_id);
                                          domain::put(w, "status", "pending");
                                        })),
-                   {{"reply_to", "/reply_to"}});
+                   body_fields(json));
   };
 }
 

@@ -33,10 +33,7 @@ http::Response one_item(const Dependencies& deps, const PublicCall& call,
   }
   const auto& s = item["status"];
   return change_status(deps, call, domain::text(s, "chat_id"), domain::text(s, "message_id"),
-                       domain::text(s, "status"), context, {},
-                       {{"chat_id", pointer + "/status/chat_id"},
-                        {"message_id", pointer + "/status/message_id"},
-                        {"status", pointer + "/status/status"}});
+                       domain::text(s, "status"), context, {}, body_fields(s, pointer + "/status"));
 }
 
 // Runs every item and answers 200 with one result per item, in order: {index, status, body}.

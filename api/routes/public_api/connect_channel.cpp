@@ -24,7 +24,7 @@ http::HandlerFor<PublicCall> connect_channel(Dependencies deps) {
                      domain::put(w, "name", command.name);
                      domain::put(w, "active", true);
                    })),
-        {{"account_id", "/account_id"}, {"channel_code", "/channel_code"}, {"name", "/name"}});
+        body_fields(body));
   };
 }
 

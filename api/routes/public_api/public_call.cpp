@@ -54,14 +54,14 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
         deps.messaging.chat(command.tenant_id, command.provider_code, command.chat.id);
     if (const auto* seen = chat.find(provider_message_id)) message_id = seen->message_id;
   }
-  return respond(
-      outcome, http::json(recorded ? 201 : 200, domain::json_object([&](domain::JsonWriter& w) {
-                            domain::put(w, "message_id", message_id);
-                            domain::put(w, "chat_id", command.chat.id);
-                            domain::put(w, "provider_message_id", provider_message_id);
-                            domain::put(w, "created", recorded);
-                          })),
-      {{"account_id", at + "/account_id"}, {"provider_message_id", at + "/provider_message_id"}});
+  return respond(outcome,
+                 http::json(recorded ? 201 : 200, domain::json_object([&](domain::JsonWriter& w) {
+                              domain::put(w, "message_id", message_id);
+                              domain::put(w, "chat_id", command.chat.id);
+                              domain::put(w, "provider_message_id", provider_message_id);
+                              domain::put(w, "created", recorded);
+                            })),
+                 body_fields(message, at));
 }
 
 http::Response change_status(const Dependencies& deps, const PublicCall& call,

@@ -23,8 +23,8 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
                               bool silent, const commands::CommandContext& context,
                               std::string_view canonical);
 
-// Moves a message's status forward; a late or repeated status is 200 all the same. `names` says
-// where the request carries the chat id, message id and status.
+// Moves a message's status forward; a late or repeated status is 200 all the same. `names`: the
+// body_fields of the object that carries the status.
 http::Response change_status(const Dependencies& deps, const PublicCall& call,
                              const std::string& chat_id, const std::string& message_id,
                              const std::string& status, const commands::CommandContext& context,

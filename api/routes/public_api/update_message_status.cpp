@@ -8,10 +8,11 @@ namespace switchboard::api::routes::public_api {
 // ignored (`changed`: false), so providers may send late and repeated updates freely.
 http::HandlerFor<PublicCall> update_message_status(Dependencies deps) {
   return [deps](const http::Request& request, const PublicCall& c) {
+    const auto body = domain::parse(request.body);
     return change_status(deps, c, c.chat_id, request.params.at("message_id"),
-                         domain::text(domain::parse(request.body), "status"),
+                         domain::text(body, "status"),
                          command_context(request, c.principal, c.principal.tenant),
-                         canonical_command(request), {{"status", "/status"}});
+                         canonical_command(request), body_fields(body));
   };
 }
 
