@@ -1,14 +1,6 @@
 #include "api/cache/read_model_watch.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
-#include <memory>
-#include <pqxx/pqxx>
-#include <stdexcept>
-#include <vector>
+#include <algorithm>
 
 #include "projections/rebuild.hpp"
 
@@ -22,53 +14,27 @@ std::string key_of(std::string_view channel, std::string_view key) {
   return out;
 }
 
-constexpr auto kRetry = std::chrono::milliseconds{200};
 // Also how often a connection that died quietly is noticed: libpq reads it on every wake-up.
-constexpr int kIdlePollMs = 1000;
+constexpr auto kIdlePoll = std::chrono::milliseconds{1000};
 
 }  // namespace
 
-struct ReadModelWatch::Receiver : pqxx::notification_receiver {
-  Receiver(pqxx::connection_base& c, std::string_view channel, ReadModelWatch& watch)
-      : pqxx::notification_receiver(c, std::string(channel)), watch_(watch) {}
-  void operator()(const std::string& payload, int) override {
-    if (channel() == projections::rebuilt_channel) {
-      watch_.drop_all(true);
-    } else {
-      watch_.changed(channel(), payload);
-    }
-  }
-
- private:
-  ReadModelWatch& watch_;
-};
-
-ReadModelWatch::ReadModelWatch(std::string database_url) : url_(std::move(database_url)) {}
+ReadModelWatch::ReadModelWatch(std::string database_url)
+    : thread_(std::move(database_url),
+              {std::string(chat_lists), std::string(revoked_tokens),
+               std::string(projections::rebuilt_channel)},
+              "read model watch", *this) {}
 
 ReadModelWatch::~ReadModelWatch() {
   stop();
 }
 
 void ReadModelWatch::start() {
-  if (thread_.joinable()) return;
-  if (pipe2(wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
-    throw std::runtime_error("read model watch: cannot create its wake-up pipe");
-  }
-  thread_ = std::thread([this] { run(); });
+  thread_.start();
 }
 
 void ReadModelWatch::stop() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  const char byte = 1;
-  [[maybe_unused]] const auto ignored = write(wake_pipe_[1], &byte, 1);
-  thread_.join();
-  close(wake_pipe_[0]);
-  close(wake_pipe_[1]);
-  drop_all(false);
+  thread_.stop();
 }
 
 std::uint64_t ReadModelWatch::stamp(std::string_view channel, std::string_view key) const {
@@ -78,9 +44,24 @@ std::uint64_t ReadModelWatch::stamp(std::string_view channel, std::string_view k
   return it == changed_.end() ? dropped_ : std::max(dropped_, it->second);
 }
 
-void ReadModelWatch::changed(std::string_view channel, std::string_view key) {
+// Listening from here on: whatever was cached before may have missed a notification.
+void ReadModelWatch::listening() {
+  drop_all(true);
+}
+
+// Cached answers are not used until it listens again.
+void ReadModelWatch::lost() {
+  drop_all(false);
+}
+
+void ReadModelWatch::notified(const std::string& channel, const std::string& key) {
+  if (channel == projections::rebuilt_channel) return drop_all(true);
   std::lock_guard lock(mutex_);
   changed_[key_of(channel, key)] = ++counter_;
+}
+
+listen::Listener::Turn ReadModelWatch::turn(pqxx::connection_base*) {
+  return {std::chrono::steady_clock::now() + kIdlePoll};
 }
 
 void ReadModelWatch::drop_all(bool listening) {
@@ -88,39 +69,6 @@ void ReadModelWatch::drop_all(bool listening) {
   dropped_ = ++counter_;
   changed_.clear();
   listening_ = listening;
-}
-
-void ReadModelWatch::run() {
-  const auto stopping = [this] {
-    std::lock_guard lock(mutex_);
-    return stopping_;
-  };
-  while (!stopping()) {
-    try {
-      pqxx::connection connection(url_);
-      std::vector<std::unique_ptr<Receiver>> receivers;
-      for (const auto channel :
-           {chat_lists, revoked_tokens, std::string_view{projections::rebuilt_channel}}) {
-        receivers.push_back(std::make_unique<Receiver>(connection, channel, *this));
-      }
-      // Listening from here on: whatever was cached before may have missed a notification.
-      drop_all(true);
-      while (!stopping()) {
-        connection.get_notifs();
-        pollfd fds[2] = {{wake_pipe_[0], POLLIN, 0}, {connection.sock(), POLLIN, 0}};
-        ::poll(fds, 2, kIdlePollMs);
-        char drain[64];
-        while (read(wake_pipe_[0], drain, sizeof drain) > 0) {
-        }
-      }
-    } catch (const std::exception& e) {
-      spdlog::warn("read model watch: {}; cached answers are not used until it listens again",
-                   e.what());
-    }
-    drop_all(false);
-    pollfd wake{wake_pipe_[0], POLLIN, 0};
-    ::poll(&wake, 1, static_cast<int>(kRetry.count()));
-  }
 }
 
 }  // namespace switchboard::api::cache

@@ -12,14 +12,14 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 
+#include "api/listen/listening_thread.hpp"
 #include "projections/access/access_tokens_projection.hpp"
 #include "projections/messaging/messaging_projection.hpp"
 
 namespace switchboard::api::cache {
 
-class ReadModelWatch {
+class ReadModelWatch : private listen::Listener {
  public:
   // Chat lists of a tenant (payload: tenant id), from the messaging projection.
   static constexpr std::string_view chat_lists =
@@ -29,7 +29,7 @@ class ReadModelWatch {
       projections::access::AccessTokensProjection::revoked_channel;
 
   explicit ReadModelWatch(std::string database_url);
-  ~ReadModelWatch();
+  ~ReadModelWatch() override;
   ReadModelWatch(const ReadModelWatch&) = delete;
   ReadModelWatch& operator=(const ReadModelWatch&) = delete;
 
@@ -42,20 +42,18 @@ class ReadModelWatch {
   std::uint64_t stamp(std::string_view channel, std::string_view key) const;
 
  private:
-  struct Receiver;
-  void run();
-  void changed(std::string_view channel, std::string_view key);
+  void listening() override;
+  void lost() override;
+  void notified(const std::string& channel, const std::string& key) override;
+  Turn turn(pqxx::connection_base* connection) override;
   void drop_all(bool listening);
 
-  std::string url_;
   mutable std::mutex mutex_;
   bool listening_ = false;
-  bool stopping_ = false;
   std::uint64_t counter_ = 0;
   std::uint64_t dropped_ = 0;                                  // counter_ when all was dropped
   std::map<std::string, std::uint64_t, std::less<>> changed_;  // channel '\n' key -> counter_
-  int wake_pipe_[2] = {-1, -1};
-  std::thread thread_;
+  listen::ListeningThread thread_;
 };
 
 }  // namespace switchboard::api::cache

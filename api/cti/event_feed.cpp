@@ -1,10 +1,5 @@
 #include "api/cti/event_feed.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
 #include <list>
 #include <map>
 #include <optional>
@@ -22,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto max_sleep = std::chrono::milliseconds{1000};
 
-FeedResult fetch(pqxx::connection& c, const std::string& login, std::int64_t after,
+FeedResult fetch(pqxx::connection_base& c, const std::string& login, std::int64_t after,
                  std::size_t max_batch) {
   FeedResult result;
   try {
@@ -54,53 +49,11 @@ FeedResult fetch(pqxx::connection& c, const std::string& login, std::int64_t aft
 
 }  // namespace
 
-struct EventFeed::Listener : pqxx::notification_receiver {
-  Listener(pqxx::connection_base& c, std::set<std::string>& woken)
-      : pqxx::notification_receiver(c, projections::cti::EventCacheProjection::channel),
-        woken_(woken) {}
-  void operator()(const std::string& payload, int) override { woken_.insert(payload); }
-
- private:
-  std::set<std::string>& woken_;
-};
-
-EventFeed::EventFeed(std::string database_url, std::size_t max_batch)
-    : url_(std::move(database_url)), max_batch_(max_batch) {}
-
-EventFeed::~EventFeed() {
-  stop();
-}
-
-void EventFeed::start() {
-  if (thread_.joinable()) return;
-  if (pipe2(wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
-    throw std::runtime_error("event feed: cannot create its wake-up pipe");
-  }
-  thread_ = std::thread([this] { run(); });
-}
-
-void EventFeed::stop() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake();
-  thread_.join();
-  close(wake_pipe_[0]);
-  close(wake_pipe_[1]);
-}
-
-void EventFeed::wake() {
-  const char byte = 1;
-  [[maybe_unused]] const auto ignored = write(wake_pipe_[1], &byte, 1);
-}
-
 void EventFeed::poll(std::string cti_login, std::int64_t after, std::chrono::milliseconds wait,
                      std::function<void(FeedResult)> done) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || !thread_.joinable()) {
+    if (!running_) {
       FeedResult r;
       r.error = "the event feed is not running";
       done(std::move(r));
@@ -114,7 +67,7 @@ void EventFeed::poll(std::string cti_login, std::int64_t after, std::chrono::mil
                          Clock::now() + wait - std::chrono::duration_cast<Clock::duration>(jitter),
                          std::move(done)});
   }
-  wake();
+  thread_.wake();
 }
 
 std::size_t EventFeed::waiting() const {
@@ -186,51 +139,44 @@ class EventFeed::Parked {
   std::multimap<Clock::time_point, Iterator> by_deadline_;
 };
 
-void EventFeed::run() {
-  Parked parked;
-  std::vector<Waiter> due;
-  // Logins known to have no events after a seq, until a notification for the login: a re-poll
-  // after an empty wait parks without a read. 5,000 agents re-poll in waves, and one read each on
-  // this single thread would hold back the notifications of the waves' real events.
-  std::unordered_map<std::string, std::int64_t> quiet;
-  std::unique_ptr<pqxx::connection> connection;
-  std::set<std::string> woken;
-  std::unique_ptr<Listener> listener;
-  std::vector<Waiter> ready;
-  while (true) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) break;
-      for (auto& w : arrivals_) ready.push_back(std::move(w));
-      arrivals_.clear();
-    }
-    bool healthy = true;
-    try {
-      if (!connection) {
-        connection = std::make_unique<pqxx::connection>(url_);
-        listener = std::make_unique<Listener>(*connection, woken);
-        // Notifications sent while there was no connection are lost: look at every waiter.
-        quiet.clear();
-        parked.take_all(ready);
-      }
-      connection->get_notifs();
-    } catch (const std::exception& e) {
-      spdlog::warn("cti event feed: {}", e.what());
-      healthy = false;
-    }
-    for (const auto& login : woken) {
-      quiet.erase(login);
-      parked.take(login, ready);
-    }
-    woken.clear();
+// What the feed's thread does on each turn: it looks at the new waits and at those a
+// notification or their deadline wakes, and answers each it can.
+class EventFeed::Loop final : public listen::Listener {
+ public:
+  Loop(EventFeed& feed, std::size_t max_batch) : feed_(feed), max_batch_(max_batch) {}
 
+  // Notifications sent while there was no connection are lost: look at every waiter.
+  void listening() override {
+    quiet_.clear();
+    parked_.take_all(ready_);
+  }
+
+  // The waits stay parked: listening() looks at each of them again.
+  void lost() override {}
+
+  void notified(const std::string&, const std::string& login) override { woken_.insert(login); }
+
+  Turn turn(pqxx::connection_base* connection) override {
+    {
+      std::lock_guard lock(feed_.mutex_);
+      for (auto& w : feed_.arrivals_) ready_.push_back(std::move(w));
+      feed_.arrivals_.clear();
+    }
+    for (const auto& login : woken_) {
+      quiet_.erase(login);
+      parked_.take(login, ready_);
+    }
+    woken_.clear();
+
+    bool healthy = connection != nullptr;
     const auto now = Clock::now();
     const auto wait_or_answer_empty = [&](Waiter& w) {
       if (w.deadline <= now) return w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
-      parked.add(std::move(w));
+      parked_.add(std::move(w));
     };
-    for (auto& w : ready) {
-      if (const auto q = quiet.find(w.login); healthy && q != quiet.end() && w.after >= q->second) {
+    for (auto& w : ready_) {
+      if (const auto q = quiet_.find(w.login);
+          healthy && q != quiet_.end() && w.after >= q->second) {
         wait_or_answer_empty(w);
         continue;
       }
@@ -240,7 +186,7 @@ void EventFeed::run() {
           w.done(std::move(result));
           break;
         case FeedResult::Status::empty: {
-          const auto [q, fresh] = quiet.try_emplace(w.login, w.after);
+          const auto [q, fresh] = quiet_.try_emplace(w.login, w.after);
           if (!fresh) q->second = std::min(q->second, w.after);
           wait_or_answer_empty(w);
           break;
@@ -252,45 +198,69 @@ void EventFeed::run() {
           break;
       }
     }
-    ready.clear();
-    if (!healthy) {
-      listener.reset();
-      connection.reset();
-    }
+    ready_.clear();
 
-    parked.take_due(now, due);
-    for (auto& w : due) w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
-    due.clear();
-    auto next = std::min(now + max_sleep, parked.next_deadline().value_or(now + max_sleep));
+    parked_.take_due(now, due_);
+    for (auto& w : due_) w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
+    due_.clear();
     {
-      std::lock_guard lock(mutex_);
-      parked_ = parked.size();
+      std::lock_guard lock(feed_.mutex_);
+      feed_.parked_ = parked_.size();
     }
-    if (!healthy) next = std::min(next, now + std::chrono::milliseconds{200});
-    if (connection) {
-      // The fetches above may have read notifications off the socket into libpq's queue: the
-      // socket would then look idle although waiters are due.
-      try {
-        connection->get_notifs();
-      } catch (const std::exception&) {
-        listener.reset();
-        connection.reset();
-      }
-      if (!woken.empty()) continue;
-    }
-    pollfd fds[2] = {{wake_pipe_[0], POLLIN, 0}, {connection ? connection->sock() : -1, POLLIN, 0}};
-    const auto timeout =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
-    ::poll(fds, connection ? 2 : 1, static_cast<int>(std::max<long long>(timeout, 0)) + 1);
-    char drain[256];
-    while (read(wake_pipe_[0], drain, sizeof drain) > 0) {
-    }
+    return {std::min(now + max_sleep, parked_.next_deadline().value_or(now + max_sleep)),
+            connection != nullptr && !healthy};
   }
-  parked.take_all(due);
-  for (auto& w : due) w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
+
+  // Once the thread has ended: every wait is answered, empty.
+  void end() {
+    std::vector<Waiter> all;
+    parked_.take_all(all);
+    {
+      std::lock_guard lock(feed_.mutex_);
+      for (auto& w : feed_.arrivals_) all.push_back(std::move(w));
+      feed_.arrivals_.clear();
+      feed_.parked_ = 0;
+    }
+    for (auto& w : all) w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
+  }
+
+ private:
+  EventFeed& feed_;
+  std::size_t max_batch_;
+  Parked parked_;
+  std::vector<Waiter> ready_;
+  std::vector<Waiter> due_;
+  // Logins known to have no events after a seq, until a notification for the login: a re-poll
+  // after an empty wait parks without a read. 5,000 agents re-poll in waves, and one read each on
+  // this single thread would hold back the notifications of the waves' real events.
+  std::unordered_map<std::string, std::int64_t> quiet_;
+  std::set<std::string> woken_;
+};
+
+EventFeed::EventFeed(std::string database_url, std::size_t max_batch)
+    : loop_(std::make_unique<Loop>(*this, max_batch)),
+      thread_(std::move(database_url), {projections::cti::EventCacheProjection::channel},
+              "cti event feed", *loop_) {}
+
+EventFeed::~EventFeed() {
+  stop();
+}
+
+void EventFeed::start() {
   std::lock_guard lock(mutex_);
-  for (auto& w : arrivals_) w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
-  arrivals_.clear();
+  if (running_) return;
+  thread_.start();
+  running_ = true;
+}
+
+void EventFeed::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_) return;
+    running_ = false;
+  }
+  thread_.stop();
+  loop_->end();
 }
 
 }  // namespace switchboard::api::cti

@@ -12,8 +12,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "api/listen/listening_thread.hpp"
 
 namespace switchboard::api::cti {
 
@@ -36,7 +37,8 @@ class EventFeed {
   void stop();
 
   // Events of `cti_login` after `after` (and after what it acknowledged), waiting up to `wait`
-  // (minus up to a fifth, at random) for the first. `done` is called once, from the feed's thread.
+  // (minus up to a fifth, at random) for the first. `done` is called once, from the feed's thread
+  // (or, for the waits `stop` ends, from the thread that stops the feed).
   void poll(std::string cti_login, std::int64_t after, std::chrono::milliseconds wait,
             std::function<void(FeedResult)> done);
 
@@ -49,19 +51,15 @@ class EventFeed {
     std::chrono::steady_clock::time_point deadline;
     std::function<void(FeedResult)> done;
   };
-  struct Listener;
   class Parked;
-  void run();
-  void wake();
+  class Loop;
 
-  std::string url_;
-  std::size_t max_batch_;
   mutable std::mutex mutex_;
   std::vector<Waiter> arrivals_;  // registered, not yet looked at by the feed's thread
   std::size_t parked_ = 0;
-  bool stopping_ = false;
-  int wake_pipe_[2] = {-1, -1};
-  std::thread thread_;
+  bool running_ = false;
+  std::unique_ptr<Loop> loop_;  // the feed thread's own state
+  listen::ListeningThread thread_;
 };
 
 }  // namespace switchboard::api::cti
