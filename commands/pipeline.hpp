@@ -161,10 +161,11 @@ class Pipeline {
   using EntryPtr = typename AggregateCache<State>::EntryPtr;
 
   // The state for reads that must see the aggregate itself (rare: reads use projections): the
-  // store's current one, or a cached one the store confirmed within `max_age`.
-  Entry load(const std::string& stream, std::chrono::milliseconds max_age = {}) {
-    if (auto cached = cache_.get(stream, max_age)) return *cached;
-    return *catch_up(stream, cache_.get(stream));
+  // store's current one, or a cached one the store confirmed within `max_age`. Shared, not
+  // copied: a chat's state holds all its messages.
+  EntryPtr load(const std::string& stream, std::chrono::milliseconds max_age = {}) {
+    if (auto cached = cache_.get(stream, max_age)) return cached;
+    return catch_up(stream, cache_.get(stream));
   }
 
   // The cached state however old, without asking the store: only for facts that never go back

@@ -60,7 +60,7 @@ CommandOutcome AgentCommands::enable(const std::string& login, const CommandCont
 
 domain::cti::AgentState AgentCommands::load(const std::string& login) {
   if (!cti::valid_login(login)) return {};
-  return pipeline_.load(pipeline_.stream_id(login)).state;
+  return pipeline_.load(pipeline_.stream_id(login))->state;
 }
 
 }  // namespace switchboard::commands::cti

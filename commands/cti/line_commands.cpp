@@ -21,7 +21,7 @@ CommandOutcome LineCommands::acknowledge(const std::string& cti_login, std::int6
 }
 
 std::int64_t LineCommands::acknowledged(const std::string& cti_login) {
-  return pipeline_.load(pipeline_.stream_id(cti_login)).state.acked_seq;
+  return pipeline_.load(pipeline_.stream_id(cti_login))->state.acked_seq;
 }
 
 CommandOutcome LineCommands::issue(const std::string& cti_login,

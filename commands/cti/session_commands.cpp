@@ -93,7 +93,7 @@ std::optional<AuthenticatedAgent> SessionCommands::authenticate(const std::strin
     }
   }
   std::optional<AuthenticatedAgent> verdict;
-  const auto session = pipeline_.load(pipeline_.stream_id(id)).state;
+  const auto session = pipeline_.load(pipeline_.stream_id(id))->state;
   if (session.active_at(unix_now()) && agents_.load(session.agent_login).enabled) {
     verdict = AuthenticatedAgent{id, session.agent_login, session.cti_login, session.expires_at};
   }

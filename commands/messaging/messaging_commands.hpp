@@ -84,13 +84,15 @@ class MessagingCommands {
     return connections_
         .load(Pipeline<dm::Connection>::stream_id(dm::Connection::id(tenant_id, provider_code)),
               max_age)
-        .state;
+        ->state;
   }
-  dm::Chat::State chat(const std::string& tenant_id, const std::string& provider_code,
-                       const std::string& chat_id) {
-    return chats_
-        .load(Pipeline<dm::Chat>::stream_id(dm::Chat::id(tenant_id, provider_code, chat_id)))
-        .state;
+  // Shared with the cache: a chat's state holds every message of the chat.
+  std::shared_ptr<const dm::Chat::State> chat(const std::string& tenant_id,
+                                              const std::string& provider_code,
+                                              const std::string& chat_id) {
+    auto entry =
+        chats_.load(Pipeline<dm::Chat>::stream_id(dm::Chat::id(tenant_id, provider_code, chat_id)));
+    return {entry, &entry->state};
   }
 
   // The message id of an inbound message: a UUID derived by SHA-256 from (tenant, provider, chat,

@@ -47,16 +47,16 @@ class PlatformCommands {
   }
 
   pp::App::State app(const std::string& app_id) {
-    return apps_.load(Pipeline<pp::App>::stream_id(app_id)).state;
+    return apps_.load(Pipeline<pp::App>::stream_id(app_id))->state;
   }
 
   // The app that holds a system name (a provider code once its scope is on); empty when none
   // does. Callers pass only names valid_system_name accepts.
   std::string app_for_code(const std::string& code) {
-    return codes_.load(Pipeline<pp::ProviderCode>::stream_id(code)).state.app_id;
+    return codes_.load(Pipeline<pp::ProviderCode>::stream_id(code))->state.app_id;
   }
   pp::Tenant::State tenant(const std::string& tenant_id) {
-    return tenants_.load(Pipeline<pp::Tenant>::stream_id(tenant_id)).state;
+    return tenants_.load(Pipeline<pp::Tenant>::stream_id(tenant_id))->state;
   }
 
  private:

@@ -28,10 +28,10 @@ http::HandlerFor<PublicCall> edit_chat(Dependencies deps) {
     const auto chat = deps.messaging.chat(c.principal.tenant, c.principal.provider, c.chat_id);
     return respond(outcome, http::json(200, domain::json_object([&](domain::JsonWriter& w) {
                                          domain::put(w, "chat_id", c.chat_id);
-                                         domain::put(w, "title", chat.title);
+                                         domain::put(w, "title", chat->title);
                                          w.Key("participants");
                                          w.StartArray();
-                                         for (const auto& p : chat.participants) dm::write(w, p);
+                                         for (const auto& p : chat->participants) dm::write(w, p);
                                          w.EndArray();
                                        })));
   };

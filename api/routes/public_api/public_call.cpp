@@ -52,7 +52,7 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
     // Seen before, maybe as one of our outbound messages the provider echoes: name that one.
     const auto chat =
         deps.messaging.chat(command.tenant_id, command.provider_code, command.chat.id);
-    if (const auto* seen = chat.find(provider_message_id)) message_id = seen->message_id;
+    if (const auto* seen = chat->find(provider_message_id)) message_id = seen->message_id;
   }
   return respond(outcome,
                  http::json(recorded ? 201 : 200, domain::json_object([&](domain::JsonWriter& w) {
@@ -76,7 +76,7 @@ http::Response change_status(const Dependencies& deps, const PublicCall& call,
                  http::json(200, domain::json_object([&](domain::JsonWriter& w) {
                               domain::put(w, "chat_id", chat_id);
                               domain::put(w, "message_id", message_id);
-                              domain::put(w, "status", dm::message_status(state, message_id));
+                              domain::put(w, "status", dm::message_status(*state, message_id));
                               domain::put(w, "changed", outcome.wrote());
                             })),
                  names);

@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(commands_decide_on_current_state_and_record_metadata) {
   BOOST_CHECK_EQUAL(first.stream_version, 2);  // Opened + Added
   auto second = pipeline.execute("c1", context(), "add 7", [](auto& s) { return add(s, 7); });
   BOOST_CHECK_EQUAL(second.stream_version, 3);
-  BOOST_CHECK_EQUAL(pipeline.load("counter-c1").state.value, 12);
+  BOOST_CHECK_EQUAL(pipeline.load("counter-c1")->state.value, 12);
 
   auto refused = pipeline.execute("c1", context(), "add 0", [](auto& s) { return add(s, 0); });
   BOOST_CHECK(refused.status == Outcome::Status::rejected);
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(two_nodes_with_stale_caches_both_succeed_through_retries) {
     });
   }
   for (auto& t : threads) t.join();
-  BOOST_CHECK_EQUAL(node_a.load("counter-c2").state.value, 82);
+  BOOST_CHECK_EQUAL(node_a.load("counter-c2")->state.value, 82);
   BOOST_CHECK_EQUAL(db.count("SELECT max(stream_version) FROM events"), 83);
 }
 
@@ -145,8 +145,8 @@ BOOST_AUTO_TEST_CASE(a_refusal_decided_on_a_stale_cache_is_decided_again_on_the_
   BOOST_CHECK(r.status == Outcome::Status::accepted);
   BOOST_CHECK_EQUAL(r.stream_version, 4);
   // Reads say how old a state they accept: node_b's cache is one append behind.
-  BOOST_CHECK_EQUAL(node_b.load("counter-c4", std::chrono::hours(1)).state.value, 700);
-  BOOST_CHECK_EQUAL(node_b.load("counter-c4").state.value, 701);
+  BOOST_CHECK_EQUAL(node_b.load("counter-c4", std::chrono::hours(1))->state.value, 700);
+  BOOST_CHECK_EQUAL(node_b.load("counter-c4")->state.value, 701);
 }
 
 BOOST_AUTO_TEST_CASE(a_retried_command_answers_with_its_original_result) {
@@ -177,19 +177,19 @@ BOOST_AUTO_TEST_CASE(a_long_stream_is_read_from_its_newest_snapshot) {
   BOOST_CHECK_EQUAL(db.count("SELECT version FROM stream_snapshots WHERE stream_id = 'saved-s1'"),
                     20);
   commands::Pipeline<SavedCounter> fresh(store);
-  BOOST_CHECK_EQUAL(fresh.load("saved-s1").state.value, 25);
+  BOOST_CHECK_EQUAL(fresh.load("saved-s1")->state.value, 25);
 
   // A node with nothing cached starts from the snapshot and reads only the events after it: one
   // that says 500 at version 20 gives 500 plus the last six additions.
   db.exec(R"(UPDATE stream_snapshots SET state = '{"opened":true,"value":500}')");
   commands::Pipeline<SavedCounter> from_snapshot(store);
-  BOOST_CHECK_EQUAL(from_snapshot.load("saved-s1").state.value, 506);
-  BOOST_CHECK_EQUAL(from_snapshot.load("saved-s1").version, 26);
+  BOOST_CHECK_EQUAL(from_snapshot.load("saved-s1")->state.value, 506);
+  BOOST_CHECK_EQUAL(from_snapshot.load("saved-s1")->version, 26);
 
   // A snapshot in a layout this build does not know is ignored: the stream is read from the start.
   db.exec("UPDATE stream_snapshots SET format = 'saved/0'");
   commands::Pipeline<SavedCounter> older_format(store);
-  BOOST_CHECK_EQUAL(older_format.load("saved-s1").state.value, 25);
+  BOOST_CHECK_EQUAL(older_format.load("saved-s1")->state.value, 25);
 }
 
 BOOST_AUTO_TEST_CASE(a_state_nobody_else_holds_is_moved_on_in_place) {
