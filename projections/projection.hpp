@@ -25,7 +25,8 @@ class Projection {
   virtual std::vector<std::string> tables() const = 0;
   virtual void apply(pqxx::transaction_base& tx,
                      std::span<const eventstore::RecordedEvent> events) = 0;
-  // The events apply() acts on; it is handed no others (they still move the checkpoint).
+  // The events apply() acts on. The runner reads and hands it only these (the others still move
+  // the checkpoint); a rebuild replays every event, so apply() must still ignore the rest.
   virtual eventstore::EventFilter filter() const { return {}; }
 };
 
