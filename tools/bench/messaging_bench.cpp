@@ -13,6 +13,10 @@
 //       issues a CRM user token per tenant and activates one client token per tenant (registered
 //       with the fake provider's control port first); writes `tenant client_token user_token`
 //       lines to FILE
+//   switchboard-bench-messaging users --address HOST:PORT --marketplace-token T --tokens FILE
+//       --users N [--connections 4] [--out FILE]
+//       issues CRM user tokens for users bench-user-0..N-1, user i of tenant i % tenants (the
+//       tenants of the seed's FILE); writes `tenant user token` lines for poll's --user-tokens
 //   switchboard-bench-messaging run --address HOST:PORT --tokens FILE --rate R --seconds S
 //       [--connections 64] [--baseline-rate 800] [--baseline-seconds 10] [--bulk N]
 //
@@ -30,13 +34,14 @@
 //   switchboard-bench-messaging poll --address HOST:PORT[,HOST:PORT...] --tokens FILE --users N
 //       [--interval-ms 5000] [--seconds 60] [--threads 2] [--ramp-seconds 20]
 //       [--baseline-users 1000] [--baseline-seconds 20] [--source-addresses A,B,...]
-//       [--first-user K --start-at-ms T --samples FILE]
+//       [--first-user K --start-at-ms T --samples FILE] [--user-tokens FILE]
 //   switchboard-bench-messaging merge SAMPLES...
 //
 // CRM users polling their chat list (the issue's 45,900 users every 5 s, p99 <= 100 ms): each
-// user holds one keep-alive connection with its tenant's CRM user token (round robin over the
-// tenants) and sends GET /crm/v1/chats?limit=20 at every slot of a grid, its phase spread evenly
-// over the interval; the latency counts from the slot, so queueing shows. Connections open at
+// user holds one keep-alive connection with its own CRM user token from --user-tokens (user i
+// takes line i; without the file, its tenant's one token, round robin over the tenants) and sends
+// GET /crm/v1/chats?limit=20 at every slot of a grid, its phase spread evenly over the interval;
+// the latency counts from the slot, so queueing shows. Connections open at
 // --users / --ramp-seconds per second; a failed one is tried again after a second. The baseline
 // users connect and are measured first, then the others join and all are measured. The soft
 // RLIMIT_NOFILE is raised to the hard one; loopback source addresses (--source-addresses
@@ -361,12 +366,70 @@ int seed(const SeedOptions& o) {
   return 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// run
-
 struct Tenant {
   std::string id, client_token, user_token;
 };
+
+// The tenants the seed wrote.
+std::vector<Tenant> read_tenants(const std::string& path) {
+  std::vector<Tenant> tenants;
+  std::ifstream file{path};
+  for (Tenant t; file >> t.id >> t.client_token >> t.user_token;) tenants.push_back(t);
+  if (tenants.empty()) throw Failed("no tenants in " + path);
+  return tenants;
+}
+
+// ---------------------------------------------------------------------------------------------
+// users
+
+struct UsersOptions {
+  std::string address, marketplace_token, tokens, out;
+  int users = 0;
+  int connections = 4;
+};
+
+// One CRM user token per simulated user, as the marketplace issues them to a tenant's users, so
+// a poll run authenticates as many users as it simulates.
+int users(const UsersOptions& o) {
+  const auto tenants = read_tenants(o.tokens);
+  const auto sb = endpoint_of(o.address);
+  std::vector<std::string> tokens(static_cast<std::size_t>(o.users));
+  std::atomic<int> next{0};
+  std::mutex failure_mutex;
+  std::string failure;
+  std::vector<std::thread> threads;
+  for (int c = 0; c < o.connections; ++c) {
+    threads.emplace_back([&] {
+      Client marketplace{sb, o.marketplace_token};
+      for (int i = next++; i < o.users; i = next++) {
+        const auto& tenant = tenants[static_cast<std::size_t>(i) % tenants.size()];
+        const auto issued = marketplace.call(
+            http::verb::post,
+            fmt::format("/internal/v1/tenants/{}/users/bench-user-{}/tokens", tenant.id, i));
+        if (issued.status != 201 || member(issued.body, "token").empty()) {
+          std::lock_guard lock(failure_mutex);
+          failure = fmt::format("issue the token of bench-user-{}: {}", i, issued.text());
+          next = o.users;
+          return;
+        }
+        tokens[static_cast<std::size_t>(i)] = member(issued.body, "token");
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (!failure.empty()) throw Failed(failure);
+  std::ofstream file{o.out};
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    file << tenants[i % tenants.size()].id << " bench-user-" << i << ' ' << tokens[i] << '\n';
+  }
+  if (!file.flush()) throw Failed("cannot write " + o.out);
+  fmt::print("issued {} CRM user token(s) over {} tenant(s) into {}\n", o.users, tenants.size(),
+             o.out);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// run
 
 struct RunOptions {
   std::string address, tokens;
@@ -1007,10 +1070,7 @@ void report(const std::vector<Phase*>& phases, const RunOptions& o, std::size_t 
 }
 
 int run(RunOptions o) {
-  std::vector<Tenant> tenants;
-  std::ifstream file{o.tokens};
-  for (Tenant t; file >> t.id >> t.client_token >> t.user_token;) tenants.push_back(t);
-  if (tenants.empty()) throw std::runtime_error("no tenants in " + o.tokens);
+  const auto tenants = read_tenants(o.tokens);
   net::io_context io;
   auto guard = net::make_work_guard(io);
   Bench bench{io, endpoint_of(o.address), tenants, o};
@@ -1065,6 +1125,7 @@ struct PollOptions {
   int first_user = 0;
   std::int64_t start_at_ms = 0;
   std::string samples;
+  std::string user_tokens;  // the users mode's file; empty: each tenant's one user token
   int interval_ms = kPollGoalIntervalMs;
   int seconds = 60;
   int threads = 2;
@@ -1086,15 +1147,18 @@ struct PollPhase {
   std::uint64_t unanswered = 0;    // sent, still in flight at the drain deadline
   std::size_t open_at_end = 0;
   std::vector<double> latency_ms;                 // due time -> 200 (open loop)
+  std::vector<double> due_s;                      // of each latency: due, from the phase's start
   std::map<std::string, std::uint64_t> failures;  // what -> count
   std::map<std::string, std::string> first_failure;
 };
 
 class PollBench {
  public:
-  PollBench(std::vector<tcp::endpoint> endpoints, std::vector<Tenant> tenants, PollOptions o)
+  PollBench(std::vector<tcp::endpoint> endpoints, std::vector<Tenant> tenants,
+            std::vector<std::string> user_tokens, PollOptions o)
       : endpoints_(std::move(endpoints)),
         tenants_(std::move(tenants)),
+        user_tokens_(std::move(user_tokens)),
         options_(std::move(o)),
         interval_(std::chrono::milliseconds{options_.interval_ms}) {
     // The processes of one run must agree on the grid: they derive it from their shared epoch.
@@ -1114,7 +1178,8 @@ class PollBench {
     return endpoints_[user % endpoints_.size()];
   }
   const std::string& token_of(std::size_t user) const {
-    return tenants_[user % tenants_.size()].user_token;
+    return user_tokens_.empty() ? tenants_[user % tenants_.size()].user_token
+                                : user_tokens_[user % user_tokens_.size()];
   }
   Clock::duration interval() const { return interval_; }
   Clock::time_point end() const { return end_; }
@@ -1143,6 +1208,7 @@ class PollBench {
       ++p.ok;
       if (status == 304) ++p.not_modified;
       p.latency_ms.push_back(std::chrono::duration<double, std::milli>(at - due).count());
+      p.due_s.push_back(std::chrono::duration<double>(due - p.from).count());
       return;
     }
     ++p.errors;
@@ -1221,6 +1287,7 @@ class PollBench {
 
   std::vector<tcp::endpoint> endpoints_;
   std::vector<Tenant> tenants_;
+  std::vector<std::string> user_tokens_;
   PollOptions options_;
   Clock::duration interval_;
   double first_phase_ = 0;
@@ -1417,6 +1484,24 @@ PollFigures figures_of(const PollPhase& p, const PollOptions& o) {
           percentile(p.latency_ms, 0.99),   max_of(p.latency_ms)};
 }
 
+// The target phase per 5 s of due time: whether its tail is spread or comes in waves.
+void report_windows(const PollPhase& p) {
+  constexpr double kWindowS = 5;
+  std::map<int, std::vector<double>> windows;
+  for (std::size_t i = 0; i < p.latency_ms.size(); ++i) {
+    windows[static_cast<int>(p.due_s[i] / kWindowS)].push_back(p.latency_ms[i]);
+  }
+  fmt::print(
+      "\n{} per {} s of due time:\n\n| from s | polls | p50 ms | p99 ms | max ms |\n"
+      "|---:|---:|---:|---:|---:|\n",
+      p.name, kWindowS);
+  for (const auto& [window, latencies] : windows) {
+    fmt::print("| {} | {} | {} | {} | {} |\n", window * kWindowS,
+               thousands(static_cast<double>(latencies.size())), ms(percentile(latencies, 0.50)),
+               ms(percentile(latencies, 0.99)), ms(max_of(latencies)));
+  }
+}
+
 void report(const std::vector<PollPhase>& phases, const PollPhase& outside, const PollOptions& o,
             std::size_t tenants, std::size_t sources) {
   fmt::print(
@@ -1459,6 +1544,7 @@ void report(const std::vector<PollPhase>& phases, const PollPhase& outside, cons
   fmt::print("ramps and settling (not measured): {} ok, {} errors, {} connection errors\n",
              thousands(static_cast<double>(outside.ok)), outside.errors, outside.connect_errors);
   details(outside);
+  report_windows(phases.back());
   if (phases.size() == 2) {
     const auto& b = all[0];
     const auto& t = all[1];
@@ -1513,7 +1599,9 @@ void write_samples(const std::string& path, const PollRun& run) {
         << p.not_modified << ' ' << p.errors << ' ' << p.connect_errors << ' ' << p.reconnects
         << ' ' << p.unanswered << ' ' << p.open_at_end << ' ' << p.latency_ms.size() << ' '
         << p.failures.size() << ' ' << p.name << '\n';
-    for (const auto v : p.latency_ms) out << v << '\n';
+    for (std::size_t i = 0; i < p.latency_ms.size(); ++i) {
+      out << p.latency_ms[i] << ' ' << p.due_s[i] << '\n';
+    }
     for (const auto& [what, n] : p.failures) {
       auto first = p.first_failure.at(what);
       std::ranges::replace(first, '\n', ' ');
@@ -1543,7 +1631,8 @@ PollRun read_samples(const std::string& path) {
         failures >> std::ws;
     std::getline(in, p.name);
     p.latency_ms.resize(latencies);
-    for (auto& v : p.latency_ms) in >> v;
+    p.due_s.resize(latencies);
+    for (std::size_t i = 0; i < latencies; ++i) in >> p.latency_ms[i] >> p.due_s[i];
     in >> std::ws;
     for (std::size_t i = 0; i < failures; ++i) {
       std::string line;
@@ -1575,6 +1664,7 @@ void add(PollPhase& into, const PollPhase& from) {
   into.unanswered += from.unanswered;
   into.open_at_end += from.open_at_end;
   into.latency_ms.insert(into.latency_ms.end(), from.latency_ms.begin(), from.latency_ms.end());
+  into.due_s.insert(into.due_s.end(), from.due_s.begin(), from.due_s.end());
   for (const auto& [what, n] : from.failures) {
     into.failures[what] += n;
     into.first_failure.try_emplace(what, from.first_failure.at(what));
@@ -1602,10 +1692,7 @@ int merge(const std::vector<std::string>& files) {
 }
 
 int poll(PollOptions o) {
-  std::vector<Tenant> tenants;
-  std::ifstream file{o.tokens};
-  for (Tenant t; file >> t.id >> t.client_token >> t.user_token;) tenants.push_back(t);
-  if (tenants.empty()) throw std::runtime_error("no tenants in " + o.tokens);
+  const auto tenants = read_tenants(o.tokens);
   std::vector<tcp::endpoint> endpoints;
   for (std::size_t start = 0; start < o.address.size();) {
     const auto comma = std::min(o.address.find(',', start), o.address.size());
@@ -1651,7 +1738,19 @@ int poll(PollOptions o) {
   }
 
   net::io_context io;
-  PollBench bench{endpoints, tenants, o};
+  std::vector<std::string> user_tokens;
+  if (!o.user_tokens.empty()) {
+    std::ifstream file{o.user_tokens};
+    for (std::string tenant, user, token; file >> tenant >> user >> token;) {
+      user_tokens.push_back(token);
+    }
+    // One token per user: sharing would make the servers' per-user work look cheaper than it is.
+    if (user_tokens.size() < static_cast<std::size_t>(o.first_user + o.users)) {
+      throw Failed(fmt::format("--user-tokens {}: {} token(s) for users up to {}", o.user_tokens,
+                               user_tokens.size(), o.first_user + o.users));
+    }
+  }
+  PollBench bench{endpoints, tenants, std::move(user_tokens), o};
   bench.set_ports(ports, std::max<std::size_t>(sources.size(), 1));
   std::vector<std::shared_ptr<PollUser>> users;
   users.reserve(static_cast<std::size_t>(o.users));
@@ -1747,7 +1846,7 @@ int main(int argc, char** argv) {
   PollOptions pl;
   po::options_description options{"Options"};
   options.add_options()("help,h", "show this help")("mode", po::value(&mode),
-                                                    "seed, run, poll or merge")(
+                                                    "seed, users, run, poll or merge")(
       "address", po::value(&s.address),
       "the server, HOST:PORT; poll: several, HOST:PORT,HOST:PORT,... (users round robin)")(
       "files", po::value(&files), "merge: the samples files of one run's poll processes")(
@@ -1759,8 +1858,9 @@ int main(int argc, char** argv) {
       "provider-control", po::value(&s.provider_control),
       "seed: the fake provider's control port, http://HOST:PORT (client tokens are added there)")(
       "tenants", po::value(&s.tenants)->default_value(2), "seed: sandbox tenants bench-t0..N-1")(
-      "out", po::value(&s.out)->default_value("messaging-bench-tokens.txt"),
-      "seed: the tokens file to write")(
+      "out", po::value(&s.out),
+      "seed: the tokens file to write (messaging-bench-tokens.txt); users: the user tokens file "
+      "(messaging-bench-users.txt)")(
       "tokens", po::value(&r.tokens)->default_value("messaging-bench-tokens.txt"),
       "run, poll: the tokens file seed wrote")("rate", po::value(&r.rate)->default_value(10'000),
                                                "run: target messages per second")(
@@ -1769,7 +1869,8 @@ int main(int argc, char** argv) {
       "run: baseline messages per second (the seed's floor)")(
       "baseline-seconds", po::value(&r.baseline_seconds)->default_value(10),
       "run, poll: baseline length (0: no baseline; poll: 20 unless given)")(
-      "connections", po::value(&r.connections)->default_value(256), "run: keep-alive connections")(
+      "connections", po::value(&r.connections)->default_value(256),
+      "run: keep-alive connections; users: concurrent requests (4 unless given)")(
       "threads", po::value(&r.threads)->default_value(2), "run, poll: client I/O threads")(
       "chats", po::value(&r.chats)->default_value(100), "run: chats per tenant")(
       "probe-chats", po::value(&r.probe_chats)->default_value(10),
@@ -1799,7 +1900,9 @@ int main(int argc, char** argv) {
       "start-at-ms", po::value(&pl.start_at_ms)->default_value(0),
       "poll: the run's epoch (Unix time in ms) shared by its processes; 0: now")(
       "samples", po::value(&pl.samples),
-      "poll: write the figures and every latency to this file, for merge");
+      "poll: write the figures and every latency to this file, for merge")(
+      "user-tokens", po::value(&pl.user_tokens),
+      "poll: the users mode's file, one CRM user token per user (else each tenant's one token)");
   po::positional_options_description positional;
   positional.add("mode", 1);
   positional.add("files", -1);
@@ -1813,7 +1916,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args.contains("help")) {
-    std::cout << "Usage: switchboard-bench-messaging seed|run|poll [options]\n"
+    std::cout << "Usage: switchboard-bench-messaging seed|users|run|poll [options]\n"
                  "       switchboard-bench-messaging merge SAMPLES...\n"
               << options;
     return 0;
@@ -1822,7 +1925,17 @@ int main(int argc, char** argv) {
   try {
     if (mode == "seed" && !s.address.empty() && !s.marketplace_token.empty() &&
         !s.provider_url.empty() && s.tenants > 0) {
+      if (s.out.empty()) s.out = "messaging-bench-tokens.txt";
       return seed(s);
+    }
+    if (mode == "users" && !s.address.empty() && !s.marketplace_token.empty() && pl.users > 0 &&
+        r.connections > 0) {
+      return users({.address = s.address,
+                    .marketplace_token = s.marketplace_token,
+                    .tokens = r.tokens,
+                    .out = s.out.empty() ? "messaging-bench-users.txt" : s.out,
+                    .users = pl.users,
+                    .connections = args["connections"].defaulted() ? 4 : r.connections});
     }
     if (mode == "run" && !r.address.empty() && r.rate > 0 && r.seconds > 0 && r.connections > 0 &&
         r.threads > 0 && r.chats > 0 && r.probe_chats > 0 && r.sample_every > 0 && r.pollers >= 0 &&
@@ -1847,6 +1960,6 @@ int main(int argc, char** argv) {
     std::cerr << "switchboard-bench-messaging: " << e.what() << '\n';
     return 1;
   }
-  std::cerr << "Usage: switchboard-bench-messaging seed|run|poll [options]\n" << options;
+  std::cerr << "Usage: switchboard-bench-messaging seed|users|run|poll [options]\n" << options;
   return 2;
 }
