@@ -1,0 +1,28 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace switchboard::eventstore {
+
+// `conninfo` (a postgresql:// URI or libpq key=value settings) with both ends of the connection
+// told to give up on a peer that vanished without closing TCP (power loss, a partition). Left to
+// the kernel's defaults that takes over two hours, and meanwhile PostgreSQL keeps a dead node's
+// session with the advisory locks that make it the owner of projections, the delivery worker and
+// the CTI connection (projections/ownership.hpp), so no other node takes over.
+//
+//   PostgreSQL drops a vanished node's session within about `takeover` (the server settings
+//   tcp_keepalives_idle, tcp_keepalives_interval, tcp_keepalives_count and tcp_user_timeout,
+//   passed as `-c` switches in libpq's `options`);
+//   the node drops a connection to a vanished database within about two thirds of it (libpq's
+//   keepalives, keepalives_idle, keepalives_interval, keepalives_count, tcp_user_timeout), so an
+//   owner cut off from the database stops acting as one before another node can take its lock.
+//
+// A setting the string already makes is kept, and so are `default_options` (what libpq would
+// take from PGOPTIONS) when the string has no `options` of its own, since giving it one makes
+// libpq ignore PGOPTIONS. Throws std::invalid_argument for a string libpq would refuse to parse.
+std::string with_dead_peer_timeouts(std::string_view conninfo, std::chrono::milliseconds takeover,
+                                    std::string_view default_options = {});
+
+}  // namespace switchboard::eventstore
