@@ -14,6 +14,7 @@
 #include <cctype>
 #include <csignal>
 #include <iostream>
+#include <iterator>
 #include <thread>
 
 #include "api/config/config.hpp"
@@ -102,7 +103,6 @@ int serve(const config::Config& config) {
       runtime.store, projections::all_projections(), {.database_url = config.database_url}};
   projections.start();
   runtime.watch.start();
-  wiring::add_store_metrics(metrics, runtime.store, projections);
 
   errors::ErrorLog error_log{runtime.read_models, config.messaging.error_retention_days};
   error_log.start();
@@ -116,6 +116,11 @@ int serve(const config::Config& config) {
                                    config.nats_url};
   delivery.start();
   delivery.add_metrics(metrics);
+  wiring::add_store_metrics(metrics, runtime.store, [&projections, &delivery] {
+    auto status = projections.status();
+    std::ranges::move(delivery.reactor_status(), std::back_inserter(status));
+    return status;
+  });
 
   routes::Services services{.metrics = metrics,
                             .readiness = {{"database", wiring::postgres_check(config.database_url)},

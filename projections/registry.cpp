@@ -3,6 +3,7 @@
 #include "projections/access/access_tokens_projection.hpp"
 #include "projections/cti/directory_projection.hpp"
 #include "projections/cti/event_cache_projection.hpp"
+#include "projections/messaging/delivery_reactor.hpp"
 #include "projections/messaging/messaging_projection.hpp"
 #include "projections/provider_platform/providers_projection.hpp"
 #include "projections/provider_platform/tenant_bindings_projection.hpp"
@@ -20,6 +21,10 @@ std::vector<std::shared_ptr<Projection>> all_projections() {
       std::make_shared<provider_platform::TenantBindingsProjection>(),
       std::make_shared<messaging::MessagingProjection>(),
   };
+}
+
+std::vector<std::string> reactor_names() {
+  return {messaging::kDeliveryReactorName};
 }
 
 }  // namespace switchboard::projections

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "projections/projection.hpp"
@@ -10,5 +11,9 @@ namespace switchboard::projections {
 // Every read model of the system: the server runs them, the admin CLI rebuilds and verifies them.
 // Reactors are not here: they need the server's broker connection (see api/main.cpp).
 std::vector<std::shared_ptr<Projection>> all_projections();
+
+// The names of the reactors the server runs: they have checkpoints and owners like projections,
+// and the admin CLI reports them with those.
+std::vector<std::string> reactor_names();
 
 }  // namespace switchboard::projections

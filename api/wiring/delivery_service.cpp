@@ -98,6 +98,13 @@ bool DeliveryService::connect() {
   return true;
 }
 
+std::vector<projections::ProjectionStatus> DeliveryService::reactor_status() {
+  std::lock_guard lock(mutex_);
+  if (reactor_) return reactor_->status();
+  return projections::projection_status(settings_.database_url,
+                                        {projections::messaging::kDeliveryReactorName});
+}
+
 void DeliveryService::add_metrics(http::Metrics& metrics) {
   metrics.add_collector([this](std::string& out) {
     std::lock_guard lock(mutex_);

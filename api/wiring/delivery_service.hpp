@@ -34,6 +34,10 @@ class DeliveryService {
   // Job counters on /metrics (zero until the worker runs).
   void add_metrics(http::Metrics& metrics);
 
+  // The reactor's checkpoint, lag and owner, and whether this node runs it (not while NATS is
+  // away). Queries the database.
+  std::vector<projections::ProjectionStatus> reactor_status();
+
  private:
   void run();
   bool connect();

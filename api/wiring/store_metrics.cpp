@@ -6,7 +6,7 @@
 namespace switchboard::api::wiring {
 
 void add_store_metrics(http::Metrics& metrics, eventstore::EventStore& store,
-                       projections::ProjectionRunner& runner) {
+                       ProjectionStatusSource status_source) {
   metrics.add_collector([&store](std::string& out) {
     const auto s = store.stats();
     out += "# HELP switchboard_eventstore_appends_total Append requests by outcome.\n";
@@ -23,10 +23,10 @@ void add_store_metrics(http::Metrics& metrics, eventstore::EventStore& store,
     out += "# TYPE switchboard_eventstore_batches_total counter\n";
     out += fmt::format("switchboard_eventstore_batches_total {}\n", s.batches);
   });
-  metrics.add_collector([&runner](std::string& out) {
+  metrics.add_collector([status_source = std::move(status_source)](std::string& out) {
     std::vector<projections::ProjectionStatus> status;
     try {
-      status = runner.status();
+      status = status_source();
     } catch (const std::exception& e) {
       spdlog::warn("projection status for /metrics: {}", e.what());
       return;
@@ -45,7 +45,9 @@ void add_store_metrics(http::Metrics& metrics, eventstore::EventStore& store,
       out += fmt::format("switchboard_projection_lag_seconds{{projection=\"{}\"}} {:.3f}\n", p.name,
                          p.seconds_behind);
     }
-    out += "# HELP switchboard_projection_owner 1 while this node applies the projection.\n";
+    out +=
+        "# HELP switchboard_projection_owner 1 while this node applies the projection (runs the "
+        "reactor).\n";
     out += "# TYPE switchboard_projection_owner gauge\n";
     for (const auto& p : status) {
       out += fmt::format("switchboard_projection_owner{{projection=\"{}\"}} {}\n", p.name,

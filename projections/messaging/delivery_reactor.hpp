@@ -26,6 +26,7 @@
 namespace switchboard::projections::messaging {
 
 inline constexpr const char* kDeliverySubject = "switchboard.delivery";
+inline constexpr const char* kDeliveryReactorName = "delivery";
 
 struct DeliveryJob {
   std::string job_id;
@@ -42,7 +43,7 @@ class DeliveryReactor final : public Reactor {
         public_base_url_(std::move(public_base_url)),
         subject_(std::move(subject)) {}
 
-  std::string name() const override { return "delivery"; }
+  std::string name() const override { return kDeliveryReactorName; }
   eventstore::EventFilter filter() const override;
 
   // The jobs one event makes, in the order they run (none when it needs no provider call);

@@ -4,6 +4,8 @@
 #include <rapidjson/document.h>
 
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <thread>
 
 #include "tests/e2e/support/http_client.hpp"
 #include "tests/e2e/support/server_process.hpp"
@@ -31,6 +33,18 @@ void check_problem(const e2e::HttpResponse& response, int status) {
 
 bool is_hex_id(const std::string& id) {
   return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// Scrapes /metrics until `wanted` (one line) is there, for up to 20 s; the last text either way.
+std::string metrics_with(const e2e::Endpoint& endpoint, const std::string& wanted) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  auto text = e2e::get(endpoint, "/metrics").text();
+  while (text.find(wanted + "\n") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    text = e2e::get(endpoint, "/metrics").text();
+  }
+  return text;
 }
 
 struct Server {
@@ -76,6 +90,43 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_by_route_method_and_status) {
              std::string::npos);
   BOOST_TEST(text.find(R"(switchboard_http_request_duration_seconds_count{route="/healthz"} )") !=
              std::string::npos);
+}
+
+// Projections and the delivery reactor (which starts once NATS is reached) are one metric family:
+// the node holding each one's ownership lock says 1, the others 0, and that moves on takeover.
+BOOST_AUTO_TEST_CASE(metrics_say_which_projections_and_reactors_this_node_runs) {
+  const std::string delivery_owned = R"(switchboard_projection_owner{projection="delivery"} 1)";
+  const std::string delivery_not_owned = R"(switchboard_projection_owner{projection="delivery"} 0)";
+  const auto first = metrics_with(endpoint, delivery_owned);
+  BOOST_TEST(first.find(delivery_owned + "\n") != std::string::npos, first);
+  const std::string catalog_owned =
+      R"(switchboard_projection_owner{projection="stream_catalog"} 1)";
+  const auto catalog = metrics_with(endpoint, catalog_owned);
+  BOOST_TEST(catalog.find(catalog_owned + "\n") != std::string::npos, catalog);
+  BOOST_TEST(first.find(R"(switchboard_projection_lag_events{projection="delivery"} )") !=
+                 std::string::npos,
+             first);
+  const auto families = [](const std::string& text) {
+    std::size_t n = 0;
+    for (auto at = text.find("# TYPE switchboard_projection_owner gauge"); at != std::string::npos;
+         at = text.find("# TYPE switchboard_projection_owner gauge", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  BOOST_TEST(families(first) == 1u);
+
+  e2e::ServerProcess second{{{"database.url", process.database().app_url()},
+                             {"database.admin_url", process.database().admin_url()}}};
+  // The first node holds the reactor's lock.
+  const auto waiting = metrics_with(second.endpoint(), delivery_not_owned);
+  BOOST_TEST(waiting.find(delivery_not_owned + "\n") != std::string::npos, waiting);
+  BOOST_TEST(metrics_with(endpoint, delivery_owned).find(delivery_owned + "\n") !=
+             std::string::npos);
+
+  BOOST_REQUIRE_EQUAL(process.stop(), 0);
+  const auto took_over = metrics_with(second.endpoint(), delivery_owned);
+  BOOST_TEST(took_over.find(delivery_owned + "\n") != std::string::npos, took_over);
 }
 
 BOOST_AUTO_TEST_CASE(request_id_is_echoed_or_generated) {

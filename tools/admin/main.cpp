@@ -29,7 +29,7 @@ constexpr const char* kOverview =
     "\n"
     "Commands:\n"
     "  migrate                 apply the pending migrations compiled into this binary\n"
-    "  projections status      checkpoint and lag of every projection\n"
+    "  projections status      checkpoint, lag and owner of every projection and reactor\n"
     "  projections rebuild N   rebuild projection N from the log and swap it in\n"
     "  verify [N...]           compare read models with a replay of the log\n"
     "  audit                   event history by tenant, stream or correlation id\n"

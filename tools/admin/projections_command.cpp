@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <iterator>
 
 #include "projections/rebuild.hpp"
 #include "projections/registry.hpp"
@@ -82,7 +83,7 @@ int run_status(const Invocation& invocation, const std::vector<std::string>& arg
     print_help("projections status [--json]",
                "Checkpoint (epoch/tx/position), events applied, events behind the log, the age\n"
                "of the oldest unapplied event and the database session of the node applying it\n"
-               "(its owner; '-' when no node does), for every projection.",
+               "(its owner; '-' when no node does), for every projection and reactor.",
                options);
     return kExitOk;
   }
@@ -91,6 +92,7 @@ int run_status(const Invocation& invocation, const std::vector<std::string>& arg
 
   std::vector<std::string> names;
   for (const auto& p : projections::all_projections()) names.push_back(p->name());
+  std::ranges::copy(projections::reactor_names(), std::back_inserter(names));
   const auto statuses = projections::projection_status(url, names);
   if (json) {
     for (const auto& s : statuses) fmt::print("{}\n", status_json(s));
@@ -131,7 +133,7 @@ int run_rebuild(const Invocation& invocation, const std::vector<std::string>& ar
 
 constexpr const char* kOverview =
     "Subcommands:\n"
-    "  status          checkpoint and lag of every projection\n"
+    "  status          checkpoint, lag and owner of every projection and reactor\n"
     "  rebuild NAME    rebuild one projection from the log and swap it in\n"
     "\n"
     "Run 'switchboard-admin projections SUBCOMMAND --help' for its options.";

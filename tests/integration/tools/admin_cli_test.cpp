@@ -385,20 +385,34 @@ BOOST_AUTO_TEST_CASE(status_shows_the_lag_and_rebuild_clears_it) {
                     3);
 }
 
-BOOST_AUTO_TEST_CASE(status_names_the_session_that_applies_a_projection) {
+BOOST_AUTO_TEST_CASE(status_names_the_session_that_applies_a_projection_or_runs_a_reactor) {
   tests::TestDatabase db;
+  // The delivery reactor (projections/messaging) is not among the projections the CLI rebuilds,
+  // but its owner is reported the same way.
   auto runner = std::make_unique<pqxx::connection>(db.app_url());
-  BOOST_REQUIRE(switchboard::projections::try_take_ownership(*runner, "stream_catalog"));
   const auto pid = std::to_string(runner->backendpid());
-
-  const auto owned = status_of(db, "stream_catalog");
-  BOOST_REQUIRE(owned["owner"].IsString());
-  BOOST_CHECK(std::string(owned["owner"].GetString()).starts_with(pid + "@"));
+  for (const char* name : {"stream_catalog", "delivery"}) {
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_CHECK(status_of(db, name)["owner"].IsNull());
+      BOOST_REQUIRE(switchboard::projections::try_take_ownership(*runner, name));
+      const auto owned = status_of(db, name);
+      BOOST_REQUIRE(owned["owner"].IsString());
+      BOOST_CHECK(std::string(owned["owner"].GetString()).starts_with(pid + "@"));
+    }
+  }
   BOOST_CHECK(status_of(db, "messaging")["owner"].IsNull());
+  const auto table = run_admin(with_url(db, {"projections", "status"}));
+  BOOST_REQUIRE_EQUAL(table.exit_code, 0);
+  const auto lines = table.lines();
+  const auto delivery = std::ranges::find_if(
+      lines, [](const std::string& line) { return line.starts_with("delivery "); });
+  BOOST_REQUIRE(delivery != lines.end());
+  BOOST_CHECK(contains(*delivery, "  " + pid + "@"));
 
-  // The lock goes with the session, as when a node dies.
+  // The locks go with the session, as when a node dies.
   runner.reset();
   BOOST_CHECK(status_of(db, "stream_catalog")["owner"].IsNull());
+  BOOST_CHECK(status_of(db, "delivery")["owner"].IsNull());
 }
 
 BOOST_AUTO_TEST_CASE(rebuild_of_an_unknown_projection_exits_2_naming_the_known_ones) {
