@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <iterator>
 #include <thread>
@@ -28,6 +29,7 @@
 #include "api/wiring/readiness.hpp"
 #include "api/wiring/runtime.hpp"
 #include "api/wiring/store_metrics.hpp"
+#include "eventstore/connection_string.hpp"
 #include "projections/registry.hpp"
 #include "projections/runner.hpp"
 
@@ -212,7 +214,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return serve(std::get<config::Config>(loaded));
+    auto& config = std::get<config::Config>(loaded);
+    // Every connection the server opens gives up on a vanished peer, so a dead node's locks go
+    // within database.crash_takeover_ms.
+    const char* pgoptions = std::getenv("PGOPTIONS");
+    config.database_url = eventstore::with_dead_peer_timeouts(
+        config.database_url, config.database_crash_takeover, pgoptions ? pgoptions : "");
+    return serve(config);
   } catch (const std::exception& e) {
     // Wiring failures: a route registered twice, a broken schema in api/schemas.
     std::cerr << "switchboard: " << e.what() << '\n';

@@ -16,7 +16,9 @@ namespace switchboard::projections {
 // One node of the cluster applies a given projection (or reactor): the one whose runner holds the
 // projection's session-level PostgreSQL advisory lock on its own connection. The others leave it
 // alone and contend again every poll interval, so when the owner's session ends (the node stops
-// or dies) another node takes over within about a second.
+// or crashes) another node takes over within about a second. A node that vanishes without closing
+// TCP keeps its session until PostgreSQL gives up on it: the server's connections bound that by
+// database.crash_takeover_ms (eventstore/connection_string.hpp, docs/operations.md "Dead nodes").
 //
 // Advisory lock keys used in this repository (one bigint key space, pg_locks shows a key as
 // classid = high 32 bits, objid = low 32 bits, objsubid = 1):

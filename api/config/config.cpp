@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "domain/url.hpp"
+#include "eventstore/connection_string.hpp"
 
 namespace switchboard::api::config {
 namespace {
@@ -34,6 +35,7 @@ po::options_description settings_description() {
                            "tls.require_client_cert",
                            "database.url",
                            "database.admin_url",
+                           "database.crash_takeover_ms",
                            "nats.url",
                            "cti.url",
                            "messaging.secret_key",
@@ -169,8 +171,25 @@ LoadResult parse(std::istream& in, std::string_view source) {
                                       : "tls.key_file is required when tls.cert_file is set");
   }
 
+  const auto duration = [&r](const char* name, std::chrono::milliseconds fallback) {
+    return std::chrono::milliseconds{
+        r.number<long>(name, 1, 86'400'000, "a duration in milliseconds")
+            .value_or(fallback.count())};
+  };
+
   c.database_url = r.required("database.url");
   c.database_admin_url = r.text("database.admin_url").value_or("");
+  c.database_crash_takeover = duration("database.crash_takeover_ms", c.database_crash_takeover);
+  if (c.database_crash_takeover < std::chrono::seconds{6}) {
+    r.fail("database.crash_takeover_ms: at least 6000 (keepalive probes go whole seconds apart)");
+  }
+  try {
+    // libpq would refuse the URL too, but only at the first connection, which the server retries
+    // for ever.
+    eventstore::with_dead_peer_timeouts(c.database_url, c.database_crash_takeover);
+  } catch (const std::invalid_argument& e) {
+    r.fail(fmt::format("database.url: {}", e.what()));
+  }
   c.nats_url = r.required("nats.url");
   c.nats_prefix = r.text("nats.prefix").value_or(c.nats_prefix);
   if (c.nats_prefix.empty() || c.nats_prefix.size() > 64 ||
@@ -188,11 +207,6 @@ LoadResult parse(std::istream& in, std::string_view source) {
        !std::ranges::all_of(m.secret_key, [](unsigned char ch) { return std::isxdigit(ch); }))) {
     r.fail("messaging.secret_key: must be 64 hex characters (openssl rand -hex 32)");
   }
-  const auto duration = [&r](const char* name, std::chrono::milliseconds fallback) {
-    return std::chrono::milliseconds{
-        r.number<long>(name, 1, 86'400'000, "a duration in milliseconds")
-            .value_or(fallback.count())};
-  };
   m.retry_delay = duration("messaging.retry_delay_ms", m.retry_delay);
   m.max_attempts = r.number<int>("messaging.max_attempts", 1, 100, "a number of attempts")
                        .value_or(m.max_attempts);

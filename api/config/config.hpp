@@ -5,7 +5,7 @@
 //
 //   [http]     address, port*, threads, max_body_bytes, request_timeout_ms, read_timeout_ms
 //   [tls]      cert_file, key_file, client_ca_file, require_client_cert
-//   [database] url*, admin_url
+//   [database] url*, admin_url, crash_takeover_ms
 //   [nats]     url*, prefix
 //   [cti]      url*
 //   [messaging] secret_key*, retry_delay_ms, max_attempts, unavailable_retry_ms, expiry_ms,
@@ -49,6 +49,11 @@ struct Config {
   std::string database_url;
   // The owner role, for migrations; empty when not configured.
   std::string database_admin_url;
+  // How long PostgreSQL keeps the session of a node that vanished without closing its TCP
+  // connections, and with it the advisory locks that make the node the owner of projections,
+  // delivery and the CTI connection: the server's connections ask both ends to probe the peer
+  // (eventstore/connection_string.hpp).
+  std::chrono::milliseconds database_crash_takeover{30'000};
   std::string nats_url;
   // Starts every subject and stream name this cluster uses: the nodes of one cluster share it,
   // clusters sharing a nats-server each need their own.

@@ -2,6 +2,10 @@
 // (and publishes each reactor's messages), and another takes over when it stops.
 #include "projections/ownership.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
@@ -11,6 +15,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "eventstore/connection_string.hpp"
 #include "eventstore/event_store.hpp"
 #include "projections/reactor.hpp"
 #include "projections/registry.hpp"
@@ -96,6 +101,18 @@ struct Node {
 
   projections::ProjectionRunner runner;
 };
+
+// An option of the connection's own socket (the node's end).
+int socket_option(pqxx::connection& c, int level, int name) {
+  int value = 0;
+  socklen_t size = sizeof value;
+  BOOST_REQUIRE_EQUAL(getsockopt(c.sock(), level, name, &value, &size), 0);
+  return value;
+}
+
+std::string show(pqxx::connection& c, const std::string& setting) {
+  return pqxx::nontransaction(c).exec("SHOW " + setting)[0][0].as<std::string>();
+}
 
 struct Cluster {
   Cluster() { CountingProjection::create_table(db.admin_url()); }
@@ -233,4 +250,53 @@ BOOST_AUTO_TEST_CASE(a_runner_that_lost_its_session_steps_down) {
   BOOST_REQUIRE(cluster.b.runner.wait_caught_up(30s));
   cluster.check_applied_once();
   cluster.check_one_owner();
+}
+
+// A node that vanishes without closing TCP keeps its session, and so its locks, until PostgreSQL
+// gives up on it: the server's connections have both ends probe the peer.
+BOOST_AUTO_TEST_CASE(a_lock_holding_session_gives_up_on_a_vanished_peer_within_the_bound) {
+  tests::TestDatabase db;
+  // As api/main.cpp composes the server's URL, with database.crash_takeover_ms at its default.
+  pqxx::connection holder(eventstore::with_dead_peer_timeouts(db.app_url(), 30s));
+  BOOST_REQUIRE(projections::try_take_ownership(holder, "delivery"));
+
+  // Another session sees the lock held by that session, over TCP (probes are a TCP matter).
+  pqxx::connection other(db.admin_url());
+  const auto held = pqxx::nontransaction(other).exec_params(
+      "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+      " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+      "   AND (l.classid::bigint << 32 | l.objid::bigint) = $1 AND l.pid = $2",
+      projections::ownership_key("delivery"), holder.backendpid());
+  BOOST_REQUIRE_EQUAL(held.size(), 1u);
+  BOOST_REQUIRE_GT(held[0][0].as<int>(), 0);
+
+  // PostgreSQL's end, as the backend set it on its socket: gives up after 10 + 4 x 5 = 30 s.
+  BOOST_CHECK_EQUAL(show(holder, "tcp_keepalives_idle"), "10");
+  BOOST_CHECK_EQUAL(show(holder, "tcp_keepalives_interval"), "5");
+  BOOST_CHECK_EQUAL(show(holder, "tcp_keepalives_count"), "4");
+  BOOST_CHECK_EQUAL(show(holder, "tcp_user_timeout"), "30000");
+  // The node's end gives up first (about 20 s), so an owner cut off from the database stops
+  // acting as one before another node can take its lock.
+  BOOST_CHECK_EQUAL(socket_option(holder, SOL_SOCKET, SO_KEEPALIVE), 1);
+  BOOST_CHECK_EQUAL(socket_option(holder, IPPROTO_TCP, TCP_KEEPIDLE), 6);
+  BOOST_CHECK_EQUAL(socket_option(holder, IPPROTO_TCP, TCP_KEEPINTVL), 3);
+  BOOST_CHECK_EQUAL(socket_option(holder, IPPROTO_TCP, TCP_KEEPCNT), 5);
+  BOOST_CHECK_EQUAL(socket_option(holder, IPPROTO_TCP, TCP_USER_TIMEOUT), 20000);
+
+  // Without the composition: the kernel's two-hour defaults this guards against.
+  pqxx::connection plain(db.app_url());
+  BOOST_CHECK_NE(show(plain, "tcp_keepalives_idle"), "10");
+  BOOST_CHECK_EQUAL(socket_option(plain, IPPROTO_TCP, TCP_USER_TIMEOUT), 0);
+}
+
+BOOST_AUTO_TEST_CASE(timeouts_the_operator_put_in_the_url_are_the_ones_in_force) {
+  tests::TestDatabase db;
+  const auto url = db.app_url() + (db.app_url().find('?') == std::string::npos ? "?" : "&") +
+                   "keepalives_idle=7&options=-c%20tcp_keepalives_idle%3D9";
+  pqxx::connection holder(eventstore::with_dead_peer_timeouts(url, 30s));
+  BOOST_REQUIRE(projections::try_take_ownership(holder, "delivery"));
+  BOOST_CHECK_EQUAL(show(holder, "tcp_keepalives_idle"), "9");
+  BOOST_CHECK_EQUAL(show(holder, "tcp_keepalives_interval"), "5");
+  BOOST_CHECK_EQUAL(socket_option(holder, IPPROTO_TCP, TCP_KEEPIDLE), 7);
+  BOOST_CHECK_EQUAL(socket_option(holder, IPPROTO_TCP, TCP_KEEPINTVL), 3);
 }

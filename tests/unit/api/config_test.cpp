@@ -62,6 +62,7 @@ BOOST_AUTO_TEST_CASE(reads_the_required_settings_and_applies_defaults) {
   BOOST_TEST(!c->server.tls.enabled());
   BOOST_TEST(c->database_url == "postgresql://app@127.0.0.1/switchboard");
   BOOST_TEST(c->database_admin_url.empty());
+  BOOST_TEST(c->database_crash_takeover.count() == 30'000);
   BOOST_TEST(c->nats_url == "nats://127.0.0.1:4222");
   BOOST_TEST(c->nats_prefix == "switchboard");
   BOOST_TEST(c->cti_url == "wss://cti.example/api");
@@ -73,6 +74,7 @@ BOOST_AUTO_TEST_CASE(reads_every_optional_setting) {
                             "[http]\naddress = ::1\nthreads = 3\nmax_body_bytes = 2048\n"
                             "request_timeout_ms = 1500\nread_timeout_ms = 700\n"
                             "[database]\nadmin_url = postgresql://owner@127.0.0.1/switchboard\n"
+                            "crash_takeover_ms = 45000\n"
                             "[log]\nlevel = debug\n");
   const auto* c = std::get_if<config::Config>(&result);
   BOOST_REQUIRE(c != nullptr);
@@ -82,6 +84,7 @@ BOOST_AUTO_TEST_CASE(reads_every_optional_setting) {
   BOOST_TEST(c->server.request_timeout.count() == 1500);
   BOOST_TEST(c->server.read_timeout.count() == 700);
   BOOST_TEST(c->database_admin_url == "postgresql://owner@127.0.0.1/switchboard");
+  BOOST_TEST(c->database_crash_takeover.count() == 45'000);
   BOOST_TEST(c->log_level == "debug");
 }
 
@@ -116,6 +119,16 @@ BOOST_AUTO_TEST_CASE(names_a_bad_value) {
                  .find("messaging.error_retention_days") != std::string::npos);
   BOOST_TEST(bad("[messaging]", "[messaging]\npublic_base_url = sb.example.com")
                  .find("messaging.public_base_url") != std::string::npos);
+  BOOST_TEST(bad("[nats]", "crash_takeover_ms = 5999\n[nats]") ==
+             "test.ini: database.crash_takeover_ms: at least 6000 (keepalive probes go whole "
+             "seconds apart)");
+  // libpq would refuse it only at the first connection attempt, and the server retries those.
+  BOOST_TEST(bad("url = postgresql://app@127.0.0.1/switchboard",
+                 "url = postgresql://app@127.0.0.1/switchboard?sslmode") ==
+             "test.ini: database.url: missing key/value separator \"=\" in URI query parameter: "
+             "\"sslmode\"");
+  BOOST_TEST(bad("url = postgresql://app@127.0.0.1/switchboard", "url = host=127.0.0.1 dbname")
+                 .find("database.url") != std::string::npos);
   // A dot would split the cluster's subjects; stream names refuse it too.
   BOOST_TEST(bad("url = nats://127.0.0.1:4222", "url = nats://127.0.0.1:4222\nprefix = a.b")
                  .find("nats.prefix") != std::string::npos);
