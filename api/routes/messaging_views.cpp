@@ -156,7 +156,7 @@ std::optional<std::string> notifications_page_json(pqxx::transaction_base& tx,
   const auto cursor = before(page);
   if (!cursor) return std::nullopt;
   const auto rows = tx.exec_params(
-      "SELECT position, kind, provider_code, chat_id, message_id, reason, detail, " +
+      "SELECT position, kind, provider_code, chat_id, message_id, reason, detail, action, " +
           iso_time("created_at") +
           " FROM messaging_notifications WHERE tenant_id = $1 AND user_id = $2 AND position < $3"
           " ORDER BY position DESC LIMIT $4",
@@ -171,7 +171,8 @@ std::optional<std::string> notifications_page_json(pqxx::transaction_base& tx,
         put_nullable(w, "message_id", r[4]);
         put_nullable(w, "reason", r[5]);
         put_nullable(w, "detail", r[6]);
-        put_nullable(w, "created_at", r[7]);
+        put(w, "action", r[7].c_str());
+        put_nullable(w, "created_at", r[8]);
       },
       [](const pqxx::row& r) { return position_cursor(r, 0); });
 }

@@ -64,12 +64,32 @@ bool DeliveryOutcomes::delivered(const delivery::Job& job, const std::string& pr
 
 bool DeliveryOutcomes::not_sent(const delivery::Job& job, std::string_view reason,
                                 std::string_view detail) {
-  if (job.kind != delivery::kinds::send_message) return true;
-  const dm::RecordNotSent command{job.field("message_id"), std::string(reason),
-                                  std::string(detail)};
-  return recorded(job, "not sent",
-                  messaging_.on_chat(job.tenant_id, job.provider_code, job.field("chat_id"),
-                                     command, job_context(job), job.job_id + "/not_sent"));
+  const auto chat_id = job.field("chat_id");
+  if (job.kind == delivery::kinds::send_message) {
+    const dm::RecordNotSent command{job.field("message_id"), std::string(reason),
+                                    std::string(detail)};
+    return recorded(job, "not sent",
+                    messaging_.on_chat(job.tenant_id, job.provider_code, chat_id, command,
+                                       job_context(job), job.job_id + "/not_sent"));
+  }
+  // A CRM user's edit or read the provider never heard of: the user is told. Jobs queued before
+  // they named their user (and the status notices, which no user asked for) are only logged.
+  const auto user_id = job.field("user_id");
+  if ((job.kind != delivery::kinds::update_message_text &&
+       job.kind != delivery::kinds::read_chat) ||
+      user_id.empty()) {
+    return true;
+  }
+  const dm::RecordDeliveryFailed command{
+      job.kind, job.kind == delivery::kinds::update_message_text ? job.field("message_id") : "",
+      user_id, std::string(reason), std::string(detail)};
+  // Nothing in the chat's state says the failure was recorded: the key makes a redelivered job
+  // record it once.
+  auto context = job_context(job);
+  context.idempotency_key = job.job_id + "/failed";
+  return recorded(job, "delivery failure",
+                  messaging_.on_chat(job.tenant_id, job.provider_code, chat_id, command, context,
+                                     job.job_id + "/failed"));
 }
 
 bool DeliveryOutcomes::accounts_listed(const delivery::Job& job,

@@ -15,6 +15,7 @@ using Kind = Rejection::Kind;
 constexpr std::string_view kStatuses[] = {"sent", "delivered", "read", "failed"};
 constexpr std::string_view kSources[] = {"provider", "crm"};
 constexpr std::string_view kNotSentReasons[] = {"expired", "rejected", "connection_deactivated"};
+constexpr std::string_view kFailedActions[] = {"update_message_text", "read_chat"};
 constexpr const char* kIdRule = "1 to 256 bytes of UTF-8 without control characters";
 
 template <std::size_t N>
@@ -370,6 +371,28 @@ Decision decide(const Chat::State& s, const RecordNotSent& c) {
                                   write_keys(w, s);
                                   put(w, "message_id", c.message_id);
                                   put(w, "user_id", m.user_id);
+                                  put(w, "reason", c.reason);
+                                  put(w, "detail", c.detail);
+                                })}};
+}
+
+Decision decide(const Chat::State& s, const RecordDeliveryFailed& c) {
+  if (!one_of(kFailedActions, c.action)) {
+    return reject(Kind::invalid, "must be 'update_message_text' or 'read_chat'", "action");
+  }
+  if (!one_of(kNotSentReasons, c.reason)) {
+    return reject(Kind::invalid, "must be 'expired', 'rejected' or 'connection_deactivated'",
+                  "reason");
+  }
+  if (!valid_id(c.user_id)) return reject(Kind::invalid, kIdRule, "user_id");
+  if (!s.started) return no_chat();
+  const bool edit = c.action == "update_message_text";
+  if (edit && !s.messages.contains(c.message_id)) return no_message();
+  return std::vector<NewEvent>{{"DeliveryFailed", json_object([&](JsonWriter& w) {
+                                  write_keys(w, s);
+                                  put(w, "action", c.action);
+                                  if (edit) put(w, "message_id", c.message_id);
+                                  put(w, "user_id", c.user_id);
                                   put(w, "reason", c.reason);
                                   put(w, "detail", c.detail);
                                 })}};

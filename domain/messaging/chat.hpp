@@ -97,6 +97,15 @@ struct RecordNotSent {
   std::string reason;
   std::string detail;
 };
+// The delivery gave up on a CRM user's edit or read of the chat: the provider never heard of it,
+// so the user is told (the CRM already shows the edit or the read).
+struct RecordDeliveryFailed {
+  std::string action;      // "update_message_text" or "read_chat": the provider call given up on
+  std::string message_id;  // update_message_text: the edited message
+  std::string user_id;     // who edited or read
+  std::string reason;      // as RecordNotSent's
+  std::string detail;
+};
 struct UpdateMessageText {
   std::string message_ref;  // message id or provider message id
   MessageBody body;         // its attachments are ignored: only the text changes
@@ -123,6 +132,7 @@ Decision decide(const Chat::State& s, const ReceiveMessage& c, const Connection:
 Decision decide(const Chat::State& s, const SubmitMessage& c, const Connection::State& connection);
 Decision decide(const Chat::State& s, const RecordDelivery& c);
 Decision decide(const Chat::State& s, const RecordNotSent& c);
+Decision decide(const Chat::State& s, const RecordDeliveryFailed& c);
 Decision decide(const Chat::State& s, const UpdateMessageText& c);
 Decision decide(const Chat::State& s, const ChangeMessageStatus& c);
 Decision decide(const Chat::State& s, const MarkChatRead& c);

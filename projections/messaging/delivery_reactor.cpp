@@ -129,11 +129,13 @@ std::vector<DeliveryJob> DeliveryReactor::jobs_for(const eventstore::RecordedEve
   if (!chat) return {};
   const auto chat_id = domain::text(d, "chat_id");
   if (chat_id.empty()) return {};
-  // A chat job's body: the chat id and these event fields, as the event has them.
+  // A chat job's body: the chat id and these event fields, as the event has them. The job names
+  // the CRM user whose action it carries: the one told when it fails.
   const auto chat_job = [&](const char* kind, std::initializer_list<const char*> fields,
                             const std::function<void(JsonWriter&)>& more) {
     return std::vector<DeliveryJob>{
         job(e, {kind, tenant_id, provider, connection_lane + "/" + chat_id}, [&](JsonWriter& w) {
+          copy(w, d, "user_id");
           w.Key("body");
           w.StartObject();
           domain::put(w, "chat_id", chat_id);

@@ -330,10 +330,11 @@ bool gathered(const std::string& type) {
 
 // Whether an event may change a row of messaging_chats (what GET /crm/v1/chats lists) or how the
 // list reads. Only a message's own progress does not: delivery and status move a message's row,
-// and a message not sent adds a notification. Anything else counts, connection events included,
-// so a new kind of event is safe by default.
+// and a message not sent or a failed delivery adds a notification. Anything else counts, connection
+// events included, so a new kind of event is safe by default.
 bool changes_chat_list(const std::string& type) {
-  return type != "MessageDelivered" && type != "MessageStatusChanged" && type != "MessageNotSent";
+  return type != "MessageDelivered" && type != "MessageStatusChanged" && type != "MessageNotSent" &&
+         type != "DeliveryFailed";
 }
 
 using Handler = void (*)(pqxx::transaction_base&, const RecordedEvent&, const rapidjson::Value&);
@@ -440,18 +441,33 @@ void chat_edited(pqxx::transaction_base& tx, const RecordedEvent& e, const rapid
       e.position.global_position, e.recorded_at);
 }
 
+// A notification for the user the event names: `action` is the provider call given up on.
+void notify(pqxx::transaction_base& tx, const RecordedEvent& e, const rapidjson::Value& d,
+            const char* kind, const std::string& action) {
+  tx.exec_params(
+      "INSERT INTO messaging_notifications (tenant_id, user_id, position, kind, action,"
+      " provider_code, chat_id, message_id, reason, detail, created_at)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), $9, $10, $11::timestamptz)",
+      text(d, "tenant_id"), text(d, "user_id"), e.position.global_position, kind, action,
+      text(d, "provider_code"), text(d, "chat_id"), text(d, "message_id"), text(d, "reason"),
+      text(d, "detail"), e.recorded_at);
+}
+
 void message_not_sent(pqxx::transaction_base& tx, const RecordedEvent& e,
                       const rapidjson::Value& d) {
   tx.exec_params(
-      "WITH m AS (UPDATE messaging_messages SET status = 'not_sent',"
-      "   updated_at = greatest(updated_at, $9::timestamptz)"
-      "   WHERE message_id = $5 AND tenant_id = $1 AND provider_code = $3 AND chat_id = $4)"
-      " INSERT INTO messaging_notifications (tenant_id, user_id, position, kind, provider_code,"
-      " chat_id, message_id, reason, detail, created_at)"
-      " VALUES ($1, $2, $6, 'not_sent', $3, $4, $5, $7, $8, $9::timestamptz)",
-      text(d, "tenant_id"), text(d, "user_id"), text(d, "provider_code"), text(d, "chat_id"),
-      text(d, "message_id"), e.position.global_position, text(d, "reason"), text(d, "detail"),
+      "UPDATE messaging_messages SET status = 'not_sent',"
+      " updated_at = greatest(updated_at, $5::timestamptz)"
+      " WHERE message_id = $4 AND tenant_id = $1 AND provider_code = $2 AND chat_id = $3",
+      text(d, "tenant_id"), text(d, "provider_code"), text(d, "chat_id"), text(d, "message_id"),
       e.recorded_at);
+  notify(tx, e, d, "not_sent", "send_message");
+}
+
+// The provider never got a CRM user's edit or read: the CRM's rows keep it, the user is told.
+void delivery_failed(pqxx::transaction_base& tx, const RecordedEvent& e,
+                     const rapidjson::Value& d) {
+  notify(tx, e, d, "delivery_failed", text(d, "action"));
 }
 
 void message_text_updated(pqxx::transaction_base& tx, const RecordedEvent& e,
@@ -507,6 +523,7 @@ constexpr Applier kConnection[] = {
 constexpr Applier kChat[] = {
     {"ChatEdited", chat_edited},
     {"MessageNotSent", message_not_sent},
+    {"DeliveryFailed", delivery_failed},
     {"MessageTextUpdated", message_text_updated},
     {"ChatRead", chat_read},
 };

@@ -1,7 +1,8 @@
 // Delivery to providers under faults (seed 000, "reliability" and "fault tolerance"): the
 // provider down for a while, down past the expiry, refusing, down when the tenant deactivates the
 // token; Switchboard killed mid-delivery; nats-server restarted. Everything is delivered once, in
-// order, or marked not sent with the user notified and the error logged.
+// order, or marked not sent (an edit or a read: reported failed) with the user notified and the
+// error logged.
 
 #include <boost/test/unit_test.hpp>
 #include <thread>
@@ -120,6 +121,50 @@ BOOST_AUTO_TEST_CASE(provider_down_past_the_expiry_marks_not_sent_notifies_and_l
   stack.until(stack.admin(), "/admin/v1/errors?source=delivery&tenant_id=acme",
               [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() >= 1u; });
   // Another user of the tenant is not notified.
+  const auto other = stack.user("acme", "u2");
+  BOOST_TEST(json_of(other.call("GET", "/crm/v1/notifications"))["items"].Size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_edit_and_a_read_the_provider_refuses_are_told_to_their_user) {
+  MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
+  Conversation talk{stack};
+  const auto id = talk.send("first draft");
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "sent"); });
+  stack.provider().control("POST", "/mode", R"({"mode":"failing","status":400})");
+  const auto edited =
+      talk.user.call("PUT", std::string(kMessages) + "/" + id + "/text", R"({"text":"final"})");
+  BOOST_REQUIRE_MESSAGE(edited.status == 200, edited.text());
+  const auto read = talk.user.call("POST", "/crm/v1/chats/chatline/c-1/read");
+  BOOST_REQUIRE_MESSAGE(read.status == 200, read.text());
+
+  const auto notices = json_of(stack.until(talk.user, "/crm/v1/notifications", [](const auto& r) {
+    return json_of(r)["items"].Size() >= 2u;
+  }));
+  const auto& items = notices["items"];
+  BOOST_REQUIRE_EQUAL(items.Size(), 2u);
+  const auto& on_read = items[0];  // newest first
+  const auto& on_edit = items[1];
+  BOOST_TEST(std::string(on_edit["kind"].GetString()) == "delivery_failed");
+  BOOST_TEST(std::string(on_edit["action"].GetString()) == "update_message_text");
+  BOOST_TEST(std::string(on_edit["message_id"].GetString()) == id);
+  BOOST_TEST(std::string(on_edit["reason"].GetString()) == "rejected");
+  BOOST_TEST(std::string(on_edit["detail"].GetString()).find("400") != std::string::npos);
+  BOOST_TEST(std::string(on_read["kind"].GetString()) == "delivery_failed");
+  BOOST_TEST(std::string(on_read["action"].GetString()) == "read_chat");
+  BOOST_TEST(on_read["message_id"].IsNull());
+  BOOST_TEST(std::string(on_read["chat_id"].GetString()) == "c-1");
+
+  // The CRM keeps the edit, and the message stays sent: only the provider's copy missed it.
+  const auto messages = json_of(talk.user.call("GET", kMessages));
+  bool found = false;
+  for (const auto& m : messages["items"].GetArray()) {
+    if (id != m["message_id"].GetString()) continue;
+    found = true;
+    BOOST_TEST(std::string(m["text"].GetString()) == "final");
+    BOOST_TEST(std::string(m["status"].GetString()) == "sent");
+  }
+  BOOST_TEST(found);
   const auto other = stack.user("acme", "u2");
   BOOST_TEST(json_of(other.call("GET", "/crm/v1/notifications"))["items"].Size() == 0u);
 }

@@ -88,14 +88,17 @@ BOOST_AUTO_TEST_CASE(only_crm_changes_go_to_the_provider) {
                                    R"("chat_id":"c-9","message_id":"m-1","text":"x",)"
                                    R"("source":"provider"})");
   BOOST_CHECK(no_job(from_provider));
-  const auto job = job_of(event("chat-t1/chatline/c-9", "MessageTextUpdated",
-                                R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
-                                R"("message_id":"m-1","provider_message_id":"p-1","text":"x",)"
-                                R"("format":"plain","entities":[],"source":"crm"})"));
+  const auto job =
+      job_of(event("chat-t1/chatline/c-9", "MessageTextUpdated",
+                   R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
+                   R"("message_id":"m-1","provider_message_id":"p-1","text":"x",)"
+                   R"("format":"plain","entities":[],"source":"crm","user_id":"u-5"})"));
   BOOST_CHECK_EQUAL(job.kind, "update_message_text");
   BOOST_CHECK_EQUAL(job.body_json(),
                     R"({"chat_id":"c-9","message_id":"m-1","provider_message_id":"p-1",)"
                     R"("text":"x","format":"plain","entities":[]})");
+  // Who edited: told if the provider never gets the edit; not the provider's business.
+  BOOST_CHECK_EQUAL(job.field("user_id"), "u-5");
   const auto read = job_of(event("chat-t1/chatline/c-9", "ChatRead",
                                  R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-9",)"
                                  R"("source":"crm","user_id":"u-5","account_id":"main",)"
@@ -103,6 +106,7 @@ BOOST_AUTO_TEST_CASE(only_crm_changes_go_to_the_provider) {
   BOOST_CHECK_EQUAL(read.kind, "read_chat");
   BOOST_CHECK_EQUAL(read.body_json(),
                     R"({"chat_id":"c-9","account_id":"main","message_ids":["p-1","p-2"]})");
+  BOOST_CHECK_EQUAL(read.field("user_id"), "u-5");
   BOOST_CHECK(no_job(event("chat-t1/chatline/c-9", "ChatRead",
                            R"({"tenant_id":"t1","provider_code":"chatline",)"
                            R"("chat_id":"c-9","source":"provider"})")));

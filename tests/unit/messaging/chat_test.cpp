@@ -306,6 +306,39 @@ BOOST_AUTO_TEST_CASE(a_deactivated_connection_leaves_a_pending_message_not_sent)
   BOOST_CHECK_EQUAL(sent.messages.at("out-1").status, "sent");
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_edit_or_read_names_who_to_tell) {
+  auto s = with_outbound();
+  const auto events = record(
+      s, RecordDeliveryFailed{"update_message_text", "out-1", "u-crm", "rejected", "HTTP 400"});
+  BOOST_CHECK(types(events) == std::vector<std::string>{"DeliveryFailed"});
+  const auto d = parse(events[0].data);
+  BOOST_CHECK_EQUAL(text(d, "action"), "update_message_text");
+  BOOST_CHECK_EQUAL(text(d, "message_id"), "out-1");
+  BOOST_CHECK_EQUAL(text(d, "user_id"), "u-crm");
+  BOOST_CHECK_EQUAL(text(d, "reason"), "rejected");
+  BOOST_CHECK_EQUAL(text(d, "detail"), "HTTP 400");
+  const auto read =
+      parse(record(s, RecordDeliveryFailed{"read_chat", "", "u-crm", "expired", ""})[0].data);
+  BOOST_CHECK_EQUAL(text(read, "action"), "read_chat");
+  BOOST_CHECK(!read.HasMember("message_id"));
+  // The message keeps its status: only the provider's copy missed the edit.
+  BOOST_CHECK_EQUAL(s.messages.at("out-1").status, "pending");
+
+  BOOST_CHECK_EQUAL(
+      refused(s, RecordDeliveryFailed{"send_message", "out-1", "u-crm", "expired", ""}).field,
+      "action");
+  BOOST_CHECK_EQUAL(refused(s, RecordDeliveryFailed{"read_chat", "", "u-crm", "lost", ""}).field,
+                    "reason");
+  BOOST_CHECK_EQUAL(refused(s, RecordDeliveryFailed{"read_chat", "", "", "expired", ""}).field,
+                    "user_id");
+  BOOST_CHECK(
+      refused(s, RecordDeliveryFailed{"update_message_text", "nope", "u-crm", "expired", ""})
+          .kind == Rejection::Kind::not_found);
+  BOOST_CHECK(
+      refused(Chat::State{}, RecordDeliveryFailed{"read_chat", "", "u-crm", "expired", ""}).kind ==
+      Rejection::Kind::not_found);
+}
+
 BOOST_AUTO_TEST_CASE(status_moves_only_forward_and_late_updates_are_ignored) {
   auto s = with_outbound();
   record(s, RecordDelivery{"out-1", "pm-1"});
