@@ -21,7 +21,8 @@ namespace switchboard::eventstore {
 //
 // A setting the string already makes is kept, and so are `default_options` (what libpq would
 // take from PGOPTIONS) when the string has no `options` of its own, since giving it one makes
-// libpq ignore PGOPTIONS. Throws std::invalid_argument for a string libpq would refuse to parse.
+// libpq ignore PGOPTIONS. The result is libpq key=value settings, whatever the input's form.
+// Throws std::invalid_argument (libpq's message) for a string libpq refuses to parse.
 std::string with_dead_peer_timeouts(std::string_view conninfo, std::chrono::milliseconds takeover,
                                     std::string_view default_options = {});
 
