@@ -37,17 +37,20 @@ ListeningThread::ListeningThread(std::string database_url, std::vector<std::stri
     : url_(std::move(database_url)),
       channels_(std::move(channels)),
       name_(std::move(name)),
-      listener_(listener) {}
+      listener_(listener) {
+  if (pipe2(wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
+    throw std::runtime_error(name_ + ": cannot create its wake-up pipe");
+  }
+}
 
 ListeningThread::~ListeningThread() {
   stop();
+  close(wake_pipe_[0]);
+  close(wake_pipe_[1]);
 }
 
 void ListeningThread::start() {
   if (thread_.joinable()) return;
-  if (pipe2(wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
-    throw std::runtime_error(name_ + ": cannot create its wake-up pipe");
-  }
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
 }
@@ -57,11 +60,11 @@ void ListeningThread::stop() {
   stopping_ = true;
   wake();
   thread_.join();
-  close(wake_pipe_[0]);
-  close(wake_pipe_[1]);
 }
 
 void ListeningThread::wake() {
+  // Once nobody reads the pipe it may fill up: the write then fails with EAGAIN, and the bytes
+  // left in it only cost a restarted thread one early turn.
   const char byte = 1;
   [[maybe_unused]] const auto ignored = write(wake_pipe_[1], &byte, 1);
 }

@@ -49,7 +49,9 @@ class ListeningThread {
   void start();
   // Returns once the thread has ended: the listener is not called any more.
   void stop();
-  // An early turn, e.g. for work the owner was given.
+  // An early turn, e.g. for work the owner was given. Safe from any thread at any time in the
+  // object's life, also while or after it stops: owners wake it after handing over work outside
+  // their lock, so a stop() may come in between.
   void wake();
 
  private:
@@ -60,6 +62,8 @@ class ListeningThread {
   std::string name_;
   Listener& listener_;
   std::atomic<bool> stopping_ = false;
+  // Made with the object and closed with it, never by stop(): a wake() that raced stop() would
+  // otherwise write to a closed descriptor, or to whatever file or socket reused its number.
   int wake_pipe_[2] = {-1, -1};
   std::thread thread_;
 };

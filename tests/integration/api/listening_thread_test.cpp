@@ -3,7 +3,11 @@
 // connection when its work asks for one or the old one dies, and stop() ends the thread at once.
 #include "api/listen/listening_thread.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <functional>
@@ -124,6 +128,36 @@ BOOST_AUTO_TEST_CASE(hands_over_notifications_wakes_on_demand_and_stops_at_once)
   notify(db, "alpha", "late");
   std::this_thread::sleep_for(std::chrono::milliseconds{100});
   BOOST_TEST(owner.said() == said);
+}
+
+// The CTI event feed wakes the thread after handing a long-poll over, outside its lock, so a
+// stop() may come between the two: that wake() must not write to a descriptor stop() closed,
+// which by then may be another file's (the kernel hands out the lowest free number first).
+BOOST_AUTO_TEST_CASE(a_wake_after_stop_writes_to_no_other_descriptor_and_a_restart_wakes_again) {
+  tests::TestDatabase db;
+  Recorder owner;
+  ListeningThread thread(db.app_url(), {"alpha"}, "test listener", owner);
+  thread.start();
+  eventually([&] { return owner.count("listening") == 1; }, "it never listened");
+  stops_at_once(thread);
+
+  // Pipes opened now take the lowest free numbers: those of anything stop() closed.
+  std::vector<std::array<int, 2>> pipes(4);
+  for (auto& p : pipes) BOOST_REQUIRE(pipe2(p.data(), O_NONBLOCK | O_CLOEXEC) == 0);
+  thread.wake();
+  for (auto& p : pipes) {
+    char byte = 0;
+    BOOST_TEST(read(p[0], &byte, 1) == -1, "a pipe opened after stop() got the wake-up byte");
+    close(p[0]);
+    close(p[1]);
+  }
+
+  thread.start();
+  eventually([&] { return owner.count("listening") == 2; }, "it did not listen after a restart");
+  const auto turns = owner.turns();
+  thread.wake();
+  eventually([&] { return owner.turns() > turns; }, "wake() after a restart brought no turn");
+  stops_at_once(thread);
 }
 
 BOOST_AUTO_TEST_CASE(listens_again_when_the_owner_asks_or_the_connection_dies) {
