@@ -118,11 +118,12 @@ void CtiService::reconcile_attachments() {
   try {
     const auto rows = pool_->with_connection([](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
-      // A disabled agent's sessions no longer count, also one the operator could not end.
+      // A disabled or rebound agent's sessions no longer count, also one the operator could not
+      // end.
       return tx.exec(
           "SELECT DISTINCT s.cti_login FROM cti_sessions s JOIN cti_agents a"
-          " ON a.login = s.agent_login WHERE s.ended_at IS NULL AND s.expires_at > now()"
-          " AND a.enabled");
+          " ON a.login = s.agent_login AND a.cti_login = s.cti_login"
+          " WHERE s.ended_at IS NULL AND s.expires_at > now() AND a.enabled");
     });
     std::set<std::string> open;
     for (const auto& row : rows) open.insert(row[0].as<std::string>());

@@ -20,6 +20,13 @@ CommandOutcome LineCommands::acknowledge(const std::string& cti_login, std::int6
                            [&](const cti::LineState& s) { return cti::decide(s, command); });
 }
 
+CommandOutcome LineCommands::acknowledge_all(const std::string& cti_login,
+                                             const CommandContext& context) {
+  return pipeline_.execute(cti_login, context, "ack all", [](const cti::LineState& s) {
+    return cti::decide(s, cti::Acknowledge{s.last_event_seq});
+  });
+}
+
 std::int64_t LineCommands::acknowledged(const std::string& cti_login) {
   return pipeline_.load(pipeline_.stream_id(cti_login))->state.acked_seq;
 }

@@ -18,6 +18,9 @@ class LineCommands {
 
   CommandOutcome acknowledge(const std::string& cti_login, std::int64_t up_to,
                              const CommandContext& context);
+  // Acknowledges every event the line has: what its agent left unread when the CTI login was
+  // taken from it is not handed to the next agent.
+  CommandOutcome acknowledge_all(const std::string& cti_login, const CommandContext& context);
   // How far the agent has acknowledged, as the line's stream has it now (the projection may lag).
   std::int64_t acknowledged(const std::string& cti_login);
 

@@ -94,7 +94,10 @@ std::optional<AuthenticatedAgent> SessionCommands::authenticate(const std::strin
   }
   std::optional<AuthenticatedAgent> verdict;
   const auto session = pipeline_.load(pipeline_.stream_id(id))->state;
-  if (session.active_at(unix_now()) && agents_.load(session.agent_login).enabled) {
+  // A session belongs to the CTI login its agent had at login: once the agent is rebound it no
+  // longer reads or controls that line.
+  const auto agent = agents_.load(session.agent_login);
+  if (session.active_at(unix_now()) && agent.enabled && agent.cti_login == session.cti_login) {
     verdict = AuthenticatedAgent{id, session.agent_login, session.cti_login, session.expires_at};
   }
   std::lock_guard lock(verdicts_mutex_);

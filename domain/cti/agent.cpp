@@ -26,6 +26,9 @@ void Agent::apply(State& state, std::string_view type, std::string_view data) {
     state.enabled = false;
   } else if (type == agent_events::enabled) {
     state.enabled = true;
+  } else if ((type == agent_events::rebound || type == agent_events::login_released) && d) {
+    state.previous_cti_login = string_field(*d, "previousCtiLogin").value_or("");
+    state.cti_login = string_field(*d, "ctiLogin").value_or("");
   }
 }
 
@@ -67,7 +70,34 @@ Decision decide(const AgentState& state, const DisableAgent&) {
 Decision decide(const AgentState& state, const EnableAgent&) {
   if (!state.exists) return reject(Rejection::Kind::not_found, "no such agent", "login");
   if (state.enabled) return std::vector<NewEvent>{};
+  if (state.cti_login.empty()) {
+    return reject(Rejection::Kind::conflict,
+                  "the agent has no CTI login since it was released: rebind it first", "cti_login");
+  }
   return std::vector{string_event(agent_events::enabled, {})};
+}
+
+Decision decide(const AgentState& state, const RebindAgent& c) {
+  if (!valid_login(c.cti_login)) {
+    return reject(Rejection::Kind::invalid, "the CTI login must be 1-64 of A-Z a-z 0-9 . _ @ -",
+                  "cti_login");
+  }
+  if (!state.exists) return reject(Rejection::Kind::not_found, "no such agent", "login");
+  if (state.cti_login == c.cti_login) return std::vector<NewEvent>{};
+  return std::vector{string_event(
+      agent_events::rebound, {{"ctiLogin", c.cti_login}, {"previousCtiLogin", state.cti_login}})};
+}
+
+Decision decide(const AgentState& state, const ReleaseAgentLogin&) {
+  if (!state.exists) return reject(Rejection::Kind::not_found, "no such agent", "login");
+  // An enabled agent uses its CTI login: taking it away would leave it logged in on a line
+  // another agent may be given.
+  if (state.enabled) {
+    return reject(Rejection::Kind::conflict, "the agent is enabled: disable it first", "login");
+  }
+  if (state.cti_login.empty()) return std::vector<NewEvent>{};
+  return std::vector{
+      string_event(agent_events::login_released, {{"previousCtiLogin", state.cti_login}})};
 }
 
 }  // namespace switchboard::domain::cti

@@ -20,6 +20,7 @@ std::string id_of(const std::string& stream_id) {
 eventstore::EventFilter DirectoryProjection::filter() const {
   return {{std::string{dc::agent_events::registered}, std::string{dc::agent_events::disabled},
            std::string{dc::agent_events::enabled}, std::string{dc::agent_events::password_reset},
+           std::string{dc::agent_events::rebound}, std::string{dc::agent_events::login_released},
            std::string{dc::session_events::started}, std::string{dc::session_events::ended}}};
 }
 
@@ -44,6 +45,13 @@ void DirectoryProjection::apply(pqxx::transaction_base& tx,
           std::string{e.type == dc::agent_events::disabled  ? "disabled"
                       : e.type == dc::agent_events::enabled ? "enabled"
                                                             : "reset"});
+    } else if (e.type == dc::agent_events::rebound || e.type == dc::agent_events::login_released) {
+      const auto data = dc::parse_object(e.data);
+      if (!data) continue;
+      // Released: no CTI login, shown empty.
+      tx.exec_params(
+          "UPDATE cti_agents SET cti_login = $2, updated_at = $3::timestamptz WHERE login = $1",
+          id_of(e.stream_id), dc::string_field(*data, "ctiLogin").value_or(""), e.recorded_at);
     } else if (e.type == dc::session_events::started) {
       const auto data = dc::parse_object(e.data);
       if (!data) continue;

@@ -34,7 +34,8 @@ constexpr const char* kOverview =
     "  verify [N...]           compare read models with a replay of the log\n"
     "  audit                   event history by tenant, stream or correlation id\n"
     "  tokens issue|revoke     service tokens for the marketplace and administrators\n"
-    "  agents create|...       CTI middleware agents: create, reset-password, disable, list\n"
+    "  agents create|...       CTI middleware agents: create, reset-password, disable, enable,\n"
+    "                          rebind, release-login, backfill-claims, list\n"
     "\n"
     "Run 'switchboard-admin COMMAND --help' for a command's options.\n"
     "Exit status: 0 success, 1 failure (or verify found differences), 2 bad arguments.";

@@ -203,6 +203,48 @@ BOOST_AUTO_TEST_CASE(a_cti_login_already_bound_to_another_agent_is_refused) {
   BOOST_TEST(((a == 0) != (b == 0)), "exit codes " << a << " and " << b);
 }
 
+// The CTI login of the session a login opens for `login`.
+std::string session_cti_login(cti::CtiStack& stack, const std::string& login,
+                              const std::string& password) {
+  const auto r = cti::post_json(stack.server().endpoint(), "/api/v1/login",
+                                R"({"login":")" + login + R"(","password":")" + password + R"("})");
+  BOOST_REQUIRE_MESSAGE(r.status == 200, r.text());
+  return cti::parse(r.text())["ctiLogin"].GetString();
+}
+
+BOOST_AUTO_TEST_CASE(a_rebound_or_released_cti_login_goes_to_another_agent) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  const auto token = stack.login("alice", "alice-secret");
+  BOOST_REQUIRE(cti::eventually([&] { return open_sessions(stack, "alice") == "1"; }));
+
+  // Moving alice to op2 ends her session on op1 and frees op1 for bob.
+  std::string output;
+  BOOST_TEST(stack.admin({"agents", "rebind", "alice", "--cti-login", "op2"}, &output) == 0);
+  BOOST_TEST(output.find("agent alice bound to CTI login op2; 1 open session(s) ended") !=
+                 std::string::npos,
+             output);
+  BOOST_TEST(cti::eventually([&] { return cti::get_events(endpoint, token).status == 401; }));
+  stack.create_agent("bob", "op1", "bob-secret");
+  BOOST_TEST(session_cti_login(stack, "bob", "bob-secret") == "op1");
+  BOOST_TEST(session_cti_login(stack, "alice", "alice-secret") == "op2");
+
+  // A disabled agent keeps hers until it is released; then carol may have it, and alice stays
+  // disabled until she is bound to another one.
+  BOOST_TEST(stack.admin({"agents", "disable", "alice"}) == 0);
+  BOOST_TEST(stack.admin({"agents", "create", "carol", "--cti-login", "op2", "--password", "c"},
+                         &output) != 0);
+  BOOST_TEST(output.find("already bound to agent alice") != std::string::npos, output);
+  BOOST_TEST(stack.admin({"agents", "release-login", "bob"}, &output) != 0);
+  BOOST_TEST(output.find("disable it first") != std::string::npos, output);
+  BOOST_TEST(stack.admin({"agents", "release-login", "alice"}) == 0);
+  stack.create_agent("carol", "op2", "carol-secret");
+  BOOST_TEST(session_cti_login(stack, "carol", "carol-secret") == "op2");
+  BOOST_TEST(stack.admin({"agents", "enable", "alice"}, &output) != 0);
+  BOOST_TEST(output.find("rebind it first") != std::string::npos, output);
+}
+
 BOOST_AUTO_TEST_CASE(a_cti_login_the_cti_api_refuses_is_502_and_its_session_is_ended) {
   cti::CtiStack stack;
   stack.create_agent("alice", "op1", "alice-secret");

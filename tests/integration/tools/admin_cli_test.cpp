@@ -20,6 +20,7 @@
 #include "eventstore/event_store.hpp"
 #include "eventstore/migrator.hpp"
 #include "projections/ownership.hpp"
+#include "tests/support/legacy_cti_agent.hpp"
 #include "tests/support/test_database.hpp"
 
 extern char** environ;
@@ -620,6 +621,61 @@ BOOST_AUTO_TEST_CASE(a_bad_role_is_a_usage_error_and_revoke_needs_a_known_token)
                         .exit_code,
                     1);
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(agents)
+
+// The one-off for agents created before CTI logins were claimed.
+BOOST_AUTO_TEST_CASE(backfill_claims_exactly_the_unclaimed_logins_of_enabled_agents_once) {
+  tests::TestDatabase db;
+  {
+    eventstore::EventStore store({.database_url = db.admin_url(), .flushers = 1, .readers = 1});
+    tests::register_unclaimed_agent(store, "alice", "op1");
+    tests::register_unclaimed_agent(store, "bob", "op2", false);
+    // Shares alice's: the first registered keeps it.
+    tests::register_unclaimed_agent(store, "erin", "op1");
+  }
+  BOOST_REQUIRE_EQUAL(
+      run_admin(with_url(db, {"agents", "create", "dave", "--cti-login", "op4", "--password", "d"}))
+          .exit_code,
+      0);
+  const auto claims = [&](const std::string& cti_login) {
+    return db.count("SELECT count(*) FROM events WHERE stream_id = 'ctilogin-" + cti_login + "'");
+  };
+  const auto all_claims = [&] {
+    return db.count("SELECT count(*) FROM events WHERE stream_id LIKE 'ctilogin-%'");
+  };
+  BOOST_REQUIRE_EQUAL(all_claims(), 1);
+
+  const auto first = run_admin(with_url(db, {"agents", "backfill-claims"}));
+  BOOST_TEST(first.exit_code == 1);
+  BOOST_TEST(first.lines().front() == "claimed: alice op1");
+  BOOST_TEST(
+      contains(first.err, "refused: erin op1: this CTI login is already bound to agent alice"),
+      first.err);
+  BOOST_TEST(first.lines().back() == "1 claimed, 2 unchanged, 1 refused");
+  BOOST_TEST(db.count("SELECT count(*) FROM events WHERE stream_id = 'ctilogin-op1'"
+                      " AND event_type = 'CtiLoginClaimed' AND data->>'agentLogin' = 'alice'") ==
+             1);
+  // The disabled agent's login stays free (enabling it claims it); dave's was claimed already.
+  BOOST_TEST(claims("op2") == 0);
+  BOOST_TEST(claims("op4") == 1);
+  BOOST_TEST(all_claims() == 2);
+
+  const auto second = run_admin(with_url(db, {"agents", "backfill-claims"}));
+  BOOST_TEST(second.lines().back() == "0 claimed, 3 unchanged, 1 refused");
+  BOOST_TEST(all_claims() == 2);
+
+  // Erin moved to a line of her own, which she claims, and alice keeps op1: nothing is left.
+  BOOST_REQUIRE_EQUAL(
+      run_admin(with_url(db, {"agents", "rebind", "erin", "--cti-login", "op3"})).exit_code, 0);
+  const auto third = run_admin(with_url(db, {"agents", "backfill-claims"}));
+  BOOST_TEST(third.exit_code == 0);
+  BOOST_TEST(third.lines().back() == "0 claimed, 4 unchanged, 0 refused");
+  BOOST_TEST(db.count("SELECT count(*) FROM events WHERE stream_id = 'ctilogin-op1'"
+                      " AND event_type = 'CtiLoginReleased'") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

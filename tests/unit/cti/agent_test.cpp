@@ -56,6 +56,41 @@ BOOST_AUTO_TEST_CASE(a_cti_login_is_claimed_by_one_agent_until_released) {
   BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::ClaimCtiLogin{"bob"})).size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(an_agent_moves_to_another_cti_login_or_gives_its_own_back_once_disabled) {
+  dc::AgentState s;
+  const auto apply = [&](const switchboard::domain::Decision& d) {
+    for (const auto& e : std::get<std::vector<NewEvent>>(d)) dc::Agent::apply(s, e.type, e.data);
+  };
+  apply(dc::decide(s, dc::RegisterAgent{"alice", "op1", "h"}));
+  BOOST_TEST(std::get<Rejection>(dc::decide(s, dc::RebindAgent{"bad login"})).field == "cti_login");
+  BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::RebindAgent{"op1"})).empty());
+  apply(dc::decide(s, dc::RebindAgent{"op2"}));
+  BOOST_TEST(s.cti_login == "op2");
+  BOOST_TEST(s.previous_cti_login == "op1");
+  BOOST_TEST(s.enabled);
+
+  // An enabled agent keeps its CTI login.
+  const auto in_use = std::get<Rejection>(dc::decide(s, dc::ReleaseAgentLogin{}));
+  BOOST_TEST((in_use.kind == Rejection::Kind::conflict));
+  apply(dc::decide(s, dc::DisableAgent{}));
+  apply(dc::decide(s, dc::ReleaseAgentLogin{}));
+  BOOST_TEST(s.cti_login.empty());
+  BOOST_TEST(s.previous_cti_login == "op2");
+  BOOST_TEST(std::get<std::vector<NewEvent>>(dc::decide(s, dc::ReleaseAgentLogin{})).empty());
+  // Without a CTI login it stays disabled until it is bound again.
+  BOOST_TEST(std::get<Rejection>(dc::decide(s, dc::EnableAgent{})).field == "cti_login");
+  apply(dc::decide(s, dc::RebindAgent{"op3"}));
+  BOOST_TEST(s.previous_cti_login.empty());
+  apply(dc::decide(s, dc::EnableAgent{}));
+  BOOST_TEST(s.enabled);
+  BOOST_TEST(s.cti_login == "op3");
+
+  BOOST_TEST((std::get<Rejection>(dc::decide(dc::AgentState{}, dc::RebindAgent{"op1"})).kind ==
+              Rejection::Kind::not_found));
+  BOOST_TEST((std::get<Rejection>(dc::decide(dc::AgentState{}, dc::ReleaseAgentLogin{})).kind ==
+              Rejection::Kind::not_found));
+}
+
 BOOST_AUTO_TEST_CASE(a_session_is_active_until_it_ends_or_expires) {
   dc::SessionState s;
   const auto started =
