@@ -1,6 +1,7 @@
 #include "api/routes/messaging_views.hpp"
 
 #include <pqxx/pqxx>
+#include <string_view>
 
 #include "api/routes/sql_views.hpp"
 
@@ -41,7 +42,7 @@ void write_chat(JsonWriter& w, const pqxx::row& r) {
 const std::string kMessageColumns =
     "message_id, provider_message_id, direction, account_id, sender::text, user_id, text, format,"
     " entities::text, attachments::text, status, seen, " +
-    iso_time("sent_at") + ", position, provider_code, chat_id";
+    iso_time("sent_at") + ", position, provider_code, chat_id, not_sent_reason, not_sent_detail";
 
 void write_message(JsonWriter& w, const pqxx::row& r) {
   put(w, "message_id", r[0].c_str());
@@ -57,6 +58,11 @@ void write_message(JsonWriter& w, const pqxx::row& r) {
   put_raw_json(w, "entities", r[8]);
   put_raw_json(w, "attachments", r[9]);
   put(w, "status", r[10].c_str());
+  // Why it never went (what its author's notification says); no other status has a reason.
+  if (std::string_view(r[10].c_str()) == "not_sent") {
+    put_nullable(w, "not_sent_reason", r[16]);
+    put_nullable(w, "not_sent_detail", r[17]);
+  }
   put_nullable_flag(w, "seen", r[11]);
   put_nullable(w, "sent_at", r[12]);
 }

@@ -456,11 +456,11 @@ void notify(pqxx::transaction_base& tx, const RecordedEvent& e, const rapidjson:
 void message_not_sent(pqxx::transaction_base& tx, const RecordedEvent& e,
                       const rapidjson::Value& d) {
   tx.exec_params(
-      "UPDATE messaging_messages SET status = 'not_sent',"
-      " updated_at = greatest(updated_at, $5::timestamptz)"
+      "UPDATE messaging_messages SET status = 'not_sent', not_sent_reason = $5,"
+      " not_sent_detail = nullif($6, ''), updated_at = greatest(updated_at, $7::timestamptz)"
       " WHERE message_id = $4 AND tenant_id = $1 AND provider_code = $2 AND chat_id = $3",
       text(d, "tenant_id"), text(d, "provider_code"), text(d, "chat_id"), text(d, "message_id"),
-      e.recorded_at);
+      text(d, "reason"), text(d, "detail"), e.recorded_at);
   notify(tx, e, d, "not_sent", "send_message");
 }
 

@@ -81,14 +81,39 @@ std::string waiting_message(MessagingStack& stack, const Conversation& talk,
   return id;
 }
 
-// Waits for message `id` to be not sent and for its author's notification of it.
+// Message `id` as the chat's message list shows it.
+rapidjson::Document listed_message(const Conversation& talk, const std::string& id) {
+  const auto list = json_of(talk.user.call("GET", kMessages));
+  for (const auto& m : list["items"].GetArray()) {
+    if (id == m["message_id"].GetString()) {
+      rapidjson::Document found;
+      found.CopyFrom(m, found.GetAllocator());
+      return found;
+    }
+  }
+  BOOST_FAIL("message " + id + " is not in the list");
+  return {};
+}
+
+// Waits for message `id` to be not sent and for its author's notification of it. The message
+// list gives the notice's reason and detail on the message itself, so the callers' checks of the
+// notice's reason hold for the list too.
 rapidjson::Document not_sent_notices(MessagingStack& stack, const Conversation& talk,
                                      const std::string& id) {
   stack.until(talk.user, kMessages,
               [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "not_sent"); });
-  return json_of(stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
+  auto notices = json_of(stack.until(talk.user, "/crm/v1/notifications", [&](const auto& r) {
     return r.text().find(id) != std::string::npos;
   }));
+  const auto message = listed_message(talk, id);
+  for (const auto& n : notices["items"].GetArray()) {
+    if (id != n["message_id"].GetString()) continue;
+    BOOST_REQUIRE(message.HasMember("not_sent_reason") && message["not_sent_reason"].IsString());
+    BOOST_TEST(std::string(message["not_sent_reason"].GetString()) == n["reason"].GetString());
+    BOOST_REQUIRE(message.HasMember("not_sent_detail") && message["not_sent_detail"].IsString());
+    BOOST_TEST(std::string(message["not_sent_detail"].GetString()) == n["detail"].GetString());
+  }
+  return notices;
 }
 
 }  // namespace
@@ -118,6 +143,10 @@ BOOST_AUTO_TEST_CASE(provider_down_past_the_expiry_marks_not_sent_notifies_and_l
   const auto notices = not_sent_notices(stack, talk, id);
   BOOST_TEST(std::string(notices["items"][0]["kind"].GetString()) == "not_sent");
   BOOST_TEST(std::string(notices["items"][0]["reason"].GetString()) == "expired");
+  const auto message = listed_message(talk, id);
+  BOOST_TEST(std::string(message["not_sent_reason"].GetString()) == "expired");
+  BOOST_TEST(std::string(message["not_sent_detail"].GetString()).find("not delivered within") !=
+             std::string::npos);
   stack.until(stack.admin(), "/admin/v1/errors?source=delivery&tenant_id=acme",
               [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() >= 1u; });
   // Another user of the tenant is not notified.
@@ -225,6 +254,8 @@ BOOST_AUTO_TEST_CASE(a_message_waiting_when_the_token_is_deactivated_is_not_sent
   BOOST_TEST(std::string(notice["items"][0]["kind"].GetString()) == "not_sent");
   BOOST_TEST(std::string(notice["items"][0]["message_id"].GetString()) == id);
   BOOST_TEST(std::string(notice["items"][0]["reason"].GetString()) == "connection_deactivated");
+  BOOST_TEST(std::string(listed_message(talk, id)["not_sent_reason"].GetString()) ==
+             "connection_deactivated");
   const auto errors = stack.until(
       stack.admin(), "/admin/v1/errors?source=delivery&tenant_id=acme", [](const auto& r) {
         return r.text().find("not sent: connection_deactivated") != std::string::npos;
@@ -264,6 +295,9 @@ BOOST_AUTO_TEST_CASE(a_provider_refusal_marks_the_message_not_sent_at_once) {
   const auto next = talk.send("accepted");
   stack.until(talk.user, kMessages,
               [&](const e2e::HttpResponse& r) { return all_have_status(r, {next}, "sent"); });
+  // Only a message not sent has a reason.
+  BOOST_TEST(!listed_message(talk, next).HasMember("not_sent_reason"));
+  BOOST_TEST(std::string(listed_message(talk, id)["not_sent_reason"].GetString()) == "rejected");
   // The provider refused it itself: no failed status follows (it would have come before `next`,
   // in the chat's order).
   BOOST_TEST(stack.provider().received("/messages/status").Size() == 0u);

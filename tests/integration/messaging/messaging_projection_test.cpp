@@ -12,6 +12,7 @@
 
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/migrator.hpp"
 #include "projections/rebuild.hpp"
 #include "projections/runner.hpp"
 #include "tests/support/projection_contents.hpp"
@@ -194,7 +195,10 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
                       "   WHERE stream_id = 'chat-acme/chatline/c-1'"
                       "   AND event_type IN ('MessageSubmitted', 'ChatRead'))") == 1);
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_messages WHERE message_id = 'o-2'"
-                      " AND status = 'not_sent'") == 1);
+                      " AND status = 'not_sent' AND not_sent_reason = 'expired'"
+                      " AND not_sent_detail = 'not sent in 1 h'") == 1);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_messages WHERE not_sent_reason IS NOT NULL"
+                      "   OR not_sent_detail IS NOT NULL") == 1);
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_notifications WHERE tenant_id = 'acme'"
                       " AND user_id = 'u1' AND kind = 'not_sent' AND message_id = 'o-2'"
                       " AND chat_id = 'c-1' AND provider_code = 'chatline' AND reason = 'expired'"
@@ -232,6 +236,45 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
     BOOST_TEST(!rows.empty(), "table " << table);
     BOOST_TEST(after.at(table) == rows, "table " << table);
   }
+}
+
+// Migration 0033 added the not-sent reason to the messages: the ones already not sent take it from
+// their notification, so the live tables stay what a rebuild produces.
+BOOST_AUTO_TEST_CASE(messages_not_sent_before_migration_0033_take_their_reason_from_the_notice) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url(), .flushers = 1, .readers = 1});
+  auto projection = std::make_shared<projections::messaging::MessagingProjection>();
+  Log acme(store, "acme");
+  acme.chat("c-1", "ChatStarted", R"("account_id":"tg-1","kind":"private","participants":[])");
+  acme.chat("c-1", "MessageSubmitted", outbound("o-1", R"("refused")"));
+  acme.chat("c-1", "MessageNotSent",
+            R"("message_id":"o-1","user_id":"u1","reason":"rejected","detail":"answered 422")");
+  acme.chat("c-1", "MessageSubmitted", outbound("o-2", R"("no detail")"));
+  acme.chat("c-1", "MessageNotSent",
+            R"("message_id":"o-2","user_id":"u1","reason":"expired","detail":"")");
+  acme.chat("c-1", "MessageSubmitted", outbound("o-3", R"("waiting")"));
+  catch_up(store, db, projection);
+
+  // Back to the tables as they were before 0033, then the migration again.
+  {
+    pqxx::connection c(db.admin_url());
+    pqxx::work tx(c);
+    tx.exec(
+        "ALTER TABLE messaging_messages DROP COLUMN not_sent_reason,"
+        " DROP COLUMN not_sent_detail");
+    tx.exec("DELETE FROM schema_migrations WHERE name LIKE '0033_%'");
+    tx.commit();
+  }
+  BOOST_TEST(eventstore::migrate(db.admin_url()).applied.size() == 1u);
+
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_messages WHERE message_id = 'o-1'"
+                      " AND not_sent_reason = 'rejected' AND not_sent_detail = 'answered 422'") ==
+             1);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_messages WHERE message_id = 'o-2'"
+                      " AND not_sent_reason = 'expired' AND not_sent_detail IS NULL") == 1);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_messages WHERE message_id = 'o-3'"
+                      " AND status = 'pending' AND not_sent_reason IS NULL") == 1);
+  BOOST_TEST(projections::verify(db.admin_url(), *projection).empty());
 }
 
 // The server writes error_log directly: the application may add and purge rows, not edit them.
