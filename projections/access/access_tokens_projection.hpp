@@ -13,7 +13,7 @@ class AccessTokensProjection final : public Projection {
 
   std::string name() const override { return "access_tokens"; }
   std::vector<std::string> tables() const override { return {"access_tokens"}; }
-  eventstore::EventFilter filter() const override { return {{"TokenIssued", "TokenRevoked"}}; }
+  eventstore::EventFilter filter() const override;
   void apply(pqxx::transaction_base& tx,
              std::span<const eventstore::RecordedEvent> events) override;
 };

@@ -10,6 +10,7 @@
 #include "domain/json.hpp"
 #include "domain/messaging/channel_codes.hpp"
 #include "eventstore/sql_array.hpp"
+#include "projections/dispatch.hpp"
 
 // How a batch is applied. ChatStarted, MessageReceived, MessageSubmitted, MessageDelivered and
 // MessageStatusChanged (the bulk of the traffic) are gathered and written together, at most
@@ -234,12 +235,12 @@ class Gathered {
     w.EndObject();
   }
 
-  void message_added(const RecordedEvent& e, const rapidjson::Value& d, std::int64_t seq) {
+  void message_added(const RecordedEvent& e, const rapidjson::Value& d) {
     const bool inbound = e.type == "MessageReceived";
     const bool silent = inbound && domain::flag(d, "silent");
     auto& w = messages_.add();
     w.StartObject();
-    put(w, "seq", seq);
+    put(w, "seq", ++seq_);
     put(w, "message_id", text(d, "message_id"));
     put_chat(w, d);
     put_nullable(w, "provider_message_id", inbound ? text(d, "provider_message_id") : "");
@@ -318,15 +319,18 @@ class Gathered {
 
   Rows chats_;
   Rows messages_;
+  std::int64_t seq_ = 0;  // the log's order of the messages: the later of two at one sent_at wins
   std::map<std::string, Progress> progress_;  // by message_id
 };
 
-constexpr std::string_view kGathered[] = {"ChatStarted", "MessageReceived", "MessageSubmitted",
-                                          "MessageDelivered", "MessageStatusChanged"};
-
-bool gathered(const std::string& type) {
-  return std::ranges::find(kGathered, type) != std::end(kGathered);
-}
+using Gather = void (Gathered::*)(const RecordedEvent&, const rapidjson::Value&);
+constexpr On<Gather> kGathered[] = {
+    {"ChatStarted", &Gathered::chat_started},
+    {"MessageReceived", &Gathered::message_added},
+    {"MessageSubmitted", &Gathered::message_added},
+    {"MessageDelivered", &Gathered::message_progressed},
+    {"MessageStatusChanged", &Gathered::message_progressed},
+};
 
 // Whether an event may change a row of messaging_chats (what GET /crm/v1/chats lists) or how the
 // list reads. Only a message's own progress does not: delivery and status move a message's row,
@@ -510,17 +514,13 @@ void chat_read(pqxx::transaction_base& tx, const RecordedEvent& e, const rapidjs
       eventstore::sql_array(ids), e.position.global_position, e.recorded_at);
 }
 
-struct Applier {
-  std::string_view type;
-  Handler handler;
-};
-constexpr Applier kConnection[] = {
+constexpr On<Handler> kConnection[] = {
     {"ClientTokenActivated", client_token_activated},
     {"ClientTokenDeactivated", client_token_deactivated},
     {"AccountConnected", account_connected},
     {"AccountDisconnected", account_disconnected},
 };
-constexpr Applier kChat[] = {
+constexpr On<Handler> kChat[] = {
     {"ChatEdited", chat_edited},
     {"MessageNotSent", message_not_sent},
     {"DeliveryFailed", delivery_failed},
@@ -528,50 +528,34 @@ constexpr Applier kChat[] = {
     {"ChatRead", chat_read},
 };
 
-Handler find(std::span<const Applier> list, std::string_view type) {
-  for (const auto& a : list) {
-    if (a.type == type) return a.handler;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 eventstore::EventFilter MessagingProjection::filter() const {
-  eventstore::EventFilter f{{std::begin(kGathered), std::end(kGathered)}};
-  for (const auto list : {std::span<const Applier>(kConnection), std::span<const Applier>(kChat)})
-    for (const auto& a : list) f.types.emplace_back(a.type);
-  return f;
+  return filter_of(kGathered, kConnection, kChat);
 }
 
 void MessagingProjection::apply(pqxx::transaction_base& tx,
                                 std::span<const eventstore::RecordedEvent> events) {
   Gathered run;
   std::set<std::string> lists_changed;  // tenants
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const auto& e = events[i];
+  for (const auto& e : events) {
     const bool chat = e.stream_id.starts_with("chat-");
     if (!chat && !e.stream_id.starts_with("connection-")) continue;
-    const bool frequent = chat && gathered(e.type);
-    const auto handler = frequent ? nullptr
-                                  : find(chat ? std::span<const Applier>(kChat)
-                                              : std::span<const Applier>(kConnection),
-                                         e.type);
-    if (!frequent && handler == nullptr) continue;
+    const auto* gather = chat ? handler_for(kGathered, e.type) : nullptr;
+    const auto* handler = gather != nullptr
+                              ? nullptr
+                              : handler_for(chat ? std::span<const On<Handler>>(kChat)
+                                                 : std::span<const On<Handler>>(kConnection),
+                                            e.type);
+    if (gather == nullptr && handler == nullptr) continue;
     const auto d = domain::parse(e.data);
     if (changes_chat_list(e.type)) lists_changed.insert(text(d, "tenant_id"));
-    if (frequent) {
-      if (e.type == "ChatStarted") {
-        run.chat_started(e, d);
-      } else if (e.type == "MessageReceived" || e.type == "MessageSubmitted") {
-        run.message_added(e, d, static_cast<std::int64_t>(i));
-      } else {
-        run.message_progressed(e, d);
-      }
+    if (gather != nullptr) {
+      (run.*(*gather))(e, d);
       continue;
     }
     run.flush(tx);
-    handler(tx, e, d);
+    (*handler)(tx, e, d);
   }
   run.flush(tx);
   if (!lists_changed.empty()) {

@@ -15,11 +15,7 @@ class ProvidersProjection final : public Projection {
   }
   void apply(pqxx::transaction_base& tx,
              std::span<const eventstore::RecordedEvent> events) override;
-  eventstore::EventFilter filter() const override {
-    return {{"AppRegistered", "AppVersionCreated", "CommunicationsScopeEnabled",
-             "ConfigurationUploaded", "ConfigurationDeleted", "ModerationDecided",
-             "TestStandResultRecorded", "ProductionApproved", "AppPublished"}};
-  }
+  eventstore::EventFilter filter() const override;
 };
 
 }  // namespace switchboard::projections::provider_platform

@@ -15,9 +15,7 @@ class TenantBindingsProjection final : public Projection {
   }
   void apply(pqxx::transaction_base& tx,
              std::span<const eventstore::RecordedEvent> events) override;
-  eventstore::EventFilter filter() const override {
-    return {{"AppInstalled", "AppUpgraded", "AppRemoved"}};
-  }
+  eventstore::EventFilter filter() const override;
 };
 
 }  // namespace switchboard::projections::provider_platform
