@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <pqxx/except>
 #include <restinio/all.hpp>
 #include <restinio/tls.hpp>
 #include <set>
@@ -298,12 +299,20 @@ struct Server::Impl {
     });
   }
 
-  // Runs `step`, answering 500 when it throws.
+  // Runs `step`, answering 500 when it throws; 503 when PostgreSQL cannot be reached: an outage
+  // passes, so clients should retry rather than report a bug.
   template <typename Step>
   static void guarded(const RouteEntry& entry, const std::string& request_id,
                       const Responder& respond, Step&& step) {
     try {
       step();
+    } catch (const pqxx::broken_connection& e) {
+      spdlog::warn("{} {} (request id {}): database unreachable: {}", to_string(entry.method),
+                   entry.route, request_id, e.what());
+      auto unavailable = problem(503, "database unavailable",
+                                 "the database cannot be reached; retry; request id " + request_id);
+      unavailable.headers.emplace_back("Retry-After", "1");
+      respond(std::move(unavailable));
     } catch (const std::exception& e) {
       spdlog::error("{} {} (request id {}) failed: {}", to_string(entry.method), entry.route,
                     request_id, e.what());
