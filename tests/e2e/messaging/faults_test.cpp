@@ -1,8 +1,8 @@
 // Delivery to providers under faults (seed 000, "reliability" and "fault tolerance"): the
 // provider down for a while, down past the expiry, refusing, down when the tenant deactivates the
-// token; Switchboard killed mid-delivery; nats-server restarted. Everything is delivered once, in
-// order, or marked not sent (an edit or a read: reported failed) with the user notified and the
-// error logged.
+// token, not answering in time; Switchboard killed mid-delivery (also with a call in flight);
+// nats-server and PostgreSQL restarted. Everything is delivered once, in order, or marked not sent
+// (an edit or a read: reported failed) with the user notified and the error logged.
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -10,6 +10,7 @@
 
 #include "tests/e2e/messaging/support/messaging_stack.hpp"
 #include "tests/e2e/support/child_process.hpp"
+#include "tests/e2e/support/postgres_cluster.hpp"
 
 namespace e2e = switchboard::tests::e2e;
 using e2e::json_of;
@@ -65,6 +66,40 @@ std::vector<std::string> delivered_texts(e2e::messaging::FakeProvider& provider)
     texts.emplace_back(body["text"].GetString());
   }
   return texts;
+}
+
+// The Idempotency-Keys of the provider's /messages calls, in order, repeats included.
+std::vector<std::string> message_keys(e2e::messaging::FakeProvider& provider) {
+  std::vector<std::string> keys;
+  const auto received = provider.received("/messages");
+  for (const auto& r : received.GetArray()) keys.emplace_back(r["idempotency_key"].GetString());
+  return keys;
+}
+
+// How many rows of the CRM's message list are message `id` with `status`.
+std::size_t listed_with_status(const e2e::HttpResponse& r, const std::string& id,
+                               const std::string& status) {
+  std::size_t n = 0;
+  const auto d = json_of(r);
+  for (const auto& m : d["items"].GetArray()) {
+    if (id == m["message_id"].GetString() && status == m["status"].GetString()) ++n;
+  }
+  return n;
+}
+
+// Waits until the provider has received `n` calls on /messages, answered or still held.
+void until_called(MessagingStack& stack, const Conversation& talk, unsigned n) {
+  stack.until(talk.user, kMessages, [&](const e2e::HttpResponse&) {
+    return stack.provider().received("/messages").Size() >= n;
+  });
+}
+
+// Delivery that waits up to 10 s for an answer: the provider can hold a call open while the
+// test does something to the server or its database.
+e2e::Settings patient_delivery() {
+  auto settings = e2e::messaging::fast_delivery(60'000);
+  settings["messaging.request_timeout_ms"] = "10000";
+  return settings;
 }
 
 bool all_have_status(const e2e::HttpResponse& r, const std::vector<std::string>& ids,
@@ -326,6 +361,98 @@ BOOST_AUTO_TEST_CASE(switchboard_killed_mid_delivery_delivers_after_restart) {
   BOOST_TEST(delivered_texts(stack.provider()) ==
                  (std::vector<std::string>{"before the crash 1", "before the crash 2"}),
              boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(no_answer_in_time_is_retried_with_the_same_idempotency_key) {
+  // The provider holds every call 1.5 s; the server gives up on an answer after 1 s.
+  MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
+  Conversation talk{stack};
+  auto& provider = stack.provider();
+  provider.set_mode({.mode = "slow", .delay_ms = 1'500});
+  const auto id = talk.send("patience");
+  until_called(stack, talk, 2);
+  BOOST_TEST(listed_with_status(talk.user.call("GET", kMessages), id, "sent") == 0u);
+  provider.set_mode({});
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "sent"); });
+
+  const auto keys = message_keys(provider);
+  BOOST_REQUIRE_GE(keys.size(), 2u);
+  BOOST_TEST(!keys[0].empty());
+  for (const auto& key : keys) BOOST_TEST(key == keys[0]);
+  // The provider saw one message, the rest were repeats it answered from its first answer.
+  BOOST_TEST(delivered_texts(provider) == std::vector<std::string>{"patience"},
+             boost::test_tools::per_element());
+  BOOST_TEST(listed_with_status(talk.user.call("GET", kMessages), id, "sent") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(switchboard_killed_with_a_call_in_flight_sends_it_once_after_restart) {
+  // The server waits up to 10 s for an answer; the provider holds the call 4 s: the kill lands
+  // while the call is open on both sides.
+  MessagingStack stack{patient_delivery()};
+  Conversation talk{stack};
+  auto& provider = stack.provider();
+  provider.set_mode({.mode = "slow", .delay_ms = 4'000});
+  const auto id = talk.send("in flight");
+  until_called(stack, talk, 1);
+  stack.server().kill_now();
+  provider.set_mode({});
+  stack.server().start();
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, {id}, "sent"); });
+
+  // At least once: the call may be made again after the restart, with the same key.
+  const auto keys = message_keys(provider);
+  BOOST_REQUIRE_GE(keys.size(), 1u);
+  for (const auto& key : keys) BOOST_TEST(key == keys[0]);
+  BOOST_TEST(delivered_texts(provider) == std::vector<std::string>{"in flight"},
+             boost::test_tools::per_element());
+  BOOST_TEST(listed_with_status(talk.user.call("GET", kMessages), id, "sent") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(postgresql_restart_mid_delivery_loses_nothing_and_sends_once_in_order) {
+  // The shared cluster serves every other test: this one stops a cluster of its own.
+  e2e::PostgresCluster postgres;
+  const e2e::ScopedPgAdminUrl use_it{postgres.admin_url()};
+  MessagingStack stack{patient_delivery()};
+  Conversation talk{stack};
+  auto& provider = stack.provider();
+  // The provider holds the first call 3 s: PostgreSQL goes away while it is open, so its answer
+  // comes when the server cannot record it.
+  provider.set_mode({.mode = "slow", .delay_ms = 3'000});
+  std::vector<std::string> ids{talk.send("before the outage 1"), talk.send("before the outage 2")};
+  until_called(stack, talk, 1);
+  postgres.stop();
+  provider.set_mode({});
+  // A send the server cannot record is refused as a passing outage, not accepted and lost.
+  const auto during = talk.user.call("POST", kMessages, R"({"text":"during the outage"})");
+  BOOST_TEST(during.status == 503, during.text());
+  BOOST_TEST(during.header("Retry-After").has_value());
+  BOOST_TEST(std::string(json_of(during)["title"].GetString()) == "database unavailable");
+  // Past the held call's answer: the server got it with nowhere to record it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3'500));
+  postgres.start();
+
+  ids.emplace_back(talk.send("after the outage"));
+  stack.until(talk.user, kMessages,
+              [&](const e2e::HttpResponse& r) { return all_have_status(r, ids, "sent"); });
+  BOOST_TEST(delivered_texts(provider) ==
+                 (std::vector<std::string>{"before the outage 1", "before the outage 2",
+                                           "after the outage"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(talk.user.call("GET", kMessages).text().find("during the outage") ==
+             std::string::npos);
+  for (const auto& id : ids) {
+    BOOST_TEST(listed_with_status(talk.user.call("GET", kMessages), id, "sent") == 1u);
+  }
+  // Still serving both sides.
+  const auto inbound = talk.client.call(
+      "POST", "/public/v1/messages",
+      R"({"provider_message_id":"pm-2","chat":{"id":"c-1","participants":[{"id":"ivan"}]},"sender":{"id":"ivan"},"text":"back"})");
+  BOOST_TEST(inbound.status == 201, inbound.text());
+  stack.until(talk.user, kMessages, [](const e2e::HttpResponse& r) {
+    return r.text().find("\"back\"") != std::string::npos;
+  });
 }
 
 BOOST_AUTO_TEST_CASE(nats_server_restart_loses_nothing) {
