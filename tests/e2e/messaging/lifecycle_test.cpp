@@ -215,6 +215,45 @@ BOOST_AUTO_TEST_CASE(provider_and_crm_user_exchange_messages_both_ways) {
   BOOST_TEST(provider.received("").Size() == calls_before);
 }
 
+BOOST_AUTO_TEST_CASE(the_fake_providers_push_reaches_the_crm) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto token = e2e::messaging::client_token("acme");
+  stack.connect(user, token);
+  // The fake calls Switchboard's public API itself, as a provider's own backend would.
+  const auto push = [&] {
+    return stack.provider().control(
+        "POST", "/push",
+        R"({"switchboard":"http://127.0.0.1:)" + std::to_string(stack.server().port()) +
+            R"(/public/v1","token":")" + token +
+            R"(","path":"/messages","idempotency_key":"push-1","body":)"
+            R"({"provider_message_id":"pm-push","chat":)" +
+            kChat + R"(,"sender":{"id":"ivan"},"text":"pushed by the provider"}})");
+  };
+  const auto pushed = push();
+  BOOST_REQUIRE_MESSAGE(pushed.status == 201, pushed.text());
+  const std::string message_id = json_of(pushed)["message_id"].GetString();
+
+  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
+    return chat_has(r, "c-1", [](const auto& c) {
+      return std::string(c["last_message"]["text"].GetString()) == "pushed by the provider" &&
+             c["unread_count"].GetInt() == 1;
+    });
+  });
+  const auto messages = json_of(user.call("GET", "/crm/v1/chats/chatline/c-1/messages"));
+  BOOST_REQUIRE_EQUAL(messages["items"].Size(), 1u);
+  BOOST_TEST(std::string(messages["items"][0]["message_id"].GetString()) == message_id);
+  BOOST_TEST(std::string(messages["items"][0]["text"].GetString()) == "pushed by the provider");
+
+  // The provider's retry of the same push (same Idempotency-Key) changes nothing.
+  const auto again = push();
+  BOOST_TEST(again.status / 100 == 2, again.text());
+  BOOST_TEST(std::string(json_of(again)["message_id"].GetString()) == message_id);
+  BOOST_TEST(json_of(user.call("GET", "/crm/v1/chats/chatline/c-1/messages"))["items"].Size() ==
+             1u);
+}
+
 BOOST_AUTO_TEST_CASE(app_removal_deactivates_the_accounts_and_tells_the_provider) {
   MessagingStack stack;
   stack.provider().control("POST", "/accounts", R"({"accounts":[]})");
