@@ -74,6 +74,7 @@ delivery::DeliverySettings delivery_settings(const config::Config& config,
   settings.database_url = config.database_url;
   settings.secret_key = secret_key;
   settings.public_base_url = m.public_base_url;
+  settings.tls = m.provider_tls;
   // Stream names take no dots: "switchboard" gives SWITCHBOARD_DELIVERY, switchboard.delivery.
   settings.stream = config.nats_prefix + "_DELIVERY";
   std::ranges::transform(settings.stream, settings.stream.begin(),

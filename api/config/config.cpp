@@ -47,6 +47,9 @@ po::options_description settings_description() {
                            "messaging.crash_takeover_ms",
                            "messaging.error_retention_days",
                            "messaging.public_base_url",
+                           "messaging.provider_ca_file",
+                           "messaging.provider_client_cert_file",
+                           "messaging.provider_client_key_file",
                            "nats.prefix",
                            "log.level"}) {
     d.add_options()(name, po::value<std::string>());
@@ -109,6 +112,14 @@ class Reader {
     return path;
   }
 
+  // Settings that only make sense together, like a certificate and its key.
+  void both_or_neither(const char* a, const std::string& a_value, const char* b,
+                       const std::string& b_value) {
+    if (a_value.empty() == b_value.empty()) return;
+    fail(a_value.empty() ? fmt::format("{} is required when {} is set", a, b)
+                         : fmt::format("{} is required when {} is set", b, a));
+  }
+
   void fail(std::string message) {
     if (!error_) error_ = fmt::format("{}: {}", source_, message);
   }
@@ -166,10 +177,7 @@ LoadResult parse(std::istream& in, std::string_view source) {
   http.tls.client_ca_file = r.readable_file("tls.client_ca_file");
   http.tls.require_client_cert =
       r.boolean("tls.require_client_cert").value_or(http.tls.require_client_cert);
-  if (http.tls.cert_file.empty() != http.tls.key_file.empty()) {
-    r.fail(http.tls.cert_file.empty() ? "tls.cert_file is required when tls.key_file is set"
-                                      : "tls.key_file is required when tls.cert_file is set");
-  }
+  r.both_or_neither("tls.cert_file", http.tls.cert_file, "tls.key_file", http.tls.key_file);
 
   const auto duration = [&r](const char* name, std::chrono::milliseconds fallback) {
     return std::chrono::milliseconds{
@@ -226,6 +234,23 @@ LoadResult parse(std::istream& in, std::string_view source) {
   if (!m.public_base_url.empty() && !domain::http_url(m.public_base_url, 2048)) {
     r.fail(
         "messaging.public_base_url: must be an absolute http(s) URL, e.g. https://sb.example.com");
+  }
+
+  auto& tls = m.provider_tls;
+  tls.ca_file = r.readable_file("messaging.provider_ca_file");
+  tls.client_cert_file = r.readable_file("messaging.provider_client_cert_file");
+  tls.client_key_file = r.readable_file("messaging.provider_client_key_file");
+  r.both_or_neither("messaging.provider_client_cert_file", tls.client_cert_file,
+                    "messaging.provider_client_key_file", tls.client_key_file);
+  if (!r.error()) {
+    if (const auto error = delivery::check_provider_tls(tls)) {
+      using File = delivery::ProviderTlsError::File;
+      const auto* setting = error->file == File::ca ? "messaging.provider_ca_file"
+                            : error->file == File::client_cert
+                                ? "messaging.provider_client_cert_file"
+                                : "messaging.provider_client_key_file";
+      r.fail(fmt::format("{}: {}", setting, error->message));
+    }
   }
 
   c.log_level = r.text("log.level").value_or(c.log_level);

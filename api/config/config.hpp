@@ -9,7 +9,8 @@
 //   [nats]     url*, prefix
 //   [cti]      url*
 //   [messaging] secret_key*, retry_delay_ms, max_attempts, unavailable_retry_ms, expiry_ms,
-//              request_timeout_ms, crash_takeover_ms, error_retention_days, public_base_url
+//              request_timeout_ms, crash_takeover_ms, error_retention_days, public_base_url,
+//              provider_ca_file, provider_client_cert_file, provider_client_key_file
 //   [log]      level
 //
 // (* required)
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <variant>
 
+#include "api/delivery/provider_client.hpp"
 #include "api/http/server.hpp"
 
 namespace switchboard::api::config {
@@ -41,6 +43,9 @@ struct MessagingSettings {
   // Where providers reach this cluster's public API (the part before /public/v1), without a
   // trailing '/': what set_webhook tells them. Empty: set_webhook is not called.
   std::string public_base_url;
+  // Calls to providers: CAs trusted besides the system store, and the client certificate
+  // presented to providers that require mutual TLS (seed 000, "mTLS").
+  delivery::ProviderTls provider_tls;
 };
 
 struct Config {

@@ -557,8 +557,7 @@ class DeliveryWorker::Consumer {
   // --- attempts (pool threads) -------------------------------------------------------------
 
   void work_loop() {
-    ProviderClient client(
-        {.timeout = settings_.request_timeout, .extra_ca_file = settings_.extra_ca_file});
+    ProviderClient client({.timeout = settings_.request_timeout, .tls = settings_.tls});
     std::unique_lock lock(mutex_);
     for (;;) {
       work_cv_.wait(lock, [&] { return workers_done_ || !tasks_.empty(); });

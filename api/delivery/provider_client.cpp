@@ -77,7 +77,32 @@ bool closed_by_peer(const beast::error_code& ec) {
          ec == net::ssl::error::stream_truncated;
 }
 
+std::optional<ProviderTlsError> load(ssl::context& context, const ProviderTls& tls) {
+  using File = ProviderTlsError::File;
+  beast::error_code ec;
+  context.set_default_verify_paths(ec);
+  if (ec) return ProviderTlsError{File::ca, "the system trust store: " + ec.message()};
+  if (!tls.ca_file.empty() && context.load_verify_file(tls.ca_file, ec)) {
+    return ProviderTlsError{File::ca, ec.message()};
+  }
+  if (!tls.client_cert_file.empty() &&
+      context.use_certificate_chain_file(tls.client_cert_file, ec)) {
+    return ProviderTlsError{File::client_cert, ec.message()};
+  }
+  // OpenSSL also checks that the key belongs to the certificate.
+  if (!tls.client_key_file.empty() &&
+      context.use_private_key_file(tls.client_key_file, ssl::context::pem, ec)) {
+    return ProviderTlsError{File::client_key, ec.message()};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<ProviderTlsError> check_provider_tls(const ProviderTls& tls) {
+  ssl::context context{ssl::context::tls_client};
+  return load(context, tls);
+}
 
 struct ProviderClient::Impl {
   ProviderClientSettings settings;
@@ -87,10 +112,8 @@ struct ProviderClient::Impl {
   std::map<std::string, std::vector<Connection>> idle;
 
   explicit Impl(ProviderClientSettings s) : settings(std::move(s)) {
-    beast::error_code ec;
-    tls.set_default_verify_paths(ec);
-    if (!ec && !settings.extra_ca_file.empty()) tls.load_verify_file(settings.extra_ca_file, ec);
-    if (ec) tls_error = "TLS trust store: " + ec.message();
+    // Checked at start-up (check_provider_tls); a file broken since fails each TLS call.
+    if (auto error = load(tls, settings.tls)) tls_error = "TLS files: " + error->message;
     tls.set_verify_mode(ssl::verify_peer);
   }
 
@@ -157,7 +180,10 @@ struct ProviderClient::Impl {
     ec = run_one([&](auto handler) { c.tcp().async_connect(endpoints, handler); });
     if (ec || !u.tls) return ec;
     stage = "TLS handshake with " + u.host;
-    if (!tls_error.empty()) return net::error::access_denied;
+    if (!tls_error.empty()) {
+      stage = tls_error;
+      return net::error::access_denied;
+    }
     // SNI, and the certificate must name the host.
     if (!SSL_set_tlsext_host_name(c.secure->native_handle(), u.host.c_str())) {
       return beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());

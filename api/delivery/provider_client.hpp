@@ -1,9 +1,10 @@
 #pragma once
 
 // The outbound HTTP/1.1 client for provider endpoints: http and https (verified against the
-// system CA store), one deadline per request covering resolve, connect, TLS and the exchange,
-// and idle keep-alive connections reused per host. Answers are status values: a provider that
-// misbehaves is the normal case here, never an exception.
+// system CA store, presenting a client certificate when configured), one deadline per request
+// covering resolve, connect, TLS and the exchange, and idle keep-alive connections reused per host.
+// Answers are status values: a provider that misbehaves is the normal case here, never an
+// exception.
 
 #include <chrono>
 #include <memory>
@@ -39,9 +40,25 @@ struct HttpAnswer {
   std::string error;  // why there was no answer
 };
 
+// PEM files for TLS with providers; every one optional.
+struct ProviderTls {
+  std::string ca_file;  // trusted besides the system store
+  // Presented to every provider that asks (mutual TLS); both or neither.
+  std::string client_cert_file;  // the chain, leaf first
+  std::string client_key_file;
+};
+
+struct ProviderTlsError {
+  enum class File { ca, client_cert, client_key } file;
+  std::string message;
+};
+
+// Loads the files as every connection will, so a bad one is found at start-up.
+std::optional<ProviderTlsError> check_provider_tls(const ProviderTls& tls);
+
 struct ProviderClientSettings {
   std::chrono::milliseconds timeout{10'000};
-  std::string extra_ca_file;  // PEM, trusted besides the system store
+  ProviderTls tls;
   std::size_t max_idle_per_host = 4;
   std::size_t body_limit = 32 * 1024 * 1024;
 };

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api/crypto/sealed_box.hpp"
+#include "api/delivery/provider_client.hpp"
 
 namespace switchboard::api::delivery {
 
@@ -34,9 +35,9 @@ struct DeliverySettings {
   crypto::Key secret_key{};
   // What set_webhook tells providers (messaging.public_base_url); empty: it is not called.
   std::string public_base_url;
-  // Extra trusted CA certificates (PEM) for provider HTTPS, besides the system store; tests use
-  // it for a self-signed peer.
-  std::string extra_ca_file;
+  // Extra trusted CA certificates for provider HTTPS (tests use it for a self-signed peer) and
+  // the client certificate presented to providers.
+  ProviderTls tls;
 
   std::string stream = "SWITCHBOARD_DELIVERY";
   std::string subject = "switchboard.delivery";

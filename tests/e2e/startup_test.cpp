@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "tests/e2e/support/server_process.hpp"
+#include "tests/e2e/support/test_certificates.hpp"
 
 namespace e2e = switchboard::tests::e2e;
 
@@ -41,6 +42,18 @@ BOOST_AUTO_TEST_CASE(refuses_a_bad_or_unknown_setting) {
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("tls.cert_file: cannot read '/nonexistent/cert.pem'") != std::string::npos,
              r.err);
+}
+
+// Found at start-up, not by every delivery later.
+BOOST_AUTO_TEST_CASE(refuses_a_provider_client_key_that_is_not_the_certificates) {
+  e2e::TestCertificates certificates;
+  certificates.issue_client("switchboard", "switchboard", "ca");
+  certificates.issue_client("other", "switchboard", "ca");
+  const auto r =
+      start_with({{"messaging.provider_client_cert_file", certificates.file("switchboard.crt")},
+                  {"messaging.provider_client_key_file", certificates.file("other.key")}});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("messaging.provider_client_key_file: ") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_plain_http_on_a_non_loopback_address) {

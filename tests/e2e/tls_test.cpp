@@ -1,36 +1,24 @@
 // HTTPS and mutual TLS with certificates made by the openssl CLI for each run.
 
 #include <boost/test/unit_test.hpp>
-#include <cstdlib>
 
 #include "tests/e2e/support/child_process.hpp"
 #include "tests/e2e/support/http_client.hpp"
 #include "tests/e2e/support/server_process.hpp"
+#include "tests/e2e/support/test_certificates.hpp"
 
 namespace e2e = switchboard::tests::e2e;
 
 namespace {
 
-// A CA, a server certificate for 127.0.0.1, a client certificate from the same CA and one from
-// an unrelated CA.
-struct Certificates {
-  e2e::TempDir dir;
-
+// A server certificate for 127.0.0.1, a client certificate from the same CA and one from an
+// unrelated CA.
+struct Certificates : e2e::TestCertificates {
   Certificates() {
-    dir.write("server.ext", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-    dir.write("client.ext", "extendedKeyUsage=clientAuth\n");
-    run("ca",
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-        "-keyout ca.key -out ca.crt -days 2 -subj /CN=switchboard-test-ca");
-    run("rogue-ca",
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-        "-keyout rogue-ca.key -out rogue-ca.crt -days 2 -subj /CN=rogue-ca");
-    issue("server", "127.0.0.1", "ca", "server.ext");
-    issue("client", "agent-1", "ca", "client.ext");
-    issue("rogue", "agent-1", "rogue-ca", "client.ext");
+    issue_server("server", "ca");
+    issue_client("client", "agent-1", "ca");
+    issue_client("rogue", "agent-1", "rogue-ca");
   }
-
-  std::string file(const std::string& name) const { return (dir.path() / name).string(); }
 
   e2e::Settings server_settings(bool mutual) const {
     return {{"tls.cert_file", file("server.crt")},
@@ -41,20 +29,6 @@ struct Certificates {
   e2e::ClientTls client(const std::string& name) const {
     if (name.empty()) return {file("ca.crt"), "", ""};
     return {file("ca.crt"), file(name + ".crt"), file(name + ".key")};
-  }
-
- private:
-  void run(const std::string& what, const std::string& command) const {
-    const auto line = "cd '" + dir.path().string() + "' && " + command + " >>openssl.log 2>&1";
-    BOOST_REQUIRE_MESSAGE(std::system(line.c_str()) == 0, "openssl failed making " << what);
-  }
-
-  void issue(const std::string& name, const std::string& cn, const std::string& ca,
-             const std::string& ext) const {
-    run(name, "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " +
-                  name + ".key -out " + name + ".csr -subj /CN=" + cn);
-    run(name, "openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca +
-                  ".key -CAcreateserial -out " + name + ".crt -days 2 -extfile " + ext);
   }
 };
 

@@ -195,6 +195,30 @@ BOOST_AUTO_TEST_CASE(checks_the_tls_files) {
                  .find("tls.require_client_cert") != std::string::npos);
 }
 
+// A certificate that cannot be loaded stops the server at start-up, not each delivery later.
+BOOST_AUTO_TEST_CASE(checks_the_provider_tls_files) {
+  TempDir dir;
+  const auto garbage = dir.file("garbage.pem", "not a certificate");
+  // required_settings ends in [messaging].
+  const auto with = [](const std::string& settings) {
+    return std::string{required_settings} + settings;
+  };
+
+  const auto ca = error_of(with("provider_ca_file = " + garbage + "\n"));
+  BOOST_TEST(ca.starts_with("test.ini: messaging.provider_ca_file: "), ca);
+  const auto cert = error_of(with("provider_client_cert_file = " + garbage +
+                                  "\nprovider_client_key_file = " + garbage + "\n"));
+  BOOST_TEST(cert.starts_with("test.ini: messaging.provider_client_cert_file: "), cert);
+  BOOST_TEST(error_of(with("provider_client_key_file = " + garbage + "\n")) ==
+             "test.ini: messaging.provider_client_cert_file is required when "
+             "messaging.provider_client_key_file is set");
+  const auto missing = (dir.path / "missing.pem").string();
+  BOOST_TEST(error_of(with("provider_client_cert_file = " + missing +
+                           "\nprovider_client_key_file = " + garbage + "\n")) ==
+             "test.ini: messaging.provider_client_cert_file: cannot read '" + missing +
+                 "': No such file or directory");
+}
+
 BOOST_AUTO_TEST_CASE(names_an_unreadable_file) {
   const auto result = config::load("/nonexistent/switchboard.ini");
   const auto* error = std::get_if<config::ConfigError>(&result);
