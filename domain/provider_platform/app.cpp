@@ -57,6 +57,11 @@ std::vector<FieldProblem> validate_configuration(const Configuration& c) {
       problems.push_back({"/endpoints/" + name, "unknown endpoint"});
     } else if (!http_url(url, kMaxEndpointUrlLength)) {
       problems.push_back({"/endpoints/" + name, "must be an absolute http or https URL"});
+    } else if (clear_text_off_loopback(url)) {
+      // Calls carry the client's token: plain http only where it never leaves the machine.
+      problems.push_back({"/endpoints/" + name,
+                          "must be https: plain http only to a loopback host (127.0.0.0/8, "
+                          "::1, localhost)"});
     }
   }
   return problems;

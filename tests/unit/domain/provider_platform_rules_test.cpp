@@ -86,6 +86,32 @@ BOOST_AUTO_TEST_CASE(every_configuration_problem_is_listed) {
   BOOST_CHECK(auth->message.find("not supported yet") != std::string::npos);
 }
 
+// Calls carry the client's token: in clear text only to the same machine.
+BOOST_AUTO_TEST_CASE(plain_http_endpoints_are_refused_unless_loopback) {
+  const auto problem_for = [](const std::string& url) -> std::string {
+    auto c = configuration(1, "1.0");
+    c.endpoints["send_message"] = url;
+    const auto problems = validate_configuration(c);
+    if (problems.empty()) return "";
+    BOOST_CHECK_EQUAL(problems.size(), 1u);
+    BOOST_CHECK_EQUAL(problems.front().field, "/endpoints/send_message");
+    return problems.front().message;
+  };
+  for (const auto* refused :
+       {"http://provider.example/messages", "http://10.0.0.5:8080/messages",
+        "http://127.0.0.1.example/messages", "http://localhost.example/messages",
+        "http://[::2]/messages", "http://128.0.0.1/messages", "http://127.1/messages",
+        "http://127.0.0.1@provider.example/messages", "http://0.0.0.0/messages"}) {
+    BOOST_CHECK_MESSAGE(problem_for(refused).starts_with("must be https"), refused);
+  }
+  for (const auto* allowed :
+       {"https://provider.example/messages", "https://10.0.0.5/m", "http://127.0.0.1:9000/m",
+        "http://127.255.3.4/m", "http://localhost:8080/m", "http://LocalHost./m",
+        "http://[::1]:8080/m", "http://[::1]/m", "http://localhost?x=1", "http://127.0.0.1"}) {
+    BOOST_CHECK_MESSAGE(problem_for(allowed).empty(), allowed);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(publication_lists_every_unmet_condition_until_all_are_met) {
   auto s = provider();
   auto r = refused(s, RequestPublication{});
