@@ -37,12 +37,13 @@ std::string header(const Request& request, std::string_view name) {
 
 FakeProvider::FakeProvider(boost::asio::io_context& io,
                            const boost::asio::ip::tcp::endpoint& endpoint, int channels,
-                           const std::vector<std::string>& tokens)
+                           const std::vector<std::string>& tokens, const TlsFiles& tls)
     : io_(io),
       tokens_(tokens.begin(), tokens.end()),
       endpoints_(channels),
-      listener_(io, endpoint,
-                [this](const Request& request, Reply reply) { serve(request, reply); }) {}
+      listener_(
+          io, endpoint, [this](const Request& request, Reply reply) { serve(request, reply); },
+          tls) {}
 
 void FakeProvider::add_token(const std::string& token) {
   tokens_.insert(token);

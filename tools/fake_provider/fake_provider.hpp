@@ -35,9 +35,10 @@ struct ModeSettings {
 class FakeProvider {
  public:
   FakeProvider(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-               int channels, const std::vector<std::string>& tokens);
+               int channels, const std::vector<std::string>& tokens, const TlsFiles& tls = {});
 
   std::uint16_t port() const { return listener_.port(); }
+  bool tls() const { return listener_.tls(); }
   ProviderEndpoints& endpoints() { return endpoints_; }
 
   void add_token(const std::string& token);

@@ -2,10 +2,12 @@
 
 // An HTTP/1.1 server socket for the fake provider's two ports: accepts any number of connections,
 // keeps them alive, and hands each request to a handler that answers when it likes (now, after a
-// delay, or after calling another server). Single-threaded: runs on the io_context given to it.
+// delay, or after calling another server). Optionally HTTPS, and then optionally requiring a
+// client certificate (mutual TLS). Single-threaded: runs on the io_context given to it.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <functional>
@@ -27,13 +29,23 @@ struct Answer {
 using Reply = std::function<void(Answer)>;
 using Handler = std::function<void(const Request&, Reply)>;
 
+// PEM files; an empty cert_file serves plain HTTP.
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+  // Clients must present a certificate issued by one of these CAs; empty: none asked for.
+  std::string client_ca_file;
+};
+
 class Session;
 
 class HttpListener {
  public:
-  // Binds and listens at once, so a taken port fails at startup.
+  // Binds and listens at once, so a taken port (or a bad TLS file) fails at startup.
   HttpListener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-               Handler handler);
+               Handler handler, const TlsFiles& tls = {});
+
+  bool tls() const { return tls_ != nullptr; }
 
   // The bound port (the real one when 0 was asked for).
   std::uint16_t port() const { return endpoint_.port(); }
@@ -52,6 +64,7 @@ class HttpListener {
   boost::asio::ip::tcp::endpoint endpoint_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<Handler> handler_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
   std::vector<std::weak_ptr<Session>> sessions_;
 };
 

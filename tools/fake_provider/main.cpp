@@ -3,6 +3,7 @@
 //
 //   switchboard-fake-provider --port P --control-port C [--address 127.0.0.1]
 //                             [--token T ...] [--channels N]
+//                             [--tls-cert F --tls-key F [--tls-client-ca F]]
 //
 // Serves the provider endpoints on P: GET /accounts, POST /messages, POST /chats/read,
 // POST /messages/text, POST /messages/status, POST /app-disabled, GET /history?cursor=,
@@ -17,6 +18,10 @@
 //
 // --channels N: the accounts list_accounts reports, ch-1..ch-N (default 1); 0 makes a
 // single-channel provider, which reports none.
+//
+// --tls-cert/--tls-key: the provider endpoints speak HTTPS with this certificate (the control
+// interface stays plain HTTP); --tls-client-ca: and they require a client certificate issued by
+// this CA, as a provider demanding mutual TLS does.
 
 #include <spdlog/spdlog.h>
 
@@ -36,6 +41,7 @@ int main(int argc, char** argv) {
   unsigned control_port = 0;
   std::vector<std::string> tokens;
   int channels = 1;
+  fake::TlsFiles tls;
   po::options_description options{"Options"};
   options.add_options()("help,h", "show this help")("port", po::value(&port)->required(),
                                                     "port of the provider endpoints")(
@@ -43,7 +49,12 @@ int main(int argc, char** argv) {
       "address", po::value(&address)->default_value("127.0.0.1"), "listen address")(
       "token", po::value(&tokens)->composing(), "a client token the provider accepts (repeatable)")(
       "channels", po::value(&channels)->default_value(1),
-      "accounts list_accounts reports (0: a single-channel provider)");
+      "accounts list_accounts reports (0: a single-channel provider)")(
+      "tls-cert", po::value(&tls.cert_file),
+      "PEM certificate chain: serve the endpoints over HTTPS")("tls-key", po::value(&tls.key_file),
+                                                               "PEM private key of --tls-cert")(
+      "tls-client-ca", po::value(&tls.client_ca_file),
+      "PEM CA certificates: require a client certificate they issued");
   po::variables_map args;
   try {
     po::store(po::parse_command_line(argc, argv, options), args);
@@ -55,6 +66,12 @@ int main(int argc, char** argv) {
     po::notify(args);
     if (channels < 0) throw po::error("--channels must not be negative");
     if (port > 65535 || control_port > 65535) throw po::error("ports go up to 65535");
+    if (tls.cert_file.empty() != tls.key_file.empty()) {
+      throw po::error("--tls-cert and --tls-key go together");
+    }
+    if (!tls.client_ca_file.empty() && tls.cert_file.empty()) {
+      throw po::error("--tls-client-ca needs --tls-cert and --tls-key");
+    }
   } catch (const po::error& e) {
     std::cerr << "switchboard-fake-provider: " << e.what() << "\n" << options;
     return 2;
@@ -62,7 +79,7 @@ int main(int argc, char** argv) {
   try {
     net::io_context io;
     const auto ip = net::ip::make_address(address);
-    fake::FakeProvider provider{io, {ip, static_cast<unsigned short>(port)}, channels, tokens};
+    fake::FakeProvider provider{io, {ip, static_cast<unsigned short>(port)}, channels, tokens, tls};
     fake::ControlApi control{io, {ip, static_cast<unsigned short>(control_port)}, provider};
     net::signal_set signals{io, SIGINT, SIGTERM};
     signals.async_wait([&io](const boost::system::error_code&, int signal) {
@@ -70,8 +87,10 @@ int main(int argc, char** argv) {
       io.stop();
     });
     spdlog::info(
-        "fake provider on http://{}:{}/ (control http://{}:{}/), {} token(s), {} channel(s)",
-        address, provider.port(), address, control.port(), tokens.size(), channels);
+        "fake provider on {}://{}:{}/{} (control http://{}:{}/), {} token(s), {} channel(s)",
+        provider.tls() ? "https" : "http", address, provider.port(),
+        tls.client_ca_file.empty() ? "" : " (client certificate required)", address, control.port(),
+        tokens.size(), channels);
     io.run();
   } catch (const std::exception& e) {
     std::cerr << "switchboard-fake-provider: " << e.what() << '\n';

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace switchboard::tests::e2e::messaging {
 namespace {
@@ -18,21 +19,26 @@ rapidjson::Document parse_json(const std::string& text) {
 
 }  // namespace
 
-FakeProvider::FakeProvider(const TempDir& dir)
-    : dir_(dir), port_(free_port()), control_port_(free_port()) {
+FakeProvider::FakeProvider(const TempDir& dir, ProviderTls tls)
+    : dir_(dir), tls_(std::move(tls)), port_(free_port()), control_port_(free_port()) {
   start();
 }
 
 std::string FakeProvider::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return (tls_.cert_file.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+         std::to_string(port_);
 }
 
 void FakeProvider::start() {
-  process_ = std::make_unique<ChildProcess>(
-      SWITCHBOARD_FAKE_PROVIDER_BINARY,
-      std::vector<std::string>{"--port", std::to_string(port_), "--control-port",
-                               std::to_string(control_port_)},
-      dir_.path() / "fake-provider.log");
+  std::vector<std::string> args{"--port", std::to_string(port_), "--control-port",
+                                std::to_string(control_port_)};
+  for (const auto& [option, file] : {std::pair{"--tls-cert", tls_.cert_file},
+                                     {"--tls-key", tls_.key_file},
+                                     {"--tls-client-ca", tls_.client_ca_file}}) {
+    if (!file.empty()) args.insert(args.end(), {option, file});
+  }
+  process_ = std::make_unique<ChildProcess>(SWITCHBOARD_FAKE_PROVIDER_BINARY, std::move(args),
+                                            dir_.path() / "fake-provider.log");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
   for (;;) {
     try {

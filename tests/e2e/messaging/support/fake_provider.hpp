@@ -25,15 +25,24 @@ struct ProviderMode {
   int count = 0;
 };
 
+// The fake's --tls-cert, --tls-key and --tls-client-ca (PEM files): with a certificate its
+// provider endpoints speak HTTPS, with a client CA they also require a client certificate.
+struct ProviderTls {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
+};
+
 class FakeProvider {
  public:
   // Multi-channel (one account, ch-1) and no tokens until add_token().
-  explicit FakeProvider(const TempDir& dir);
+  explicit FakeProvider(const TempDir& dir, ProviderTls tls = {});
 
   std::uint16_t port() const { return port_; }
   std::uint16_t control_port() const { return control_port_; }
-  // http://127.0.0.1:<port>: a provider configuration's endpoints are this plus the path.
+  // http(s)://127.0.0.1:<port>: a provider configuration's endpoints are this plus the path.
   std::string base_url() const;
+  // The provider endpoints over plain HTTP (not with ProviderTls).
   Endpoint endpoint() const { return {"127.0.0.1", port_, {}}; }
 
   // A call to the control interface; `body` is JSON.
@@ -53,6 +62,7 @@ class FakeProvider {
                           const std::string& body = {});
 
   const TempDir& dir_;
+  ProviderTls tls_;
   std::uint16_t port_;
   std::uint16_t control_port_;
   std::unique_ptr<ChildProcess> process_;

@@ -33,7 +33,8 @@ std::string client_token(const std::string& tenant) {
   return "fake-" + tenant + "-" + commands::new_uuid() + commands::new_uuid();
 }
 
-MessagingStack::MessagingStack(Settings overrides, Webhooks webhooks) : provider_(dir_) {
+MessagingStack::MessagingStack(Settings overrides, Webhooks webhooks, ProviderTls provider_tls)
+    : provider_(dir_, std::move(provider_tls)) {
   server_ = std::make_unique<ServerProcess>(overrides);
   marketplace_ = std::make_unique<ApiClient>(
       server_->endpoint(),

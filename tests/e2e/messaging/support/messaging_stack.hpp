@@ -26,8 +26,9 @@ enum class Webhooks { undeclared, declared };
 
 class MessagingStack {
  public:
+  // `provider_tls`: the fake provider's endpoints over HTTPS (see ProviderTls).
   explicit MessagingStack(Settings overrides = fast_delivery(),
-                          Webhooks webhooks = Webhooks::undeclared);
+                          Webhooks webhooks = Webhooks::undeclared, ProviderTls provider_tls = {});
 
   ServerProcess& server() { return *server_; }
   FakeProvider& provider() { return provider_; }
