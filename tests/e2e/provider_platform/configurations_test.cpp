@@ -49,6 +49,14 @@ BOOST_FIXTURE_TEST_CASE(every_problem_of_a_configuration_is_listed_at_once, Conf
   BOOST_TEST(problem_fields(relative) ==
                  (std::vector<std::string>{"/endpoints/remove_webhook", "/endpoints/set_webhook"}),
              relative.text());
+  // The client token would cross the network in clear text; loopback is the developer's machine.
+  const auto clear_text = upload(configuration_body(
+      1, "1.0",
+      R"(,"set_webhook":"http://provider.example/hook","remove_webhook":"http://127.0.0.1:9/h")"));
+  BOOST_TEST(clear_text.status == 400);
+  BOOST_TEST(problem_fields(clear_text) == (std::vector<std::string>{"/endpoints/set_webhook"}),
+             clear_text.text());
+  BOOST_TEST(mentions(clear_text, "must be https"), clear_text.text());
   BOOST_TEST(upload(configuration_body(1, "7.0")).status == 400);  // no such app version
   BOOST_TEST(upload(configuration_body(0, "1.0")).status == 400);
   BOOST_TEST(upload(R"({"version":"1"})").status == 400);
