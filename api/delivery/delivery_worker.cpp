@@ -10,13 +10,16 @@
 #include <atomic>
 #include <cctype>
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <pqxx/pqxx>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "api/delivery/fairness.hpp"
 #include "api/delivery/policy.hpp"
 #include "api/delivery/provider_client.hpp"
 #include "api/delivery/targets.hpp"
@@ -29,6 +32,8 @@ namespace {
 constexpr const char* take_lock = "SELECT pg_try_advisory_lock(hashtext('switchboard delivery'))";
 constexpr int fetch_batch = 64;
 constexpr int fetch_timeout_ms = 250;
+// Fetched jobs the scheduler has not taken in yet: fetching waits above this.
+constexpr std::size_t max_inbox = 16 * fetch_batch;
 // Consecutive failed fetches (not timeouts) after which the subscription is made anew: the
 // stream or consumer may be gone with a broker that lost its storage.
 constexpr int resubscribe_after = 5;
@@ -118,8 +123,10 @@ bool ensure_delivery_queue(nats::NatsClient& client, const DeliverySettings& set
   consumer.AckPolicy = js_AckExplicit;
   consumer.DeliverPolicy = js_DeliverAll;
   consumer.AckWait = nanos(settings.ack_wait);
-  // Every held job is pending: the worker's own cap (max_held) is the real limit.
-  consumer.MaxAckPending = std::max<std::int64_t>(settings.max_held * 2, 20'000);
+  // No practical limit: jobs given back for a while (deferred) stay pending, and a broker limit
+  // would stop every provider's delivery behind one provider's backlog; the worker limits what it
+  // holds. (-1 is not sent by the client library: the broker would use its default, 1000.)
+  consumer.MaxAckPending = std::numeric_limits<std::int32_t>::max();
   consumer.MaxDeliver = -1;
   consumer.FilterSubject = settings.subject.c_str();
   jsConsumerInfo* consumer_info = nullptr;
@@ -287,16 +294,22 @@ class DeliveryWorker::Consumer {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
       }
-      const int room = settings_.max_held - static_cast<int>(held_.load());
-      if (room <= 0 || subscription_ == nullptr) {
+      // The hold itself never stops fetching (admit() gives back what a provider holds beyond
+      // its share); only a scheduler that has not caught up does.
+      bool backlog = false;
+      {
+        std::lock_guard lock(mutex_);
+        backlog = inbox_.size() >= max_inbox;
+      }
+      if (backlog || subscription_ == nullptr) {
         if (subscription_ == nullptr) resubscribe();
         std::this_thread::sleep_for(std::chrono::milliseconds(fetch_timeout_ms));
         continue;
       }
       natsMsgList list{};
       jsErrCode code = static_cast<jsErrCode>(0);
-      const natsStatus s = natsSubscription_Fetch(&list, subscription_, std::min(room, fetch_batch),
-                                                  fetch_timeout_ms, &code);
+      const natsStatus s =
+          natsSubscription_Fetch(&list, subscription_, fetch_batch, fetch_timeout_ms, &code);
       if (s == NATS_OK) {
         failures = 0;
         {
@@ -305,7 +318,6 @@ class DeliveryWorker::Consumer {
             inbox_.push_back(list.Msgs[i]);
             list.Msgs[i] = nullptr;  // ours now
           }
-          held_ += static_cast<std::size_t>(list.Count);
         }
         natsMsgList_Destroy(&list);
         wake_.notify_all();
@@ -377,7 +389,6 @@ class DeliveryWorker::Consumer {
     if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
       spdlog::error("delivery: a message without JetStream metadata; ignored");
       natsMsg_Destroy(m);
-      --held_;
       return;
     }
     const auto seq = meta->Sequence.Stream;
@@ -387,7 +398,6 @@ class DeliveryWorker::Consumer {
       // Delivered again (the broker restarted, or an ack deadline passed): the same job.
       natsMsg_Destroy(it->second->msg);
       it->second->msg = m;
-      --held_;
       if (const auto done = acks_pending_.find(seq); done != acks_pending_.end()) retry_acks();
       return;
     }
@@ -404,10 +414,16 @@ class DeliveryWorker::Consumer {
       acknowledge(std::move(entry));
       return;
     }
+    if (defers(*job, seq)) {
+      defer(m, seq, job->lane);
+      return;
+    }
     auto entry = std::make_unique<Entry>();
     entry->msg = m;
     entry->seq = seq;
     entry->job = std::move(*job);
+    ++held_by_provider_[entry->job.provider_code];
+    ++held_total_;
     spdlog::debug("delivery: job {} ({}, lane {}) fetched", entry->job.job_id, entry->job.kind,
                   entry->job.lane);
     by_seq_[seq] = entry.get();
@@ -421,6 +437,42 @@ class DeliveryWorker::Consumer {
     lane.queue.insert(at, std::move(entry));
   }
 
+  // A job is given back to the broker for a while instead of being held when an earlier job of its
+  // lane is away so (the chat's order), or when its provider has its share of a full hold.
+  bool defers(const Job& job, std::uint64_t seq) {
+    if (const auto d = deferred_.find(job.lane); d != deferred_.end()) {
+      d->second.erase(seq);  // it is back
+      if (d->second.empty()) {
+        deferred_.erase(d);
+      } else if (*d->second.begin() < seq) {
+        return true;
+      }
+    }
+    const auto it = held_by_provider_.find(job.provider_code);
+    const std::size_t held = it == held_by_provider_.end() ? 0 : it->second;
+    return over_share({.held = held,
+                       .total_held = held_total_,
+                       .providers = held_by_provider_.size() + (held == 0 ? 1 : 0)},
+                      static_cast<std::size_t>(settings_.max_held));
+  }
+
+  // Within half the ack wait, so a new owner's barrier (which waits up to the ack wait for every
+  // pending job) sees it come back before it runs anything of its lane.
+  void defer(natsMsg* m, std::uint64_t seq, const std::string& lane) {
+    deferred_[lane].insert(seq);
+    const auto delay = std::max<std::int64_t>(settings_.ack_wait.count() / 2, 100);
+    // One that cannot be given back now comes back after its ack wait anyway.
+    natsMsg_NakWithDelay(m, delay, nullptr);
+    natsMsg_Destroy(m);
+    ++metrics_.deferred;
+  }
+
+  void release(const Entry& e) {
+    const auto it = held_by_provider_.find(e.job.provider_code);
+    if (--it->second == 0) held_by_provider_.erase(it);
+    --held_total_;
+  }
+
   void dispatch(Clock::time_point now) {
     if (!barrier_released_) {
       if (barrier_seen_.size() < barrier_pending_ && now < barrier_deadline_) {
@@ -431,21 +483,46 @@ class DeliveryWorker::Consumer {
       barrier_seen_.clear();
     }
     auto next = Clock::time_point::max();
-    std::vector<Entry*> ready;
+    std::map<std::string_view, std::vector<Entry*>> heads;  // ready lane heads by provider
     for (auto& [name, lane] : lanes_) {
       if (lane.busy || lane.queue.empty()) continue;
       Entry* head = lane.queue.front().get();
+      if (const auto d = deferred_.find(name);
+          d != deferred_.end() && *d->second.begin() < head->seq) {
+        continue;  // an earlier job of the chat is still to come back
+      }
       if (head->not_before > now) {
         next = std::min(next, head->not_before);
         continue;
       }
-      if (in_flight_ + ready.size() >= static_cast<std::size_t>(settings_.concurrency)) break;
-      lane.busy = true;
-      head->in_flight = true;
-      spdlog::debug("delivery: job {} dispatched", head->job.job_id);
-      ready.push_back(head);
+      heads[head->job.provider_code].push_back(head);
     }
     next_wake_ = next;
+    const auto cap = static_cast<std::size_t>(settings_.concurrency);
+    if (heads.empty() || in_flight_ >= cap) return;
+    std::vector<ProviderLoad> loads;
+    for (auto& [provider, ready] : heads) {
+      // The oldest work of the provider first, whichever its chat.
+      std::ranges::sort(ready, {}, &Entry::seq);
+      const auto it = in_flight_by_provider_.find(provider);
+      loads.push_back({ready.size(), it == in_flight_by_provider_.end() ? 0 : it->second});
+    }
+    const auto starts =
+        fair_starts(loads, rotation_++ % loads.size(), cap - in_flight_,
+                    static_cast<std::size_t>(std::max(settings_.provider_concurrency, 1)));
+    std::vector<Entry*> ready;
+    std::size_t i = 0;
+    for (auto& [provider, provider_heads] : heads) {
+      for (std::size_t k = 0; k < starts[i]; ++k) {
+        Entry* head = provider_heads[k];
+        lanes_[head->job.lane].busy = true;
+        head->in_flight = true;
+        ++in_flight_by_provider_[head->job.provider_code];
+        spdlog::debug("delivery: job {} dispatched", head->job.job_id);
+        ready.push_back(head);
+      }
+      ++i;
+    }
     if (ready.empty()) return;
     in_flight_ += ready.size();
     {
@@ -459,6 +536,9 @@ class DeliveryWorker::Consumer {
     Entry* e = c.entry;
     e->in_flight = false;
     --in_flight_;
+    if (const auto it = in_flight_by_provider_.find(e->job.provider_code); --it->second == 0) {
+      in_flight_by_provider_.erase(it);
+    }
     auto& lane = lanes_[e->job.lane];
     lane.busy = false;
     switch (c.attempt.result) {
@@ -486,6 +566,7 @@ class DeliveryWorker::Consumer {
                                  [e](const auto& p) { return p.get() == e; });
     auto owned = std::move(*it);
     lane.queue.erase(it);
+    release(*owned);
     if (lane.queue.empty()) lanes_.erase(e->job.lane);
     acknowledge(std::move(owned));
   }
@@ -500,7 +581,6 @@ class DeliveryWorker::Consumer {
     if (s == NATS_OK) {
       by_seq_.erase(e->seq);
       natsMsg_Destroy(e->msg);
-      --held_;
       return;
     }
     spdlog::warn("delivery: cannot acknowledge job {} yet: {}", e->job.job_id, nats_error(s, code));
@@ -515,7 +595,6 @@ class DeliveryWorker::Consumer {
       if (natsMsg_AckSync(it->second->msg, nullptr, &code) != NATS_OK) return;  // still away
       by_seq_.erase(it->first);
       natsMsg_Destroy(it->second->msg);
-      --held_;
       it = acks_pending_.erase(it);
     }
   }
@@ -545,13 +624,15 @@ class DeliveryWorker::Consumer {
     lanes_.clear();
     acks_pending_.clear();
     by_seq_.clear();
+    held_by_provider_.clear();
+    held_total_ = 0;
+    deferred_.clear();
     std::lock_guard lock(mutex_);
     for (auto* m : inbox_) {
       natsMsg_Nak(m, nullptr);
       natsMsg_Destroy(m);
     }
     inbox_.clear();
-    held_ = 0;
   }
 
   // --- attempts (pool threads) -------------------------------------------------------------
@@ -822,13 +903,19 @@ class DeliveryWorker::Consumer {
   bool stopping_ = false;
   bool fetcher_done_ = false;
   bool workers_done_ = false;
-  std::atomic<std::size_t> held_{0};
 
   // The scheduler thread's.
   std::map<std::string, Lane> lanes_;
   std::unordered_map<std::uint64_t, Entry*> by_seq_;
   std::map<std::uint64_t, std::unique_ptr<Entry>> acks_pending_;
   std::size_t in_flight_ = 0;
+  // Held jobs (queued in a lane or in flight) and calls running, by provider: their shares.
+  std::map<std::string, std::size_t, std::less<>> held_by_provider_;
+  std::size_t held_total_ = 0;
+  std::map<std::string, std::size_t, std::less<>> in_flight_by_provider_;
+  std::size_t rotation_ = 0;  // which provider dispatch() serves first
+  // Jobs given back to the broker for a while, by lane: later jobs of the lane wait for them.
+  std::unordered_map<std::string, std::set<std::uint64_t>> deferred_;
   Clock::time_point next_wake_ = Clock::time_point::max();
   std::uint64_t barrier_floor_ = 0;
   std::uint64_t barrier_pending_ = 0;

@@ -28,8 +28,11 @@ struct DeliveryPolicy {
 struct DeliverySettings {
   DeliveryPolicy policy;
   std::chrono::milliseconds request_timeout{10'000};
-  // Lanes whose head runs at the same time (one thread each: provider calls block).
+  // Lanes whose head runs at the same time (one thread each: provider calls block)...
   int concurrency = 32;
+  // ...of them at most this many to one provider, so a provider that does not answer holds only
+  // its own share of the calls (docs/messaging.md, "Fairness between providers").
+  int provider_concurrency = 16;
 
   std::string database_url;
   crypto::Key secret_key{};
@@ -47,7 +50,9 @@ struct DeliverySettings {
   std::chrono::milliseconds ack_wait{60'000};
   // The reactor republishes after a crash: the broker stores an event id once within this window.
   std::chrono::seconds duplicate_window{3'600};
-  // Fetched but unfinished jobs kept in memory at most; the broker holds the rest.
+  // Fetched but unfinished jobs kept in memory; the broker holds the rest. Once the hold is full,
+  // a provider's further jobs go back to the broker for a while (half the ack wait) while it has
+  // its equal share: fetching goes on for the other providers.
   int max_held = 10'000;
   // How often the node checks (or contends for) the advisory lock that makes it the worker.
   std::chrono::milliseconds ownership_check{1'000};

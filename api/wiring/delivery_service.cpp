@@ -112,7 +112,8 @@ void DeliveryService::add_metrics(http::Metrics& metrics) {
       out += fmt::format("switchboard_delivery_jobs_total{{outcome=\"{}\"}} {}\n", outcome, value);
     };
     out +=
-        "# HELP switchboard_delivery_jobs_total Delivery jobs (and retried attempts) by outcome.\n";
+        "# HELP switchboard_delivery_jobs_total Delivery jobs (and retried attempts, deferred "
+        "fetches) by outcome.\n";
     out += "# TYPE switchboard_delivery_jobs_total counter\n";
     const delivery::DeliveryMetrics none;
     const auto& m = worker_ ? worker_->metrics() : none;
@@ -121,6 +122,7 @@ void DeliveryService::add_metrics(http::Metrics& metrics) {
     counter("expired", m.expired.load());
     counter("rejected", m.rejected.load());
     counter("dropped", m.dropped.load());
+    counter("deferred", m.deferred.load());
     out += "# HELP switchboard_delivery_owner 1 while this node runs the delivery worker.\n";
     out += "# TYPE switchboard_delivery_owner gauge\n";
     out += fmt::format("switchboard_delivery_owner {}\n", worker_ && worker_->owner() ? 1 : 0);

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <ctime>
@@ -165,29 +166,37 @@ struct Fixture {
     settings.ack_wait = 3s;
     settings.ownership_check = 200ms;
     BOOST_REQUIRE_MESSAGE(ensure_delivery_queue(*nats, settings, error), error);
+    bind("chatline", "app-1", "sha-of-token", peer);
+  }
 
+  // t1 bound to `provider` (app `app_id`) whose endpoints are `at`, with an active connection
+  // (the client token's hash is unique among connections).
+  void bind(const std::string& provider, const std::string& app_id, const std::string& token_sha,
+            const TestPeer& at) {
     db.exec(R"(
       INSERT INTO provider_configurations (app_id, provider_code, version, app_version, endpoints,
         auth_type, state, uploaded_at)
-      VALUES ('app-1', 'chatline', 1, '1.0', ')" +
-            endpoints() + R"('::jsonb, 'token', 'active', now());
+      VALUES (')" +
+            app_id + "', '" + provider + R"(', 1, '1.0', ')" + endpoints(at) +
+            R"('::jsonb, 'token', 'active', now());
       INSERT INTO tenant_bindings (tenant_id, app_id, provider_code, app_version,
         configuration_version, sandbox, active, updated_at)
-      VALUES ('t1', 'app-1', 'chatline', '1.0', 1, true, true, now() - interval '1 hour');
+      VALUES ('t1', ')" +
+            app_id + "', '" + provider + R"(', '1.0', 1, true, true, now() - interval '1 hour');
       INSERT INTO messaging_connections (tenant_id, provider_code, app_id, token_sha256,
         token_sealed, has_history, active, reason, activated_at, updated_at)
-      VALUES ('t1', 'chatline', 'app-1', 'sha-of-token', ')" +
+      VALUES ('t1', ')" +
+            provider + "', '" + app_id + "', '" + token_sha + R"(', ')" +
             api::crypto::seal(token, secret_key) + R"(', true, true, NULL,
         now() - interval '1 hour', now() - interval '1 hour');)");
   }
 
-  std::string endpoints() const {
-    return R"({"list_accounts":")" + peer.url("/accounts") + R"(","send_message":")" +
-           peer.url("/messages") + R"(","read_chat":")" + peer.url("/chats/read") +
-           R"(","update_message_text":")" + peer.url("/messages/text") +
-           R"(","update_message_status":")" + peer.url("/messages/status") +
-           R"(","app_disabled":")" + peer.url("/app-disabled") + R"(","message_history":")" +
-           peer.url("/history") + R"("})";
+  static std::string endpoints(const TestPeer& at) {
+    return R"({"list_accounts":")" + at.url("/accounts") + R"(","send_message":")" +
+           at.url("/messages") + R"(","read_chat":")" + at.url("/chats/read") +
+           R"(","update_message_text":")" + at.url("/messages/text") +
+           R"(","update_message_status":")" + at.url("/messages/status") + R"(","app_disabled":")" +
+           at.url("/app-disabled") + R"(","message_history":")" + at.url("/history") + R"("})";
   }
 
   // What the DeliveryReactor makes of the event, published as the reactor does.
@@ -208,9 +217,10 @@ struct Fixture {
     return e.event_id;
   }
 
-  std::string submit(const std::string& chat, const std::string& message) {
-    return publish("chat-t1/chatline/" + chat, "MessageSubmitted",
-                   R"({"tenant_id":"t1","provider_code":"chatline","chat_id":")" + chat +
+  std::string submit(const std::string& chat, const std::string& message,
+                     const std::string& provider = "chatline") {
+    return publish("chat-t1/" + provider + "/" + chat, "MessageSubmitted",
+                   R"({"tenant_id":"t1","provider_code":")" + provider + R"(","chat_id":")" + chat +
                        R"(","message_id":")" + message +
                        R"(","account_id":"main","user_id":"u-1","text":"text of )" + message +
                        R"(","format":"plain","entities":[],"attachments":[]})");
@@ -496,5 +506,54 @@ BOOST_AUTO_TEST_CASE(a_crashed_owners_jobs_come_back_before_newer_work_of_their_
     for (const auto& m : received) s += m + " ";
     return s;
   }());
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_provider_that_never_answers_in_time_does_not_hold_up_another) {
+  Fixture f;
+  TestPeer quick;
+  f.bind("quickline", "app-2", "sha-of-quickline-token", quick);
+  f.settings.concurrency = 4;
+  f.settings.provider_concurrency = 2;
+  // chatline's backlog is larger than the whole hold, and queued before quickline's work.
+  f.settings.max_held = 30;
+  // Every call to chatline hangs beyond the request timeout (1 s).
+  f.peer.delay(3s);
+  for (int c = 0; c < 30; ++c) {
+    for (int i = 1; i <= 2; ++i) {
+      f.submit("c-" + std::to_string(c), "a" + std::to_string(c) + "-" + std::to_string(i));
+    }
+  }
+  for (int c = 0; c < 5; ++c)
+    f.submit("q-" + std::to_string(c), "q" + std::to_string(c), "quickline");
+
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  BOOST_REQUIRE(eventually([&] { return worker.owner(); }));
+  const auto started = std::chrono::steady_clock::now();
+  const auto quick_delivered = [&] {
+    return std::ranges::count_if(f.outcomes.delivered(),
+                                 [](const auto& d) { return d.first.starts_with("q"); });
+  };
+  // Fetched past chatline's backlog and sent beside its hanging calls: not after their timeouts.
+  BOOST_REQUIRE(eventually([&] { return quick_delivered() == 5; }, 10s));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  BOOST_TEST(waited < 5s, "quickline waited " << waited.count() / 1'000'000 << " ms");
+  BOOST_TEST(worker.metrics().deferred > 0u);
+  BOOST_TEST(quick.received().size() == 5u);
+
+  // chatline answers again: all of its work arrives, each chat's in order, recorded once.
+  f.peer.delay(0ms);
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 65; }, 40s));
+  std::map<std::string, std::vector<std::string>> by_chat;
+  for (const auto& [message, provider_id] : f.outcomes.delivered()) {
+    if (message.starts_with("a")) by_chat[message.substr(0, message.find('-'))].push_back(message);
+  }
+  BOOST_TEST(by_chat.size() == 30u);
+  for (const auto& [chat, messages] : by_chat) {
+    BOOST_TEST(messages == (std::vector<std::string>{chat + "-1", chat + "-2"}),
+               boost::test_tools::per_element());
+  }
+  BOOST_TEST(f.outcomes.not_sent().empty());
   BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
 }
