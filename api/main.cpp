@@ -71,6 +71,9 @@ delivery::DeliverySettings delivery_settings(const config::Config& config,
                      .expiry = m.expiry};
   settings.request_timeout = m.request_timeout;
   settings.ack_wait = m.crash_takeover;
+  settings.concurrency = m.delivery_concurrency;
+  settings.provider_concurrency = m.provider_concurrency;
+  settings.max_held = m.max_held;
   settings.database_url = config.database_url;
   settings.secret_key = secret_key;
   settings.public_base_url = m.public_base_url;

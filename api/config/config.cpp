@@ -45,6 +45,9 @@ po::options_description settings_description() {
                            "messaging.expiry_ms",
                            "messaging.request_timeout_ms",
                            "messaging.crash_takeover_ms",
+                           "messaging.delivery_concurrency",
+                           "messaging.provider_concurrency",
+                           "messaging.max_held",
                            "messaging.error_retention_days",
                            "messaging.public_base_url",
                            "messaging.provider_ca_file",
@@ -225,6 +228,14 @@ LoadResult parse(std::istream& in, std::string_view source) {
   if (m.crash_takeover < std::chrono::seconds{1}) {
     r.fail("messaging.crash_takeover_ms: at least 1000 (a live node renews it well before)");
   }
+  m.delivery_concurrency =
+      r.number<int>("messaging.delivery_concurrency", 1, 1'024, "a number of calls")
+          .value_or(m.delivery_concurrency);
+  m.provider_concurrency =
+      r.number<int>("messaging.provider_concurrency", 1, 1'024, "a number of calls")
+          .value_or(m.provider_concurrency);
+  m.max_held =
+      r.number<int>("messaging.max_held", 1, 10'000'000, "a number of jobs").value_or(m.max_held);
   // The seed asks for at least 30 days of public API errors.
   m.error_retention_days =
       r.number<int>("messaging.error_retention_days", 30, 3650, "a number of days")

@@ -9,8 +9,9 @@
 //   [nats]     url*, prefix
 //   [cti]      url*
 //   [messaging] secret_key*, retry_delay_ms, max_attempts, unavailable_retry_ms, expiry_ms,
-//              request_timeout_ms, crash_takeover_ms, error_retention_days, public_base_url,
-//              provider_ca_file, provider_client_cert_file, provider_client_key_file
+//              request_timeout_ms, crash_takeover_ms, delivery_concurrency, provider_concurrency,
+//              max_held, error_retention_days, public_base_url, provider_ca_file,
+//              provider_client_cert_file, provider_client_key_file
 //   [log]      level
 //
 // (* required)
@@ -39,6 +40,11 @@ struct MessagingSettings {
   // How long jobs a crashed node held wait before another node may run them (the broker's ack
   // deadline; a live node keeps extending it).
   std::chrono::milliseconds crash_takeover{30'000};
+  // Calls to providers at the same time, and to one provider; delivery jobs held in memory
+  // (docs/messaging.md, "Fairness between providers").
+  int delivery_concurrency = 32;
+  int provider_concurrency = 16;
+  int max_held = 10'000;
   int error_retention_days = 30;
   // Where providers reach this cluster's public API (the part before /public/v1), without a
   // trailing '/': what set_webhook tells them. Empty: set_webhook is not called.

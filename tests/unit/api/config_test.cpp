@@ -117,6 +117,10 @@ BOOST_AUTO_TEST_CASE(names_a_bad_value) {
              std::string::npos);
   BOOST_TEST(bad("[messaging]", "[messaging]\nerror_retention_days = 7")
                  .find("messaging.error_retention_days") != std::string::npos);
+  BOOST_TEST(bad("[messaging]", "[messaging]\nprovider_concurrency = 0")
+                 .find("messaging.provider_concurrency") != std::string::npos);
+  BOOST_TEST(bad("[messaging]", "[messaging]\nmax_held = many").find("messaging.max_held") !=
+             std::string::npos);
   BOOST_TEST(bad("[messaging]", "[messaging]\npublic_base_url = sb.example.com")
                  .find("messaging.public_base_url") != std::string::npos);
   BOOST_TEST(bad("[nats]", "crash_takeover_ms = 5999\n[nats]") ==
@@ -143,6 +147,20 @@ BOOST_AUTO_TEST_CASE(messaging_timings_default_to_the_seed) {
   BOOST_TEST(c->messaging.expiry.count() == 3'600'000);
   BOOST_TEST(c->messaging.error_retention_days == 30);
   BOOST_TEST(c->messaging.public_base_url.empty());
+}
+
+BOOST_AUTO_TEST_CASE(delivery_shares_are_read) {
+  std::string s{required_settings};
+  s.replace(s.find("[messaging]"), 11,
+            "[messaging]\ndelivery_concurrency = 64\nprovider_concurrency = 4\nmax_held = 500");
+  const auto result = parse(s);
+  const auto* c = std::get_if<config::Config>(&result);
+  BOOST_REQUIRE(c != nullptr);
+  BOOST_TEST(c->messaging.delivery_concurrency == 64);
+  BOOST_TEST(c->messaging.provider_concurrency == 4);
+  BOOST_TEST(c->messaging.max_held == 500);
+  const auto defaults = parse(required_settings);
+  BOOST_TEST(std::get<config::Config>(defaults).messaging.provider_concurrency == 16);
 }
 
 BOOST_AUTO_TEST_CASE(the_public_base_url_is_kept_without_a_trailing_slash) {
