@@ -8,6 +8,11 @@
 // messages reach the provider in order. A job is acknowledged only after its outcome is recorded;
 // until then its ack deadline is extended (in-progress acks) while it waits.
 //
+// Calls and the hold are shared between providers (fairness.hpp): each provider has at most
+// provider_concurrency calls running, handed out round-robin; once the hold is full, a provider
+// with its equal share gets its further jobs nak'ed with a delay instead of held (and so do the
+// later jobs of their lanes), so fetching goes on for everyone else.
+//
 // One node of the cluster delivers: the one holding the PostgreSQL advisory lock
 // 'switchboard delivery' on a session of its own (the lock goes with the node or its session,
 // and another node takes over within about a second). A new owner runs nothing until the jobs the

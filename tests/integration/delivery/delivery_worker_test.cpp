@@ -557,3 +557,37 @@ BOOST_AUTO_TEST_CASE(a_provider_that_never_answers_in_time_does_not_hold_up_anot
   BOOST_TEST(f.outcomes.not_sent().empty());
   BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
 }
+
+BOOST_AUTO_TEST_CASE(jobs_given_back_to_the_broker_keep_their_chat_order_across_a_handover) {
+  Fixture f;
+  f.settings.max_held = 10;
+  f.peer.mode(PeerMode::failing);
+  for (int i = 1; i <= 3; ++i) {
+    for (int c = 0; c < 10; ++c) {
+      f.submit("c-" + std::to_string(c), "m" + std::to_string(c) + "-" + std::to_string(i));
+    }
+  }
+  {
+    // The first node holds ten jobs (503s: retried) and gives the other twenty back for a while.
+    DeliveryWorker first(*f.nats, f.outcomes, f.settings);
+    first.start();
+    BOOST_REQUIRE(eventually([&] { return first.metrics().deferred >= 20u; }));
+    BOOST_REQUIRE(eventually([&] { return first.metrics().retried >= 10u; }));
+    first.stop();
+  }
+  BOOST_TEST(f.outcomes.delivered().empty());
+  f.peer.mode(PeerMode::normal);
+  DeliveryWorker second(*f.nats, f.outcomes, f.settings);
+  second.start();
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 30; }, 30s));
+  std::map<std::string, std::vector<std::string>> by_chat;
+  for (const auto& [message, provider_id] : f.outcomes.delivered()) {
+    by_chat[message.substr(0, message.find('-'))].push_back(message);
+  }
+  BOOST_TEST(by_chat.size() == 10u);
+  for (const auto& [chat, messages] : by_chat) {
+    BOOST_TEST(messages == (std::vector<std::string>{chat + "-1", chat + "-2", chat + "-3"}),
+               boost::test_tools::per_element());
+  }
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+}
