@@ -451,7 +451,9 @@ struct Server::Impl {
         .handle_request_timeout(settings.request_timeout)
         .write_http_response_timelimit(settings.request_timeout)
         // Bodies up to twice the limit are read so the client gets a 413 problem; bigger ones
-        // make RESTinio drop the connection, which keeps memory bounded.
+        // make RESTinio drop the connection, which keeps memory bounded. RESTinio 0.6 refuses
+        // them in its own header callback (it reserves Content-Length bytes there), before any
+        // handler could answer, so the drop is documented rather than turned into a 413.
         .incoming_http_msg_limits(
             restinio::incoming_http_msg_limits_t{}.max_body_size(2 * settings.max_body_bytes));
     return s;
