@@ -99,7 +99,9 @@ bool ErrorLog::flush(std::deque<http::ErrorReport>& batch) {
     pool_.with_connection([&](pqxx::connection& c) {
       pqxx::work tx(c);
       // Who called is told by the token: a client token names its tenant and provider, even
-      // after it was deactivated (that is when a provider most needs to see its 401s).
+      // after it was deactivated (that is when a provider most needs to see its 401s). Paths no
+      // route took are kept only for a known token: anyone can make up paths, and a flood of
+      // them must not become rows.
       tx.exec_params(
           "INSERT INTO error_log (source, tenant_id, provider_code, method, route, status,"
           " problem, request_id)"
@@ -108,10 +110,11 @@ bool ErrorLog::flush(std::deque<http::ErrorReport>& batch) {
           " FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])"
           " AS e(method, route, status, problem, request_id, token_sha256)"
           " LEFT JOIN LATERAL (SELECT tenant_id, provider_code FROM messaging_connections m"
-          "   WHERE m.token_sha256 = e.token_sha256 ORDER BY m.active DESC LIMIT 1) c ON true",
+          "   WHERE m.token_sha256 = e.token_sha256 ORDER BY m.active DESC LIMIT 1) c ON true"
+          " WHERE e.route <> $7 OR c.tenant_id IS NOT NULL",
           eventstore::sql_array(methods), eventstore::sql_array(routes),
           eventstore::sql_array(statuses), eventstore::sql_array(problems),
-          eventstore::sql_array(request_ids), eventstore::sql_array(hashes));
+          eventstore::sql_array(request_ids), eventstore::sql_array(hashes), http::kUnmatchedRoute);
       tx.commit();
     });
     batch.clear();

@@ -25,7 +25,6 @@ namespace {
 constexpr std::size_t gzip_threshold_bytes = 512;
 constexpr const char* requests_total = "switchboard_http_requests_total";
 constexpr const char* request_duration = "switchboard_http_request_duration_seconds";
-constexpr const char* unmatched_route = "(unmatched)";
 
 // RESTinio's own diagnostics (accept errors, TLS handshake failures, timeouts) go to spdlog. Its
 // "error" level is mostly what clients cause (a refused certificate, plain HTTP on a TLS port), so
@@ -381,6 +380,16 @@ struct Server::Impl {
     return std::nullopt;
   }
 
+  // "/public/v1/" of "/public/v1/chats/:chat_id": what an unmatched path shares with a route
+  // for the route's error observer to hear of it.
+  static std::string_view api_prefix(std::string_view path) {
+    std::size_t end = 0;
+    for (int segment = 0; segment < 2 && end != std::string_view::npos; ++segment) {
+      end = path.find('/', end + 1);
+    }
+    return end == std::string_view::npos ? std::string_view{} : path.substr(0, end + 1);
+  }
+
   // Answers what no route took: 405 with Allow when the path exists under other methods,
   // otherwise 404. Each template gets a router of its own, so every match counts toward Allow.
   ExpressRouter::non_matched_handler_t unmatched_handler() const {
@@ -401,8 +410,16 @@ struct Server::Impl {
     }
     std::vector<PathMatcher> matchers;
     for (auto& [route, m] : by_route) matchers.push_back(std::move(m));
+    std::map<std::string, ErrorObserver, std::less<>> observers;
+    for (const auto& entry : router.routes()) {
+      const auto prefix = api_prefix(entry.route);
+      if (entry.options.on_error && !prefix.empty()) {
+        observers.emplace(std::string{prefix}, entry.options.on_error);
+      }
+    }
 
-    return [this, matchers = std::move(matchers)](restinio::request_handle_t req) {
+    return [this, matchers = std::move(matchers),
+            observers = std::move(observers)](restinio::request_handle_t req) {
       std::set<std::string> allowed;
       for (const auto& m : matchers) {
         if ((*m.matcher)(req) == restinio::request_accepted()) {
@@ -410,19 +427,24 @@ struct Server::Impl {
         }
       }
       const std::string method{req->header().method().c_str()};
-      Exchange exchange{req,     unmatched_route, method, client_request_id(req->header()),
+      Exchange exchange{req,     kUnmatchedRoute, method, client_request_id(req->header()),
                         metrics, live_exchanges};
-      if (allowed.empty()) {
-        exchange.send(problem(404, "not found",
-                              fmt::format("no route for {}", std::string{req->header().path()})));
-      } else {
+      auto response = problem(404, "not found",
+                              fmt::format("no route for {}", std::string{req->header().path()}));
+      if (!allowed.empty()) {
         std::string allow;
         for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-        auto response = problem(405, "method not allowed",
-                                fmt::format("{} is not allowed here; allowed: {}", method, allow));
+        response = problem(405, "method not allowed",
+                           fmt::format("{} is not allowed here; allowed: {}", method, allow));
         response.headers.emplace_back("Allow", allow);
-        exchange.send(std::move(response));
       }
+      if (const auto observer = observers.find(api_prefix(req->header().path()));
+          observer != observers.end()) {
+        observer->second({method, kUnmatchedRoute, exchange.request_id(),
+                          req->header().get_field_or(restinio::http_field::authorization, ""),
+                          response.status, response.body});
+      }
+      exchange.send(std::move(response));
       return restinio::request_accepted();
     };
   }

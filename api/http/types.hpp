@@ -85,6 +85,10 @@ struct ErrorReport {
 };
 using ErrorObserver = std::function<void(ErrorReport)>;
 
+// ErrorReport::route of a 404 or 405 no route took, told to the observer of the routes that
+// share the request's first two path segments (/public/v1/...).
+inline constexpr const char* kUnmatchedRoute = "(unmatched)";
+
 struct RouteOptions {
   // Empty: no body schema. Otherwise the name of a JSON Schema in api/schemas (without ".json"),
   // checked after the caller's credentials and before the handler runs.

@@ -73,13 +73,26 @@ BOOST_AUTO_TEST_CASE(bad_bodies_are_refused_naming_the_field_and_change_nothing)
           R"(,"attachments":[{"url":"https://files.example/big.mkv","name":"big.mkv","mime_type":"video/x-matroska","size":2147483648}])"));
   BOOST_TEST(r.status == 201, r.text());
 
+  // Paths no route takes are logged for a caller the log can name, never for anonymous ones.
+  BOOST_TEST(stack.client("").call("GET", "/public/v1/nowhere").status == 404);
+  BOOST_TEST(client.call("GET", "/public/v1/nowhere").status == 404);
+  BOOST_TEST(client.call("GET", "/public/v1/messages").status == 405);
+
   // Every error answer is in the error log, attributed to the tenant and provider.
   const auto errors = stack.until(
       stack.admin(), "/admin/v1/errors?source=public_api&tenant_id=acme&provider_code=chatline",
-      [](const e2e::HttpResponse& e) { return json_of(e)["items"].Size() >= 6u; });
+      [](const e2e::HttpResponse& e) { return json_of(e)["items"].Size() >= 8u; });
   const auto logged = json_of(errors);
   BOOST_TEST(std::string(logged["items"][0]["route"].GetString()).starts_with("/public/v1/"));
   BOOST_TEST(logged["items"][0]["problem"].IsObject());
+  std::vector<int> unmatched;
+  for (const auto& e : logged["items"].GetArray()) {
+    if (std::string{"(unmatched)"} == e["route"].GetString())
+      unmatched.push_back(e["status"].GetInt());
+  }
+  BOOST_TEST(unmatched == (std::vector<int>{405, 404}), boost::test_tools::per_element());
+  BOOST_TEST(stack.server().database().count(
+                 "SELECT count(*) FROM error_log WHERE route = '(unmatched)'") == 2);
 }
 
 BOOST_AUTO_TEST_CASE(bulk_takes_a_thousand_items_and_answers_each) {
