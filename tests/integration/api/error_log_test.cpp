@@ -1,0 +1,74 @@
+// The public API's error log against a real PostgreSQL: the retention purge deletes only rows
+// past the retention, and paths no route took are kept only for a caller the log can name.
+#include "api/errors/error_log.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "commands/access/access_commands.hpp"
+#include "eventstore/connection_pool.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace switchboard;
+using api::errors::ErrorLog;
+
+namespace {
+
+void insert_row(const tests::TestDatabase& db, const std::string& request_id,
+                const std::string& age) {
+  db.exec(
+      "INSERT INTO error_log (recorded_at, source, tenant_id, provider_code, method, route,"
+      " status, problem, request_id) VALUES (now() - interval '" +
+      age + "', 'public_api', 'acme', 'chatline', 'POST', '/public/v1/messages', 400, '{}', '" +
+      request_id + "')");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(error_log)
+
+BOOST_AUTO_TEST_CASE(the_purge_deletes_rows_past_the_retention_and_keeps_newer_ones) {
+  tests::TestDatabase db;
+  insert_row(db, "ancient", "400 days");
+  insert_row(db, "just-past", "30 days 1 hour");
+  insert_row(db, "just-within", "29 days 23 hours");
+  insert_row(db, "fresh", "1 second");
+  eventstore::ConnectionPool pool(db.app_url(), 1);
+  ErrorLog log(pool, 30);
+
+  BOOST_TEST(log.purge() == 2);
+  BOOST_TEST(
+      db.count("SELECT count(*) FROM error_log WHERE request_id IN ('just-within', 'fresh')") == 2);
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log") == 2);
+  BOOST_TEST(log.purge() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(unmatched_paths_are_kept_only_for_a_known_client_token) {
+  tests::TestDatabase db;
+  const std::string token = "a-client-token-of-acme";
+  db.exec(
+      "INSERT INTO messaging_connections (tenant_id, provider_code, app_id, token_sha256,"
+      " token_sealed, has_history, active, activated_at, updated_at) VALUES ('acme', 'chatline',"
+      " 'app-chatline', '" +
+      commands::access::token_sha256(token) + "', 'sealed', false, true, now(), now())");
+  eventstore::ConnectionPool pool(db.app_url(), 1);
+  {
+    ErrorLog log(pool, 30);
+    log.start();
+    const auto report = [&](const char* route, const std::string& authorization) {
+      log.record({"GET", route, std::string{route} + authorization, authorization, 404, "{}"});
+    };
+    report(api::http::kUnmatchedRoute, "Bearer " + token);
+    report(api::http::kUnmatchedRoute, "Bearer somebody-else");
+    report(api::http::kUnmatchedRoute, "");
+    // A matched route's error is kept whoever called.
+    report("/public/v1/chats/:chat_id/read", "Bearer somebody-else");
+    log.stop();
+  }
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log") == 2);
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE route = '(unmatched)' AND"
+                      " tenant_id = 'acme' AND provider_code = 'chatline'") == 1);
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE route <> '(unmatched)' AND"
+                      " tenant_id IS NULL") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
