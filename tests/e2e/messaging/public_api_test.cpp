@@ -157,31 +157,100 @@ BOOST_AUTO_TEST_CASE(a_retry_with_the_same_idempotency_key_answers_as_the_first_
                  "SELECT count(*) FROM events WHERE event_type = 'MessageReceived'") == 1);
 }
 
-BOOST_AUTO_TEST_CASE(other_tenants_and_the_wrong_kind_of_token_see_and_change_nothing) {
+BOOST_AUTO_TEST_CASE(other_tenants_providers_and_the_wrong_kind_of_token_see_and_change_nothing) {
   MessagingStack stack;
+  stack.add_provider("faxline");
   stack.install("acme");
+  stack.install("acme", "faxline");
   stack.install("globex");
   const auto acme_user = stack.user("acme", "u1");
   const auto globex_user = stack.user("globex", "u1");
   const auto acme = stack.connect(acme_user, e2e::messaging::client_token("acme"));
+  const auto acme_fax =
+      stack.connect(acme_user, e2e::messaging::client_token("acme-fax"), "faxline");
   const auto globex = stack.connect(globex_user, e2e::messaging::client_token("globex"));
 
   const auto created = acme.call("POST", "/public/v1/messages", message("m-1", "secret"));
   BOOST_REQUIRE_MESSAGE(created.status == 201, created.text());
+  const auto channel = acme.call("POST", "/public/v1/channels",
+                                 R"({"account_id":"acme-tg","channel_code":"telegram"})");
+  BOOST_REQUIRE_MESSAGE(channel.status == 201, channel.text());
   stack.until(acme_user, "/crm/v1/chats",
               [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() == 1u; });
+  const auto messages = [&] {
+    return acme_user.call("GET", "/crm/v1/chats/chatline/secret/messages").text();
+  };
+  const auto owner_messages = messages();
+  const auto owner_chats = acme_user.call("GET", "/crm/v1/chats").text();
+  const auto owner_accounts = acme_user.call("GET", "/crm/v1/connections").text();
+  const auto& db = stack.server().database();
+  const auto events = db.count("SELECT count(*) FROM events");
 
-  // globex's provider token and user cannot reach acme's chat.
-  BOOST_TEST(
-      globex.call("PUT", "/public/v1/chats/secret/messages/m-1/status", R"({"status":"read"})")
-          .status == 404);
-  BOOST_TEST(globex.call("POST", "/public/v1/chats/secret/read").status == 404);
-  BOOST_TEST(globex_user.call("GET", "/crm/v1/chats/chatline/secret/messages").status == 404);
-  BOOST_TEST(globex_user.call("POST", "/crm/v1/chats/chatline/secret/messages", R"({"text":"x"})")
-                 .status == 404);
+  struct Attempt {
+    const char* method;
+    std::string target;
+    std::string body;
+  };
+  // Every public route naming acme's chatline chat, message or channel, tried with globex's
+  // chatline token and with acme's own faxline token: neither knows them.
+  const std::vector<Attempt> public_routes{
+      {"PUT", "/public/v1/chats/secret/messages/m-1/text", R"({"text":"pwned"})"},
+      {"PUT", "/public/v1/chats/secret/messages/m-1/status", R"({"status":"read"})"},
+      {"POST", "/public/v1/chats/secret/read", ""},
+      {"PATCH", "/public/v1/chats/secret", R"({"title":"pwned","participants_removed":["p1"]})"},
+      {"DELETE", "/public/v1/channels/acme-tg", ""}};
+  const std::string bulk_status =
+      R"({"items":[{"status":{"chat_id":"secret","message_id":"m-1","status":"read"}}]})";
+  for (const auto* intruder : {&globex, &acme_fax}) {
+    for (const auto& a : public_routes) {
+      const auto r = intruder->call(a.method, a.target, a.body);
+      BOOST_TEST(r.status == 404, a.method << " " << a.target << ": " << r.text());
+    }
+    const auto bulk = intruder->call("POST", "/public/v1/bulk", bulk_status);
+    BOOST_TEST(bulk.status == 200, bulk.text());
+    BOOST_TEST(json_of(bulk)["results"][0]["status"].GetInt() == 404, bulk.text());
+  }
+  // Every CRM route naming a chat: globex's user does not know acme's chat, and acme's own user
+  // does not find it under the other provider.
+  const std::vector<Attempt> crm_routes{
+      {"GET", "/crm/v1/chats/chatline/secret/messages", ""},
+      {"POST", "/crm/v1/chats/chatline/secret/messages", R"({"text":"x"})"},
+      {"PUT", "/crm/v1/chats/chatline/secret/messages/m-1/text", R"({"text":"x"})"},
+      {"POST", "/crm/v1/chats/chatline/secret/read", ""}};
+  for (const auto& a : crm_routes) {
+    auto r = globex_user.call(a.method, a.target, a.body);
+    BOOST_TEST(r.status == 404, a.method << " " << a.target << ": " << r.text());
+    auto faxline = a.target;
+    faxline.replace(faxline.find("chatline"), 8, "faxline");
+    r = acme_user.call(a.method, faxline, a.body);
+    BOOST_TEST(r.status == 404, a.method << " " << faxline << ": " << r.text());
+  }
   BOOST_TEST(json_of(globex_user.call("GET", "/crm/v1/chats"))["items"].Size() == 0u);
-  // The same chat id at globex is globex's own chat.
+
+  // Nothing was recorded and the owner sees what it saw.
+  BOOST_TEST(db.count("SELECT count(*) FROM events") == events);
+  BOOST_TEST(messages() == owner_messages);
+  BOOST_TEST(acme_user.call("GET", "/crm/v1/chats").text() == owner_chats);
+  BOOST_TEST(acme_user.call("GET", "/crm/v1/connections").text() == owner_accounts);
+
+  // The same chat and message ids elsewhere are other chats: new messages, bulk and history
+  // there record in their own chats and leave acme's chatline chat as it was.
   BOOST_TEST(globex.call("POST", "/public/v1/messages", message("m-1", "secret")).status == 201);
+  for (const auto* intruder : {&globex, &acme_fax}) {
+    auto r = intruder->call("POST", "/public/v1/bulk",
+                            R"({"items":[{"message":)" + message("m-2", "secret") + "}]}");
+    BOOST_TEST(json_of(r)["results"][0]["status"].GetInt() == 201, r.text());
+    r = intruder->call("POST", "/public/v1/history",
+                       R"({"messages":[)" + message("m-3", "secret") + "]}");
+    BOOST_TEST(json_of(r)["results"][0]["status"].GetInt() == 201, r.text());
+  }
+  stack.until(acme_user, "/crm/v1/chats",
+              [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() == 2u; });
+  BOOST_TEST(messages() == owner_messages);
+  // None of it reached the provider as acme's: no send, edit, status or read was ever due.
+  for (const auto* path : {"/messages", "/messages/text", "/messages/status", "/chats/read"}) {
+    BOOST_TEST(stack.provider().received(path).Size() == 0u, path);
+  }
 
   // A token of the wrong kind is 403; none at all, 401.
   BOOST_TEST(acme_user.call("POST", "/public/v1/messages", message("m-2", "secret")).status == 403);

@@ -34,19 +34,25 @@ std::string client_token(const std::string& tenant) {
 }
 
 MessagingStack::MessagingStack(Settings overrides, Webhooks webhooks, ProviderTls provider_tls)
-    : provider_(dir_, std::move(provider_tls)) {
+    : provider_(dir_, std::move(provider_tls)), webhooks_(webhooks) {
   server_ = std::make_unique<ServerProcess>(overrides);
   marketplace_ = std::make_unique<ApiClient>(
       server_->endpoint(),
       issue_token(*server_, domain::access::TokenKind::service, "marketplace"));
   admin_ = std::make_unique<ApiClient>(
       server_->endpoint(), issue_token(*server_, domain::access::TokenKind::service, "admin"));
-  const auto registered = marketplace_->call(
-      "POST", "/internal/v1/apps",
-      R"({"app_id":"app-chatline","system_name":"chatline","developer_id":"dev-42","initial_version":"1.0"})");
+  add_provider("chatline");
+}
+
+void MessagingStack::add_provider(const std::string& code) {
+  const auto registered =
+      marketplace_->call("POST", "/internal/v1/apps",
+                         R"({"app_id":"app-)" + code + R"(","system_name":")" + code +
+                             R"(","developer_id":"dev-42","initial_version":"1.0"})");
   BOOST_REQUIRE_MESSAGE(registered.status == 201, registered.text());
-  const auto enabled = marketplace_->call(
-      "PUT", "/internal/v1/apps/app-chatline/scopes/communications", R"({"app_version":"1.0"})");
+  const auto enabled =
+      marketplace_->call("PUT", "/internal/v1/apps/app-" + code + "/scopes/communications",
+                         R"({"app_version":"1.0"})");
   BOOST_REQUIRE_MESSAGE(enabled.status == 200, enabled.text());
   const ApiClient developer{server_->endpoint(),
                             issue_token(*server_, domain::access::TokenKind::developer, "dev-42")};
@@ -58,7 +64,7 @@ MessagingStack::MessagingStack(Settings overrides, Webhooks webhooks, ProviderTl
       {"update_message_status", "/messages/status"},
       {"app_disabled", "/app-disabled"},
       {"message_history", "/history"}};
-  if (webhooks == Webhooks::declared) {
+  if (webhooks_ == Webhooks::declared) {
     endpoints.insert(endpoints.end(),
                      {{"set_webhook", "/webhook"}, {"remove_webhook", "/webhook"}});
   }
@@ -68,15 +74,15 @@ MessagingStack::MessagingStack(Settings overrides, Webhooks webhooks, ProviderTl
                 provider_.base_url() + path + '"';
   }
   const auto uploaded = developer.call(
-      "POST", "/developer/v1/providers/chatline/configurations",
+      "POST", "/developer/v1/providers/" + code + "/configurations",
       R"({"version":1,"app_version":"1.0","auth_type":"token","endpoints":{)" + declared + "}}");
   BOOST_REQUIRE_MESSAGE(uploaded.status == 201, uploaded.text());
 }
 
-void MessagingStack::install(const std::string& tenant) {
-  const auto installed =
-      marketplace_->call("POST", "/internal/v1/tenants/" + tenant + "/installations",
-                         R"({"app_id":"app-chatline","app_version":"1.0","sandbox":true})");
+void MessagingStack::install(const std::string& tenant, const std::string& provider) {
+  const auto installed = marketplace_->call(
+      "POST", "/internal/v1/tenants/" + tenant + "/installations",
+      R"({"app_id":"app-)" + provider + R"(","app_version":"1.0","sandbox":true})");
   BOOST_REQUIRE_MESSAGE(installed.status == 201, installed.text());
 }
 
@@ -91,10 +97,12 @@ ApiClient MessagingStack::user(const std::string& tenant, const std::string& use
   return caller;
 }
 
-ApiClient MessagingStack::connect(const ApiClient& user, const std::string& token) {
+ApiClient MessagingStack::connect(const ApiClient& user, const std::string& token,
+                                  const std::string& provider) {
   provider_.add_token(token);
-  const auto activated = user.call("POST", "/crm/v1/connections",
-                                   R"({"provider_code":"chatline","token":")" + token + R"("})");
+  const auto activated =
+      user.call("POST", "/crm/v1/connections",
+                R"({"provider_code":")" + provider + R"(","token":")" + token + R"("})");
   BOOST_REQUIRE_MESSAGE(activated.status == 201, activated.text());
   // The activation answers once authentication knows the token, or after at most 2 s when the
   // projection is slower than that (a loaded machine): the tests start once it is known.

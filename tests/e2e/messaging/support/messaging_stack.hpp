@@ -1,8 +1,8 @@
 #pragma once
 
 // A whole messaging setup over real sockets: the fake provider (its own process), the switchboard
-// binary with short delivery timings, a provider `chatline` whose configuration points at the
-// fake, and tenants that installed its app (sandbox tenants: no publication needed).
+// binary with short delivery timings, a provider `chatline` (and any added) whose configuration
+// points at the fake, and tenants that installed its app (sandbox tenants: no publication needed).
 
 #include <functional>
 #include <memory>
@@ -35,13 +35,17 @@ class MessagingStack {
   const ApiClient& marketplace() const { return *marketplace_; }
   const ApiClient& admin() const { return *admin_; }
 
+  // Another provider (app `app-<code>` of the same developer) whose configuration points at the
+  // same fake, as chatline's does.
+  void add_provider(const std::string& code);
   // Installs the provider's app for `tenant` (a sandbox tenant).
-  void install(const std::string& tenant);
+  void install(const std::string& tenant, const std::string& provider = "chatline");
   // A CRM user's token, through the internal API.
   ApiClient user(const std::string& tenant, const std::string& user_id) const;
   // The provider's client token for `tenant` (the fake provider learns it too), activated by
   // `user`; returns the provider's caller with that token.
-  ApiClient connect(const ApiClient& user, const std::string& token);
+  ApiClient connect(const ApiClient& user, const std::string& token,
+                    const std::string& provider = "chatline");
   ApiClient client(const std::string& token) const { return {server_->endpoint(), token}; }
 
   // Calls `target` as `caller` until `done` holds; fails the test after 20 s.
@@ -51,6 +55,7 @@ class MessagingStack {
  private:
   TempDir dir_;
   FakeProvider provider_;
+  Webhooks webhooks_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<ApiClient> marketplace_;
   std::unique_ptr<ApiClient> admin_;
