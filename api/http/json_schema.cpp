@@ -246,8 +246,10 @@ std::optional<Response> SchemaRegistry::validate(std::string_view schema_name,
       body.data(), body.size());
   if (document.HasParseError()) {
     const auto message = rapidjson::GetParseError_En(document.GetParseError());
+    // The empty JSON pointer is the whole body: what a client must fix.
     return problem(400, "malformed JSON",
-                   fmt::format("{} (at offset {})", message, document.GetErrorOffset()));
+                   fmt::format("{} (at offset {})", message, document.GetErrorOffset()),
+                   {{"", "not JSON: " + std::string{message}}});
   }
 
   const Compiled& compiled = *it->second;

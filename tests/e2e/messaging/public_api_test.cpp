@@ -95,6 +95,127 @@ BOOST_AUTO_TEST_CASE(bad_bodies_are_refused_naming_the_field_and_change_nothing)
                  "SELECT count(*) FROM error_log WHERE route = '(unmatched)'") == 2);
 }
 
+BOOST_AUTO_TEST_CASE(every_route_with_a_body_refuses_bad_ones_naming_the_field) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto client = stack.connect(user, e2e::messaging::client_token("acme"));
+  BOOST_REQUIRE(client.call("POST", "/public/v1/messages", message("m-1", "c-1")).status == 201);
+  const auto& db = stack.server().database();
+  const auto events = db.count("SELECT count(*) FROM events");
+
+  const auto repeated = [](const std::string& item, int n) {
+    std::string items;
+    for (int i = 0; i < n; ++i) items += (i > 0 ? "," : "") + item;
+    return items;
+  };
+  const std::string status_item =
+      R"({"status":{"chat_id":"c-1","message_id":"m-1","status":"read"}})";
+  // A body over 1 MiB: `field` holding 1 MiB of text after `before`.
+  const auto over_a_mib = [](const std::string& field, const std::string& before = {}) {
+    return "{" + before + '"' + field + R"(":")" + std::string(1 << 20, 'x') + "\"}";
+  };
+  const std::string sixteen_mib(16 << 20, 'x');
+
+  struct Route {
+    const e2e::ApiClient& caller;
+    const char* method;
+    std::string target;
+    // A body over the route's limit (1 MiB, 16 MiB for bulk and history): 413.
+    std::string oversized;
+    // Bodies of the right JSON but the wrong content, each with the field it must name.
+    std::vector<std::pair<std::string, std::string>> wrong;
+  };
+  const std::vector<Route> routes{
+      {client,
+       "POST",
+       "/public/v1/channels",
+       over_a_mib("channel_code", R"("account_id":"a",)"),
+       {{R"({"account_id":5,"channel_code":"telegram"})", "/account_id"},
+        {R"({"channel_code":"telegram"})", "/account_id"},
+        {R"({"account_id":"a","channel_code":"telegram","extra":1})", "/extra"}}},
+      {client,
+       "PUT",
+       "/public/v1/chats/c-1/messages/m-1/text",
+       over_a_mib("text"),
+       {{R"({"text":5})", "/text"}, {R"({"format":"plain"})", "/text"}}},
+      {client,
+       "PUT",
+       "/public/v1/chats/c-1/messages/m-1/status",
+       over_a_mib("status"),
+       {{R"({"status":"bogus"})", "/status"}, {"{}", "/status"}}},
+      {client,
+       "PATCH",
+       "/public/v1/chats/c-1",
+       over_a_mib("title"),
+       {{R"({"title":5})", "/title"}, {R"({"participants_added":"p2"})", "/participants_added"}}},
+      {client,
+       "POST",
+       "/public/v1/bulk",
+       R"({"items":[{"message":)" + message("big", "c-1") + "}],\"pad\":\"" + sixteen_mib + "\"}",
+       {{"[]", ""},
+        {R"({"items":{}})", "/items"},
+        {R"({"items":[]})", "/items"},
+        {"{}", "/items"},
+        {R"({"items":[)" + repeated(status_item, 5'001) + "]}", "/items"},
+        {R"({"items":[{"message":5}]})", "/items/0/message"}}},
+      {client,
+       "POST",
+       "/public/v1/history",
+       R"({"messages":[)" + message("big", "c-1") + "],\"pad\":\"" + sixteen_mib + "\"}",
+       {{R"({"messages":"m-1"})", "/messages"},
+        {R"({"messages":[]})", "/messages"},
+        {"{}", "/messages"},
+        {R"({"messages":[)" + repeated(message("h", "c-1"), 5'001) + "]}", "/messages"}}},
+      {user,
+       "POST",
+       "/crm/v1/connections",
+       over_a_mib("token", R"("provider_code":"chatline",)"),
+       {{R"({"provider_code":5,"token":")" + std::string(40, 't') + "\"}", "/provider_code"},
+        {R"({"provider_code":"chatline"})", "/token"}}},
+      {user,
+       "POST",
+       "/crm/v1/chats/chatline/c-1/messages",
+       over_a_mib("text"),
+       {{R"({"text":5})", "/text"}, {R"({"attachments":"a.png"})", "/attachments"}}},
+      {user,
+       "PUT",
+       "/crm/v1/chats/chatline/c-1/messages/m-1/text",
+       over_a_mib("text"),
+       {{R"({"text":[]})", "/text"}, {"{}", "/text"}}}};
+
+  const auto refused = [](const e2e::HttpResponse& r, int status, const std::string& field,
+                          const std::string& what) {
+    BOOST_TEST(r.status == status, what << ": " << r.text().substr(0, 500));
+    BOOST_TEST(r.header("Content-Type").value_or("") == "application/problem+json", what);
+    if (status == 413) return;
+    const auto fields = problem_fields(r);
+    BOOST_TEST((std::find(fields.begin(), fields.end(), field) != fields.end()),
+               what << " should name '" << field << "': " << r.text().substr(0, 500));
+  };
+  for (const auto& route : routes) {
+    const auto what = std::string{route.method} + " " + route.target;
+    for (const auto* garbage : {"{not json", "{\"text\":\"a\"} trailing", "\"\xff\""}) {
+      refused(route.caller.call(route.method, route.target, garbage), 400, "",
+              what + " <- " + garbage);
+    }
+    // No body at all comes without a Content-Type.
+    refused(route.caller.call(route.method, route.target), 415, "Content-Type", what + " <- none");
+    for (const auto& [body, field] : route.wrong) {
+      refused(route.caller.call(route.method, route.target, body), 400, field,
+              what + " <- " + body.substr(0, 80));
+    }
+    refused(route.caller.call(route.method, route.target, route.oversized), 413, "",
+            what + " <- oversized");
+  }
+
+  // None of it was recorded or reached the provider.
+  BOOST_TEST(db.count("SELECT count(*) FROM events") == events);
+  for (const auto* path : {"/messages", "/messages/text", "/messages/status", "/chats/read"}) {
+    BOOST_TEST(stack.provider().received(path).Size() == 0u, path);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bulk_takes_a_thousand_items_and_answers_each) {
   MessagingStack stack;
   stack.install("acme");

@@ -142,6 +142,8 @@ BOOST_AUTO_TEST_CASE(reports_malformed_json_with_its_offset) {
   BOOST_TEST(o.status == 400);
   BOOST_TEST(o.title == "malformed JSON");
   BOOST_TEST(o.detail.find("offset 14") != std::string::npos, o.detail);
+  BOOST_REQUIRE_EQUAL(o.errors.size(), 1u);
+  BOOST_TEST(o.errors[0].first == "");
 
   o = refuse("");
   BOOST_TEST(o.title == "malformed JSON");
