@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -234,6 +235,14 @@ int ServerProcess::stop(std::chrono::milliseconds timeout) {
   auto code = wait_for_exit(pid_, timeout);
   if (!code) code = kill_and_reap(pid_);
   pid_ = -1;
+  // The output goes with the test's temporary folder: a crash at shutdown would leave nothing
+  // to read but its exit code.
+  if (*code != 0) {
+    const auto out = output();
+    constexpr std::size_t kTail = 16'384;
+    std::cerr << "switchboard exited with " << *code << " when stopped; the end of its output:\n"
+              << (out.size() > kTail ? out.substr(out.size() - kTail) : out) << '\n';
+  }
   return *code;
 }
 
