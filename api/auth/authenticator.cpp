@@ -38,7 +38,7 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
   const auto secret = header->substr(scheme.size());
   const auto hash = commands::access::token_sha256(secret);
   const auto stamp = watch_.stamp(cache::ReadModelWatch::revoked_tokens, hash);
-  if (auto known = users_.find(hash, stamp)) return *known;
+  if (auto known = remembered_.find(hash, stamp)) return *known;
   const auto rows = read_models_.with_connection([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return tx.exec_params(
@@ -60,10 +60,14 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
     (p.kind == domain::access::TokenKind::user ? p.user : p.provider) =
         slash == std::string::npos ? std::string() : p.subject.substr(slash + 1);
   }
-  if (p.kind == domain::access::TokenKind::user) {
-    users_.store(hash, stamp, std::make_shared<const Principal>(p));
+  if (p.kind == domain::access::TokenKind::user || p.kind == domain::access::TokenKind::client) {
+    remembered_.store(hash, stamp, std::make_shared<const Principal>(p));
   }
   return p;
+}
+
+void Authenticator::forget(std::string_view token_sha256) const {
+  watch_.changed(cache::ReadModelWatch::revoked_tokens, token_sha256);
 }
 
 Credential Authenticator::service_token(std::vector<std::string> roles) const {

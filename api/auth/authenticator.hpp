@@ -41,12 +41,18 @@ using Credential = http::Credential<Principal>;
 // Bearer tokens (Authorization: Bearer <secret>) checked by SHA-256 against the access_tokens
 // read model and the active messaging connections (client tokens); revoked, deactivated and
 // unknown tokens are the same 401, a valid token of another kind (or role) is a 403. CRM users'
-// tokens (polled with every few seconds by every user) are remembered until the watch hears of
-// their revocation; other tokens are read each time.
+// tokens (polled with every few seconds by every user) and providers' client tokens (one request
+// per inbound message) are remembered until the watch hears of their revocation, deactivation or
+// replacement; service and developer tokens are read each time.
 class Authenticator {
  public:
-  Authenticator(eventstore::ConnectionPool& read_models, const cache::ReadModelWatch& watch)
+  Authenticator(eventstore::ConnectionPool& read_models, cache::ReadModelWatch& watch)
       : read_models_(read_models), watch_(watch) {}
+
+  // The token with this SHA-256 stopped being valid by a command this node just answered: no
+  // request on this node may pass with it from now on, before the projection's notification
+  // arrives (other nodes follow when it does).
+  void forget(std::string_view token_sha256) const;
 
   // Route credentials. The authenticator must outlive the routes.
   // A service token with one of `roles`.
@@ -62,8 +68,8 @@ class Authenticator {
   Credential of_kind(domain::access::TokenKind kind, const char* refusal) const;
 
   eventstore::ConnectionPool& read_models_;
-  const cache::ReadModelWatch& watch_;
-  mutable cache::StampedCache<Principal> users_{100'000};  // by token hash
+  cache::ReadModelWatch& watch_;
+  mutable cache::StampedCache<Principal> remembered_{200'000};  // by token hash
 };
 
 }  // namespace switchboard::api::auth

@@ -56,6 +56,10 @@ void ReadModelWatch::lost() {
 
 void ReadModelWatch::notified(const std::string& channel, const std::string& key) {
   if (channel == projections::rebuilt_channel) return drop_all(true);
+  changed(channel, key);
+}
+
+void ReadModelWatch::changed(std::string_view channel, std::string_view key) {
   std::lock_guard lock(mutex_);
   changed_[key_of(channel, key)] = ++counter_;
 }

@@ -41,6 +41,10 @@ class ReadModelWatch : private listen::Listener {
   // what was read unusable rather than cached.
   std::uint64_t stamp(std::string_view channel, std::string_view key) const;
 
+  // As if a notification on `channel` named `key`: for a change this node made and must not
+  // serve the old answer for until the projection's notification comes back.
+  void changed(std::string_view channel, std::string_view key);
+
  private:
   void listening() override;
   void lost() override;

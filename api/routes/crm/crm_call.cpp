@@ -54,4 +54,15 @@ std::string connection_state_json(const Dependencies& deps, const std::string& t
   });
 }
 
+void forget_retired_token(const Dependencies& deps, const commands::CommandOutcome& outcome) {
+  for (const auto& e : outcome.events) {
+    const char* retired = e.type == "ClientTokenDeactivated" ? "token_sha256"
+                          : e.type == "ClientTokenActivated" ? "replaced_token_sha256"
+                                                             : nullptr;
+    if (retired == nullptr) continue;
+    if (const auto hash = domain::text(domain::parse(e.data), retired); !hash.empty())
+      deps.auth.forget(hash);
+  }
+}
+
 }  // namespace switchboard::api::routes::crm

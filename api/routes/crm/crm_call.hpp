@@ -16,4 +16,9 @@ http::Credential<CrmCall> crm_caller(const Dependencies& deps);
 std::string connection_state_json(const Dependencies& deps, const std::string& tenant_id,
                                   const std::string& provider_code);
 
+// The client token a recorded connection command retired (deactivated, or replaced by a new
+// one) is refused on this node from now on, not when the projection's notification comes back.
+// Call it once the projection has applied the command.
+void forget_retired_token(const Dependencies& deps, const commands::CommandOutcome& outcome);
+
 }  // namespace switchboard::api::routes::crm

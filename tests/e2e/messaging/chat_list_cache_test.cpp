@@ -1,7 +1,8 @@
 // GET /crm/v1/chats as CRM users poll it: an unchanged list answers 304 to its ETag, every kind of
 // change makes the next poll a 200 with the new list (each server node keeps rendered lists until
 // the messaging projection notifies a change), and tags never match across users or tenants.
-// Revoking a user token ends its access although the node remembered the token.
+// Revoking a user token, or deactivating or replacing a provider's client token, ends its access
+// although the nodes remembered the token.
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -215,6 +216,49 @@ BOOST_AUTO_TEST_CASE(a_revoked_user_token_is_refused_although_the_node_remembere
                        stack.server().database().admin_url() + "' >/dev/null 2>&1";
   BOOST_REQUIRE_EQUAL(std::system(command.c_str()), 0);
   stack.until(user, kList, [](const e2e::HttpResponse& r) { return r.status == 401; });
+}
+
+BOOST_AUTO_TEST_CASE(a_retired_client_token_is_refused_although_the_nodes_remembered_it) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto first_token = e2e::messaging::client_token("acme");
+  const auto first = stack.connect(user, first_token);
+  const auto& db = stack.server().database();
+  e2e::ServerProcess other_node{
+      {{"database.url", db.app_url()}, {"database.admin_url", db.admin_url()}}};
+  const e2e::ApiClient first_elsewhere{other_node.endpoint(), first_token};
+  // The same provider message again: accepted as the original while the token is good.
+  const auto resend = [](const e2e::ApiClient& client) {
+    return client.call("POST", "/public/v1/messages", inbound("pm-1", "c-1", "hi")).status;
+  };
+  const auto until_refused = [&](const e2e::ApiClient& client) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+    while (resend(client) != 401) {
+      BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                            "the other node still takes a retired token");
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+  };
+  BOOST_REQUIRE(resend(first) == 201);
+  BOOST_REQUIRE(resend(first) < 300);
+  BOOST_REQUIRE(resend(first_elsewhere) < 300);
+
+  // Replaced: refused from the answer on by the node that answered, soon by the other.
+  const auto second_token = e2e::messaging::client_token("acme");
+  const auto second = stack.connect(user, second_token);
+  BOOST_TEST(resend(first) == 401);
+  BOOST_TEST(resend(second) < 300);
+  until_refused(first_elsewhere);
+
+  // Deactivated: likewise.
+  const e2e::ApiClient second_elsewhere{other_node.endpoint(), second_token};
+  BOOST_REQUIRE(resend(second_elsewhere) < 300);
+  const auto deactivated = user.call("DELETE", "/crm/v1/connections/chatline");
+  BOOST_REQUIRE_MESSAGE(deactivated.status == 200, deactivated.text());
+  BOOST_TEST(resend(second) == 401);
+  until_refused(second_elsewhere);
+  BOOST_TEST(resend(first_elsewhere) == 401);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
