@@ -307,6 +307,9 @@ BOOST_AUTO_TEST_CASE(other_tenants_providers_and_the_wrong_kind_of_token_see_and
   BOOST_REQUIRE_MESSAGE(channel.status == 201, channel.text());
   stack.until(acme_user, "/crm/v1/chats",
               [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() == 1u; });
+  stack.until(acme_user, "/crm/v1/connections", [](const e2e::HttpResponse& r) {
+    return r.text().find(R"("account_id":"acme-tg")") != std::string::npos;
+  });
   const auto messages = [&] {
     return acme_user.call("GET", "/crm/v1/chats/chatline/secret/messages").text();
   };
