@@ -13,7 +13,6 @@
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <iterator>
 #include <thread>
@@ -221,9 +220,8 @@ int main(int argc, char** argv) {
     auto& config = std::get<config::Config>(loaded);
     // Every connection the server opens gives up on a vanished peer, so a dead node's locks go
     // within database.crash_takeover_ms.
-    const char* pgoptions = std::getenv("PGOPTIONS");
-    config.database_url = eventstore::with_dead_peer_timeouts(
-        config.database_url, config.database_crash_takeover, pgoptions ? pgoptions : "");
+    config.database_url = eventstore::with_dead_peer_timeouts_from_environment(
+        config.database_url, config.database_crash_takeover);
     return serve(config);
   } catch (const std::exception& e) {
     // Wiring failures: a route registered twice, a broken schema in api/schemas.

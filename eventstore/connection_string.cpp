@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -157,6 +158,12 @@ std::string with_dead_peer_timeouts(std::string_view conninfo, std::chrono::mill
     out += key + '=' + quoted(value);
   }
   return out;
+}
+
+std::string with_dead_peer_timeouts_from_environment(std::string_view conninfo,
+                                                     std::chrono::milliseconds takeover) {
+  const char* pgoptions = std::getenv("PGOPTIONS");
+  return with_dead_peer_timeouts(conninfo, takeover, pgoptions != nullptr ? pgoptions : "");
 }
 
 }  // namespace switchboard::eventstore

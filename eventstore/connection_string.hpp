@@ -26,4 +26,14 @@ namespace switchboard::eventstore {
 std::string with_dead_peer_timeouts(std::string_view conninfo, std::chrono::milliseconds takeover,
                                     std::string_view default_options = {});
 
+// `[database] crash_takeover_ms`, for the server and switchboard-admin alike: its default, and
+// its floor (the probes go whole seconds apart, the first after a third of the bound).
+inline constexpr std::chrono::milliseconds kDefaultCrashTakeover{30'000};
+inline constexpr std::chrono::milliseconds kMinimumCrashTakeover{6'000};
+
+// with_dead_peer_timeouts keeping this process's PGOPTIONS: the URL every Switchboard binary
+// connects with.
+std::string with_dead_peer_timeouts_from_environment(std::string_view conninfo,
+                                                     std::chrono::milliseconds takeover);
+
 }  // namespace switchboard::eventstore

@@ -191,8 +191,10 @@ LoadResult parse(std::istream& in, std::string_view source) {
   c.database_url = r.required("database.url");
   c.database_admin_url = r.text("database.admin_url").value_or("");
   c.database_crash_takeover = duration("database.crash_takeover_ms", c.database_crash_takeover);
-  if (c.database_crash_takeover < std::chrono::seconds{6}) {
-    r.fail("database.crash_takeover_ms: at least 6000 (keepalive probes go whole seconds apart)");
+  if (c.database_crash_takeover < eventstore::kMinimumCrashTakeover) {
+    r.fail(fmt::format(
+        "database.crash_takeover_ms: at least {} (keepalive probes go whole seconds apart)",
+        eventstore::kMinimumCrashTakeover.count()));
   }
   try {
     // libpq would refuse the URL too, but only at the first connection, which the server retries

@@ -24,6 +24,7 @@
 
 #include "api/delivery/provider_client.hpp"
 #include "api/http/server.hpp"
+#include "eventstore/connection_string.hpp"
 
 namespace switchboard::api::config {
 
@@ -64,7 +65,7 @@ struct Config {
   // connections, and with it the advisory locks that make the node the owner of projections,
   // delivery and the CTI connection: the server's connections ask both ends to probe the peer
   // (eventstore/connection_string.hpp).
-  std::chrono::milliseconds database_crash_takeover{30'000};
+  std::chrono::milliseconds database_crash_takeover = eventstore::kDefaultCrashTakeover;
   std::string nats_url;
   // Starts every subject and stream name this cluster uses: the nodes of one cluster share it,
   // clusters sharing a nats-server each need their own.

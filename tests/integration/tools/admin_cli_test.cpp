@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
@@ -72,9 +74,10 @@ class Capture {
 };
 
 // Runs the binary with the test's environment minus SWITCHBOARD_DATABASE_URL (so a developer's
-// setting cannot leak in), plus `extra_env` ("NAME=value").
-Run run_admin(const std::vector<std::string>& args,
-              const std::vector<std::string>& extra_env = {}) {
+// setting cannot leak in), plus `extra_env` ("NAME=value"); `while_running` is called once it has
+// started, before it is waited for.
+Run run_admin(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {},
+              const std::function<void()>& while_running = {}) {
   std::vector<std::string> argv_text{SWITCHBOARD_ADMIN_BINARY};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -100,6 +103,7 @@ Run run_admin(const std::vector<std::string>& args,
   const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   BOOST_REQUIRE_MESSAGE(spawned == 0, "cannot start " << argv[0]);
+  if (while_running) while_running();
   int status = 0;
   BOOST_REQUIRE_EQUAL(::waitpid(pid, &status, 0), pid);
 
@@ -274,6 +278,106 @@ BOOST_AUTO_TEST_CASE(comes_from_the_config_file_or_the_environment) {
   const auto none = run_admin({"projections", "status"});
   BOOST_CHECK_EQUAL(none.exit_code, 2);
   BOOST_CHECK(contains(none.err, "SWITCHBOARD_DATABASE_URL"));
+}
+
+// The timer of the TCP socket from `local_port` to `remote_port` on loopback, as /proc/net/tcp
+// shows it: kind 2 is the keepalive timer, due in `seconds`.
+struct TcpTimer {
+  int kind = -1;
+  double seconds = 0;
+};
+
+std::optional<TcpTimer> tcp_timer(int local_port, int remote_port) {
+  const auto port_of = [](const std::string& address) {
+    return std::stoi(address.substr(address.rfind(':') + 1), nullptr, 16);
+  };
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer;
+      fields >> slot >> local >> remote >> state >> queues >> timer;
+      if (port_of(local) != local_port || port_of(remote) != remote_port) continue;
+      return TcpTimer{
+          std::stoi(timer.substr(0, timer.find(':')), nullptr, 16),
+          static_cast<double>(std::stol(timer.substr(timer.find(':') + 1), nullptr, 16)) /
+              static_cast<double>(::sysconf(_SC_CLK_TCK))};
+    }
+  }
+  return std::nullopt;
+}
+
+// A `migrate` whose machine vanishes mid-run must not keep the migrations lock for the kernel's
+// two hours: both ends of its connection probe the peer as the server's connections do, bounded
+// by the config file's crash_takeover_ms.
+BOOST_AUTO_TEST_CASE(both_ends_probe_a_vanished_peer_within_crash_takeover_ms) {
+  tests::TestDatabase db;
+  const auto config =
+      std::filesystem::temp_directory_path() / ("switchboard-admin-takeover-" + db.name() + ".ini");
+  std::ofstream(config) << "[database]\nadmin_url = " << db.admin_url()
+                        << "\ncrash_takeover_ms = 12000\n";
+  // Another migrate holds the lock, so this one waits on an idle connection.
+  pqxx::connection holder(db.admin_url());
+  pqxx::nontransaction(holder).exec("SELECT pg_advisory_lock(x'5357424d49475254'::bigint)");
+
+  int client_port = 0;
+  int server_port = 0;
+  std::optional<TcpTimer> database_end, admin_end;
+  const auto run = run_admin({"migrate", "--config", config.string()}, {}, [&] {
+    pqxx::connection watcher(db.admin_url());
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (client_port == 0 && std::chrono::steady_clock::now() < deadline) {
+      const auto rows = pqxx::nontransaction(watcher).exec(
+          "SELECT client_port, inet_server_port() FROM pg_stat_activity"
+          " WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+          "   AND datname = current_database()");
+      if (!rows.empty() && !rows[0][0].is_null()) {
+        client_port = rows[0][0].as<int>();
+        server_port = rows[0][1].as<int>();
+      } else {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+    // Let the socket settle into waiting (its timer is the keepalive one while nothing is sent).
+    for (int i = 0; client_port != 0 && i < 40; ++i) {
+      database_end = tcp_timer(server_port, client_port);
+      admin_end = tcp_timer(client_port, server_port);
+      if (database_end && admin_end && database_end->kind == 2 && admin_end->kind == 2) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    pqxx::nontransaction(holder).exec("SELECT pg_advisory_unlock_all()");
+  });
+  std::filesystem::remove(config);
+  BOOST_CHECK_EQUAL(run.exit_code, 0);
+  BOOST_REQUIRE_MESSAGE(client_port > 0, "the admin tool never waited for the lock over TCP");
+  BOOST_REQUIRE(database_end.has_value());
+  BOOST_REQUIRE(admin_end.has_value());
+  // 12 s: PostgreSQL probes after 4 s of silence, the tool after 2 s (two thirds of the bound);
+  // the kernel's default is 7200 s.
+  BOOST_CHECK_EQUAL(database_end->kind, 2);
+  BOOST_CHECK_LE(database_end->seconds, 4.0);
+  BOOST_CHECK_EQUAL(admin_end->kind, 2);
+  BOOST_CHECK_LE(admin_end->seconds, 2.0);
+}
+
+BOOST_AUTO_TEST_CASE(crash_takeover_ms_is_checked_like_the_servers) {
+  tests::TestDatabase db;
+  const auto low = run_admin(with_url(db, {"migrate", "--crash-takeover-ms", "5999"}));
+  BOOST_CHECK_EQUAL(low.exit_code, 2);
+  BOOST_CHECK(contains(low.err, "--crash-takeover-ms: from 6000"));
+  BOOST_CHECK_EQUAL(
+      run_admin(with_url(db, {"--crash-takeover-ms", "6000", "projections", "status"})).exit_code,
+      0);
+  const auto config =
+      std::filesystem::temp_directory_path() / ("switchboard-admin-low-" + db.name() + ".ini");
+  std::ofstream(config) << "[database]\nadmin_url = " << db.admin_url()
+                        << "\ncrash_takeover_ms = 1000\n";
+  const auto from_file = run_admin({"migrate", "--config", config.string()});
+  std::filesystem::remove(config);
+  BOOST_CHECK_EQUAL(from_file.exit_code, 2);
+  BOOST_CHECK(contains(from_file.err, "[database] crash_takeover_ms: from 6000"));
 }
 
 BOOST_AUTO_TEST_CASE(an_unreachable_database_is_a_failure_not_a_usage_error) {
