@@ -107,6 +107,15 @@ CommandOutcome AgentCommands::rebind(const std::string& login, const std::string
   }
   const auto claimed = claim(cti_login, login, context);
   if (!claimed.ok()) return claimed;
+  // An agent registered before CTI logins were claimed holds no claim on its line: claimed now,
+  // as the backfill would, settle() acknowledges what it left unread there and gives the line
+  // back. A refusal means another agent holds the line, whose events are then that agent's.
+  if (const auto old = load(login).cti_login; !old.empty() && old != cti_login) {
+    if (const auto taken = claim(old, login, context);
+        !taken.ok() && taken.status != CommandOutcome::Status::rejected) {
+      return settle(taken, login, cti_login, context);
+    }
+  }
   return settle(
       pipeline_.execute(login, context, "rebind " + login + " " + cti_login,
                         [&](const cti::AgentState& s) { return cti::decide(s, command); }),

@@ -35,7 +35,9 @@ class AgentCommands {
   // Claims the agent's CTI login again (an agent registered before claims existed may have none):
   // refused (field cti_login) while another agent holds it.
   CommandOutcome enable(const std::string& login, const CommandContext& context);
-  // Binds the agent to another CTI login (claimed first) and gives its old one back.
+  // Binds the agent to another CTI login (claimed first) and gives its old one back, with what it
+  // left unread there acknowledged; also for an agent from before the claim, whose old line is
+  // claimed for it on the way (unless another agent holds it).
   CommandOutcome rebind(const std::string& login, const std::string& cti_login,
                         const CommandContext& context);
   // A disabled agent gives its CTI login back, for another agent to be registered or rebound to;

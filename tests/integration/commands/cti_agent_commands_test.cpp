@@ -6,6 +6,8 @@
 #include <array>
 #include <boost/test/unit_test.hpp>
 #include <future>
+#include <string>
+#include <vector>
 
 #include "commands/cti/agent_commands.hpp"
 #include "commands/cti/line_commands.hpp"
@@ -39,6 +41,21 @@ struct Stack {
   tests::TestDatabase db;
   eventstore::EventStore store{{.database_url = db.app_url(), .flushers = 1, .readers = 1}};
   AgentCommands agents{store};
+
+  // A call the CTI API reported for each of `cti_logins`, unread by anyone.
+  void calls_came_in(const std::vector<std::string>& cti_logins) {
+    commands::Pipeline<domain::cti::Line> line_streams(store);
+    for (const auto& cti_login : cti_logins) {
+      BOOST_REQUIRE(line_streams
+                        .execute(cti_login, context(), "received",
+                                 [&](const auto& line) {
+                                   return domain::cti::decide(
+                                       line, domain::cti::RecordReceived{
+                                                 cti_login, {R"({"name":"NewCall","cid":"1"})"}});
+                                 })
+                        .ok());
+    }
+  }
 };
 
 }  // namespace
@@ -77,17 +94,7 @@ BOOST_AUTO_TEST_CASE(rebinding_gives_the_old_cti_login_back_and_a_refused_one_ke
   BOOST_REQUIRE(s.agents.register_agent("bob", "op9", "b", context()).ok());
   // Two calls came in for op1 that alice never read, one for bob's op9.
   commands::cti::LineCommands lines(s.store);
-  commands::Pipeline<domain::cti::Line> line_streams(s.store);
-  for (const std::string cti_login : {"op1", "op1", "op9"}) {
-    BOOST_REQUIRE(line_streams
-                      .execute(cti_login, context(), "received",
-                               [&](const auto& line) {
-                                 return domain::cti::decide(
-                                     line, domain::cti::RecordReceived{
-                                               cti_login, {R"({"name":"NewCall","cid":"1"})"}});
-                               })
-                      .ok());
-  }
+  s.calls_came_in({"op1", "op1", "op9"});
 
   BOOST_REQUIRE(s.agents.rebind("alice", "op2", context()).ok());
   BOOST_TEST(s.agents.load("alice").cti_login == "op2");
@@ -105,6 +112,30 @@ BOOST_AUTO_TEST_CASE(rebinding_gives_the_old_cti_login_back_and_a_refused_one_ke
   BOOST_TEST((s.agents.rebind("nobody", "op5", context()).status == Outcome::Status::rejected));
   BOOST_TEST(free_for(s.agents, "op5", "erin"));
   BOOST_TEST((s.agents.rebind("alice", "bad login", context()).rejection.field == "cti_login"));
+}
+
+BOOST_AUTO_TEST_CASE(rebinding_an_agent_from_before_the_claim_leaves_nothing_unread_on_its_line) {
+  Stack s;
+  tests::register_unclaimed_agent(s.store, "alice", "op1");
+  // bob is from before the claim too, and dave was registered on bob's op3 since.
+  tests::register_unclaimed_agent(s.store, "bob", "op3");
+  BOOST_REQUIRE(s.agents.register_agent("dave", "op3", "d", context()).ok());
+  commands::cti::LineCommands lines(s.store);
+  s.calls_came_in({"op1", "op1", "op3"});
+
+  BOOST_REQUIRE(s.agents.rebind("alice", "op2", context()).ok());
+  BOOST_TEST(s.agents.load("alice").cti_login == "op2");
+  // Claimed on the way and given back: the next agent of op1 does not get alice's calls.
+  BOOST_TEST(lines.acknowledged("op1") == 2);
+  BOOST_TEST(free_for(s.agents, "op1", "carol"));
+  BOOST_TEST(!free_for(s.agents, "op2", "erin"));
+
+  // op3 is dave's: moving bob off it leaves dave's events and dave's claim alone.
+  BOOST_REQUIRE(s.agents.rebind("bob", "op4", context()).ok());
+  BOOST_TEST(lines.acknowledged("op3") == 0);
+  const auto taken = s.agents.register_agent("frank", "op3", "f", context());
+  BOOST_TEST(refused_for_cti_login(taken));
+  BOOST_TEST(taken.rejection.message.find("dave") != std::string::npos, taken.rejection.message);
 }
 
 BOOST_AUTO_TEST_CASE(a_release_cut_off_before_the_claim_went_back_is_finished_by_running_it_again) {
