@@ -839,7 +839,8 @@ class DeliveryWorker::Consumer {
   }
 
   // The error log (GET /admin/v1/errors): final failures and the moment a provider became
-  // unavailable. Losing a row to a PostgreSQL outage must not hold the job: spdlog has it too.
+  // unavailable, once per job and error. Losing a row to a PostgreSQL outage must not hold the
+  // job: spdlog has it too.
   void log_error(const Job& job, std::string_view method, std::string_view endpoint,
                  const std::string& url, int status, std::string_view title,
                  std::string_view detail, int attempts) {
@@ -868,12 +869,17 @@ class DeliveryWorker::Consumer {
     try {
       pool_.with_connection([&](pqxx::connection& c) {
         pqxx::work tx(c);
+        // A job redelivered after a crash between this row and its acknowledgement comes back
+        // with the same id, to the same error: hashed, as a URL may exceed an index entry.
         tx.exec_params(
             "INSERT INTO error_log (source, tenant_id, provider_code, method, route, status,"
-            " problem, request_id) VALUES ('delivery', $1, $2, $3, $4, $5, $6::jsonb, $7)",
+            " problem, request_id, delivery_key) VALUES ('delivery', $1, $2, $3, $4, $5,"
+            " $6::jsonb, $7, encode(sha256(convert_to($8, 'UTF8')), 'hex'))"
+            " ON CONFLICT (delivery_key) DO NOTHING",
             job.tenant_id, job.provider_code, std::string(method), std::string(endpoint),
             status != 0 ? std::optional<int>(status) : std::nullopt,
-            std::string(buffer.GetString(), buffer.GetSize()), job.job_id);
+            std::string(buffer.GetString(), buffer.GetSize()), job.job_id,
+            fmt::format("{}\n{}\n{}\n{}", job.job_id, title, method, url));
         tx.commit();
       });
     } catch (const std::exception& ex) {

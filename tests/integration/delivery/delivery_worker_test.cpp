@@ -199,8 +199,10 @@ struct Fixture {
            at.url("/app-disabled") + R"(","message_history":")" + at.url("/history") + R"("})";
   }
 
-  // What the DeliveryReactor makes of the event, published as the reactor does.
-  std::string publish(const std::string& stream, const std::string& type, const std::string& data) {
+  // What the DeliveryReactor makes of the event, published as the reactor does; `copies` above 1
+  // puts each job in the queue again, as the broker redelivers a job a node did not acknowledge.
+  std::string publish(const std::string& stream, const std::string& type, const std::string& data,
+                      int copies = 1) {
     eventstore::RecordedEvent e;
     e.stream_id = stream;
     e.type = type;
@@ -209,6 +211,10 @@ struct Fixture {
     e.recorded_at = now_iso();
     std::vector<projections::OutboundMessage> jobs;
     for (auto& job : projections::messaging::DeliveryReactor::jobs_for(e, "")) {
+      // Another message id, or the broker would take the copy for a republished job.
+      for (int copy = 1; copy < copies; ++copy) {
+        jobs.push_back({settings.subject, job.job_id + "/" + std::to_string(copy), job.payload});
+      }
       jobs.push_back({settings.subject, std::move(job.job_id), std::move(job.payload)});
     }
     BOOST_REQUIRE(!jobs.empty());
@@ -218,12 +224,13 @@ struct Fixture {
   }
 
   std::string submit(const std::string& chat, const std::string& message,
-                     const std::string& provider = "chatline") {
+                     const std::string& provider = "chatline", int copies = 1) {
     return publish("chat-t1/" + provider + "/" + chat, "MessageSubmitted",
                    R"({"tenant_id":"t1","provider_code":")" + provider + R"(","chat_id":")" + chat +
                        R"(","message_id":")" + message +
                        R"(","account_id":"main","user_id":"u-1","text":"text of )" + message +
-                       R"(","format":"plain","entities":[],"attachments":[]})");
+                       R"(","format":"plain","entities":[],"attachments":[]})",
+                   copies);
   }
 
   // The message ids the peer accepted (2xx), per chat, in the order it accepted them.
@@ -351,6 +358,28 @@ BOOST_AUTO_TEST_CASE(a_4xx_is_not_sent_rejected_at_once_and_the_lane_moves_on) {
   f.submit("c-a", "m2");
   BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 1; }));
   BOOST_CHECK_EQUAL(f.outcomes.delivered()[0].first, "m2");
+}
+
+BOOST_AUTO_TEST_CASE(a_job_redelivered_after_its_error_was_logged_is_not_logged_again) {
+  Fixture f;
+  f.peer.mode(PeerMode::refusing);
+  // As when a node stops after logging the rejection but before acknowledging the job.
+  const auto job_id = f.submit("c-a", "m1", "chatline", 2);
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().rejected == 2; }));
+  BOOST_CHECK_EQUAL(f.peer.received().size(), 2u);
+  BOOST_CHECK_EQUAL(f.db.count("SELECT count(*) FROM error_log WHERE source = 'delivery'"
+                               " AND request_id = '" +
+                               job_id + "'"),
+                    1);
+  // Another job's error is a row of its own.
+  const auto other = f.submit("c-a", "m2");
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().rejected == 3; }));
+  BOOST_CHECK_EQUAL(f.db.count("SELECT count(*) FROM error_log WHERE source = 'delivery'"
+                               " AND request_id = '" +
+                               other + "'"),
+                    1);
 }
 
 BOOST_AUTO_TEST_CASE(another_node_takes_over_mid_lane_without_loss_or_reordering) {
