@@ -34,6 +34,13 @@ RecordedEvent to_event(const pqxx::row& row) {
   return e;
 }
 
+std::vector<RecordedEvent> to_events(const pqxx::result& rows) {
+  std::vector<RecordedEvent> events;
+  events.reserve(rows.size());
+  for (const auto& row : rows) events.push_back(to_event(row));
+  return events;
+}
+
 }  // namespace
 
 LogPage read_page(pqxx::transaction_base& tx, const Position& after, std::size_t max_count,
@@ -76,10 +83,20 @@ std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::st
                                        " FROM events e WHERE e.stream_id = $1 AND "
                                        "e.stream_version >= $2 ORDER BY e.stream_version LIMIT $3",
                                    stream_id, from_version, static_cast<std::int64_t>(max_count));
-  std::vector<RecordedEvent> events;
-  events.reserve(rows.size());
-  for (const auto& row : rows) events.push_back(to_event(row));
-  return events;
+  return to_events(rows);
+}
+
+std::vector<RecordedEvent> read_stream_backward(pqxx::transaction_base& tx,
+                                                const std::string& stream_id,
+                                                const std::vector<std::string>& types,
+                                                std::int64_t before_version,
+                                                std::size_t max_count) {
+  const auto rows = tx.exec_params(
+      "SELECT " + event_columns("true", "true") +
+          " FROM events e WHERE e.stream_id = $1 AND e.event_type = ANY ($2::text[])"
+          " AND e.stream_version < $3 ORDER BY e.stream_version DESC LIMIT $4",
+      stream_id, sql_array(types), before_version, static_cast<std::int64_t>(max_count));
+  return to_events(rows);
 }
 
 Position head(pqxx::transaction_base& tx) {

@@ -25,6 +25,13 @@ std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& 
 std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::string& stream_id,
                                        std::int64_t from_version, std::size_t max_count);
 
+// The stream's events of the given types older than `before_version`, newest first: for a reader
+// that wants the latest of something, not a history it would have to read from the start.
+std::vector<RecordedEvent> read_stream_backward(pqxx::transaction_base& tx,
+                                                const std::string& stream_id,
+                                                const std::vector<std::string>& types,
+                                                std::int64_t before_version, std::size_t max_count);
+
 // The newest event readers may see now.
 Position head(pqxx::transaction_base& tx);
 

@@ -1,6 +1,8 @@
 #include "api/delivery/targets.hpp"
 
 #include <functional>
+#include <limits>
+#include <optional>
 #include <pqxx/pqxx>
 
 #include "domain/json.hpp"
@@ -17,43 +19,44 @@ bool names_token(const Job& job) {
          job.kind == kinds::set_webhook;
 }
 
-// Every event of the job's connection stream, oldest first: the read model keeps only the
-// connection's present, the log its past (the tokens it had, when it was inactive).
-void for_each_connection_event(pqxx::transaction_base& tx, const Job& job,
-                               const std::function<void(const eventstore::RecordedEvent&)>& f) {
+// The newest event of `type` in the job's connection stream that `wanted` takes: the read model
+// keeps only the connection's present, the log its past (the tokens it had, when it was
+// inactive), and what is asked about is near the stream's end, so it is read from there.
+std::optional<eventstore::RecordedEvent> newest_connection_event(
+    pqxx::transaction_base& tx, const Job& job, const std::string& type,
+    const std::function<bool(const eventstore::RecordedEvent&)>& wanted) {
   namespace dm = domain::messaging;
   const auto stream = std::string(dm::Connection::category) + "-" +
                       dm::Connection::id(job.tenant_id, job.provider_code);
-  constexpr std::size_t page = 1'000;
-  for (std::int64_t from = 1;;) {
-    const auto events = eventstore::read_stream(tx, stream, from, page);
-    for (const auto& e : events) f(e);
-    if (events.size() < page) return;
-    from = events.back().stream_version + 1;
+  constexpr std::size_t page = 16;
+  for (auto before = std::numeric_limits<std::int64_t>::max();;) {
+    const auto events = eventstore::read_stream_backward(tx, stream, {type}, before, page);
+    for (const auto& e : events) {
+      if (wanted(e)) return e;
+    }
+    if (events.size() < page) return std::nullopt;
+    before = events.back().stream_version;
   }
 }
 
 // The sealed token of the activation of `token_sha256` ("" when there is none).
 std::string sealed_in_log(pqxx::transaction_base& tx, const Job& job,
                           const std::string& token_sha256) {
-  std::string sealed;
-  for_each_connection_event(tx, job, [&](const eventstore::RecordedEvent& e) {
-    if (e.type != "ClientTokenActivated") return;
-    const auto d = domain::parse(e.data);
-    if (domain::text(d, "token_sha256") == token_sha256) sealed = domain::text(d, "token_sealed");
-  });
-  return sealed;
+  const auto activation = newest_connection_event(
+      tx, job, "ClientTokenActivated", [&](const eventstore::RecordedEvent& e) {
+        return domain::text(domain::parse(e.data), "token_sha256") == token_sha256;
+      });
+  return activation ? domain::text(domain::parse(activation->data), "token_sealed") : "";
 }
 
-// Whether the connection was deactivated at or after the job was made.
+// Whether the connection was deactivated at or after the job was made. The newest deactivation
+// tells: the ones before it are older still.
 bool deactivated_since(pqxx::transaction_base& tx, const Job& job) {
-  bool deactivated = false;
-  for_each_connection_event(tx, job, [&](const eventstore::RecordedEvent& e) {
-    if (e.type != "ClientTokenDeactivated") return;
-    const auto at = parse_timestamp(e.recorded_at);
-    if (!at || *at >= job.created) deactivated = true;
-  });
-  return deactivated;
+  const auto deactivation = newest_connection_event(
+      tx, job, "ClientTokenDeactivated", [](const eventstore::RecordedEvent&) { return true; });
+  if (!deactivation) return false;
+  const auto at = parse_timestamp(deactivation->recorded_at);
+  return !at || *at >= job.created;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/reader.hpp"
 #include "tests/support/append_request.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -50,6 +51,36 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_with_the_same_expected_version_exactly_o
   for (std::size_t i = 0; i < events.size(); ++i) {
     BOOST_CHECK_EQUAL(events[i].stream_version, static_cast<std::int64_t>(i + 1));
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_read_backward_gives_the_newest_events_of_the_types_asked_for) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  // Versions 1..9: Opened, Noted, Closed, Opened, Noted, Closed, ...
+  BOOST_REQUIRE(store
+                    .append(tests::append_request("conn-1", 9, ExpectedVersion::no_stream(),
+                                                  {"Opened", "Noted", "Closed"}))
+                    .succeeded());
+  BOOST_REQUIRE(store.append(tests::append_request("conn-2", 3)).succeeded());
+  pqxx::connection c(db.app_url());
+  pqxx::read_transaction tx(c);
+  const auto versions = [&](const std::vector<std::string>& types, std::int64_t before,
+                            std::size_t max_count) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : eventstore::read_stream_backward(tx, "conn-1", types, before, max_count)) {
+      BOOST_CHECK_EQUAL(e.stream_id, "conn-1");
+      out.push_back(e.stream_version);
+    }
+    return out;
+  };
+  BOOST_CHECK((versions({"Closed"}, 100, 2) == std::vector<std::int64_t>{9, 6}));
+  BOOST_CHECK((versions({"Closed"}, 6, 10) == std::vector<std::int64_t>{3}));
+  BOOST_CHECK((versions({"Opened", "Noted"}, 100, 3) == std::vector<std::int64_t>{8, 7, 5}));
+  BOOST_CHECK(versions({"Happened"}, 100, 10).empty());
+  const auto newest = eventstore::read_stream_backward(tx, "conn-1", {"Noted"}, 100, 1);
+  BOOST_REQUIRE_EQUAL(newest.size(), 1u);
+  BOOST_CHECK_EQUAL(newest[0].type, "Noted");
+  BOOST_CHECK_EQUAL(newest[0].data, R"({"n": 7})");
 }
 
 BOOST_AUTO_TEST_CASE(no_stream_and_exact_expectations_are_enforced) {
