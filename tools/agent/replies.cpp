@@ -4,18 +4,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "tools/json_text.hpp"
+
 namespace switchboard::tools::agent {
 namespace {
-
-std::string text(const rapidjson::Value& v, const char* name) {
-  if (!v.IsObject()) return {};
-  const auto it = v.FindMember(name);
-  if (it == v.MemberEnd()) return {};
-  if (it->value.IsString()) return it->value.GetString();
-  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
-  if (it->value.IsBool()) return it->value.GetBool() ? "true" : "false";
-  return {};
-}
 
 // One line per event; calls get their useful fields, anything else its JSON.
 std::string describe(const rapidjson::Value& e) {

@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
+#include "tools/json_text.hpp"
+
 namespace switchboard::tools::fake_cti {
 namespace {
 
@@ -20,15 +22,6 @@ struct Answer {
   http::status status = http::status::ok;
   std::string body = "{}";
 };
-
-std::string text(const rapidjson::Value& v, const char* name) {
-  if (!v.IsObject()) return {};
-  const auto it = v.FindMember(name);
-  if (it == v.MemberEnd()) return {};
-  if (it->value.IsString()) return it->value.GetString();
-  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
-  return {};
-}
 
 Answer handle(FakeCtiServer& server, const http::request<http::string_body>& request) {
   const std::string target{request.target()};

@@ -9,6 +9,7 @@
 #include "domain/cti/session.hpp"
 #include "tools/agent/command_parser.hpp"
 #include "tools/agent/replies.hpp"
+#include "tools/json_text.hpp"
 
 namespace dc = switchboard::domain::cti;
 using switchboard::domain::NewEvent;
@@ -151,6 +152,28 @@ BOOST_AUTO_TEST_CASE(the_agent_cli_reads_unexpected_replies_as_nothing_instead_o
   BOOST_REQUIRE(batch->lines.size() == 3u);
   BOOST_TEST(batch->lines[0].starts_with("<< [3] NewCall cid=2 state=new"));
   BOOST_TEST(batch->lines[1] == "<< []  7");
+}
+
+// The agent CLI and the fake CTI server read members alike: cid as a string or a number.
+BOOST_AUTO_TEST_CASE(the_cti_tools_read_strings_numbers_and_flags_as_text) {
+  rapidjson::Document d;
+  d.Parse(R"({"cid":"7","n":42,"on":true,"off":false,"x":1.5,"o":{},"empty":""})");
+  using switchboard::tools::text;
+  BOOST_TEST(text(d, "cid") == "7");
+  BOOST_TEST(text(d, "n") == "42");
+  BOOST_TEST(text(d, "on") == "true");
+  BOOST_TEST(text(d, "off") == "false");
+  for (const char* none : {"x", "o", "empty", "absent"}) BOOST_TEST(text(d, none).empty(), none);
+  rapidjson::Document array;
+  array.Parse("[1]");
+  BOOST_TEST(text(array, "cid").empty());
+
+  const auto batch = switchboard::tools::agent::parse_events_reply(
+      R"({"events":[{"seq":4,"name":"CallStatus","cid":9,"state":"connected","direction":"in",)"
+      R"("hold":true,"muted":false,"displayName":"Bob"}],"cursor":4})");
+  BOOST_REQUIRE(batch.has_value());
+  BOOST_TEST(batch->lines.at(0) ==
+             "<< [4] CallStatus cid=9 state=connected direction=in hold=true muted=false 'Bob'");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
