@@ -4,7 +4,9 @@
 // "Fairness between providers"), as pure functions, so they are tested without a broker: one
 // provider that is down or slow must not starve the others.
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace switchboard::api::delivery {
@@ -31,5 +33,13 @@ struct HoldShare {
 // less is still taken, so jobs of stuck providers cannot fill the hold for everyone; while the
 // hold is not full any provider may use it (a burst of one provider runs at full speed).
 bool over_share(const HoldShare& share, std::size_t max_held);
+
+// How long a job given back to the broker stays away: `base` the first time, twice as long each
+// further time (`deliveries`: the broker's count of its deliveries, 1 the first time), at most
+// `cap` (not below `base`), so a stuck provider's backlog is fetched ever less often; and never
+// beyond `until_expiry` while that is ahead, so the job comes back in time to end `expired`.
+std::chrono::milliseconds defer_delay(std::uint64_t deliveries, std::chrono::milliseconds base,
+                                      std::chrono::milliseconds cap,
+                                      std::chrono::milliseconds until_expiry);
 
 }  // namespace switchboard::api::delivery

@@ -52,3 +52,28 @@ BOOST_AUTO_TEST_CASE(a_full_hold_still_takes_a_provider_below_its_equal_share) {
   // Below full, nobody is turned away.
   BOOST_TEST(!over_share({.held = 9'000, .total_held = 9'999, .providers = 6}, 10'000));
 }
+
+BOOST_AUTO_TEST_CASE(a_job_given_back_again_and_again_stays_away_ever_longer_up_to_the_cap) {
+  using std::chrono::milliseconds;
+  const milliseconds base{15'000}, cap{240'000}, far{3'600'000};
+  BOOST_TEST(defer_delay(1, base, cap, far).count() == 15'000);
+  BOOST_TEST(defer_delay(2, base, cap, far).count() == 30'000);
+  BOOST_TEST(defer_delay(4, base, cap, far).count() == 120'000);
+  BOOST_TEST(defer_delay(5, base, cap, far).count() == 240'000);
+  BOOST_TEST(defer_delay(6, base, cap, far).count() == 240'000);
+  // A count far beyond the cap's doublings does not overflow.
+  BOOST_TEST(defer_delay(1'000'000, base, cap, far).count() == 240'000);
+  // A cap of the base itself: a fixed delay, as before the backoff.
+  BOOST_TEST(defer_delay(7, base, base, far).count() == 15'000);
+  BOOST_TEST(defer_delay(7, base, milliseconds{1'000}, far).count() == 15'000);
+}
+
+BOOST_AUTO_TEST_CASE(a_job_given_back_comes_back_by_its_expiry) {
+  using std::chrono::milliseconds;
+  const milliseconds base{15'000}, cap{240'000};
+  BOOST_TEST(defer_delay(6, base, cap, milliseconds{50'000}).count() == 50'000);
+  BOOST_TEST(defer_delay(1, base, cap, milliseconds{5'000}).count() == 5'000);
+  BOOST_TEST(defer_delay(6, base, cap, milliseconds{10}).count() == 100);
+  // Already expired (only an earlier job of its chat keeps it away): the backoff alone.
+  BOOST_TEST(defer_delay(2, base, cap, milliseconds{-5'000}).count() == 30'000);
+}
