@@ -73,6 +73,7 @@ delivery::DeliverySettings delivery_settings(const config::Config& config,
   settings.concurrency = m.delivery_concurrency;
   settings.provider_concurrency = m.provider_concurrency;
   settings.max_held = m.max_held;
+  settings.max_defer_delay = m.max_defer;
   settings.database_url = config.database_url;
   settings.secret_key = secret_key;
   settings.public_base_url = m.public_base_url;

@@ -48,6 +48,7 @@ po::options_description settings_description() {
                            "messaging.delivery_concurrency",
                            "messaging.provider_concurrency",
                            "messaging.max_held",
+                           "messaging.max_defer_ms",
                            "messaging.error_retention_days",
                            "messaging.public_base_url",
                            "messaging.provider_ca_file",
@@ -238,6 +239,7 @@ LoadResult parse(std::istream& in, std::string_view source) {
           .value_or(m.provider_concurrency);
   m.max_held =
       r.number<int>("messaging.max_held", 1, 10'000'000, "a number of jobs").value_or(m.max_held);
+  m.max_defer = duration("messaging.max_defer_ms", m.max_defer);
   // The seed asks for at least 30 days of public API errors.
   m.error_retention_days =
       r.number<int>("messaging.error_retention_days", 30, 3650, "a number of days")

@@ -10,7 +10,7 @@
 //   [cti]      url*
 //   [messaging] secret_key*, retry_delay_ms, max_attempts, unavailable_retry_ms, expiry_ms,
 //              request_timeout_ms, crash_takeover_ms, delivery_concurrency, provider_concurrency,
-//              max_held, error_retention_days, public_base_url, provider_ca_file,
+//              max_held, max_defer_ms, error_retention_days, public_base_url, provider_ca_file,
 //              provider_client_cert_file, provider_client_key_file
 //   [log]      level
 //
@@ -46,6 +46,9 @@ struct MessagingSettings {
   int delivery_concurrency = 32;
   int provider_concurrency = 16;
   int max_held = 10'000;
+  // The longest a job beyond its provider's share stays back in the queue before it is looked
+  // at again (the first time half of crash_takeover, twice as long each further time).
+  std::chrono::milliseconds max_defer{300'000};
   int error_retention_days = 30;
   // Where providers reach this cluster's public API (the part before /public/v1), without a
   // trailing '/': what set_webhook tells them. Empty: set_webhook is not called.

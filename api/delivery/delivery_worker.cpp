@@ -17,6 +17,7 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "api/delivery/fairness.hpp"
@@ -37,6 +38,8 @@ constexpr std::size_t max_inbox = 16 * fetch_batch;
 // Consecutive failed fetches (not timeouts) after which the subscription is made anew: the
 // stream or consumer may be gone with a broker that lost its storage.
 constexpr int resubscribe_after = 5;
+// Jobs given back that are overdue, looked for at the broker at most this many a second.
+constexpr std::size_t max_away_checks = 64;
 constexpr std::size_t max_logged_answer = 2'000;
 // A history import that never ends is the provider's bug; it must not hold the lane forever.
 constexpr int max_history_pages = 10'000;
@@ -158,7 +161,7 @@ class DeliveryWorker::Consumer {
         pool_(settings.database_url, settings.concurrency + 1),
         resolver_(pool_, settings_.secret_key) {}
 
-  ~Consumer() { stop(); }
+  ~Consumer() { stop(false); }
 
   bool start(std::string& error) {
     if (!subscribe(error)) return false;
@@ -169,11 +172,14 @@ class DeliveryWorker::Consumer {
     return true;
   }
 
-  void stop() {
+  // `orderly`: this node still owns the queue (not a lost ownership session, after which another
+  // node may be its owner already).
+  void stop(bool orderly) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
       stopping_ = true;
+      orderly_ = orderly;
     }
     wake_.notify_all();
     if (fetcher_.joinable()) fetcher_.join();
@@ -297,9 +303,15 @@ class DeliveryWorker::Consumer {
       // The hold itself never stops fetching (admit() gives back what a provider holds beyond
       // its share); only a scheduler that has not caught up does.
       bool backlog = false;
+      bool afresh = false;
       {
         std::lock_guard lock(mutex_);
         backlog = inbox_.size() >= max_inbox;
+        afresh = make_afresh_;
+      }
+      if (afresh) {
+        make_consumer_afresh();
+        continue;
       }
       if (backlog || subscription_ == nullptr) {
         if (subscription_ == nullptr) resubscribe();
@@ -343,6 +355,39 @@ class DeliveryWorker::Consumer {
     if (!subscribe(error)) spdlog::warn("delivery: {}", error);
   }
 
+  // A consumer made anew delivers every job still queued from the oldest, in stream order
+  // (acknowledged jobs are gone from a work-queue stream): jobs the previous owner gave back for
+  // longer than the barrier waits come first again, before any later job of their chat.
+  bool delete_consumer() {
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const natsStatus s = js_DeleteConsumer(js_, settings_.stream.c_str(),
+                                           settings_.consumer.c_str(), nullptr, &code);
+    if (s == NATS_OK || code == JSConsumerNotFoundErr) return true;
+    spdlog::warn("delivery: cannot remove consumer {}: {}", settings_.consumer,
+                 nats_error(s, code));
+    return false;
+  }
+
+  void make_consumer_afresh() {
+    if (subscription_ != nullptr) natsSubscription_Destroy(subscription_);
+    subscription_ = nullptr;
+    std::string error;
+    if (!delete_consumer() || !subscribe(error)) {
+      if (!error.empty()) spdlog::warn("delivery: {}", error);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      // Fetched from the consumer that is gone: the new one delivers them again.
+      for (auto* m : inbox_) natsMsg_Destroy(m);
+      inbox_.clear();
+      make_afresh_ = false;
+      made_afresh_ = true;
+    }
+    wake_.notify_all();
+  }
+
   // --- the lanes (scheduler thread only) ---------------------------------------------------
 
   void schedule_loop() {
@@ -360,13 +405,16 @@ class DeliveryWorker::Consumer {
       completions_.clear();
       const bool stopping = stopping_;
       const bool finished = fetcher_done_;
+      const bool afresh = std::exchange(made_afresh_, false);
       lock.unlock();
 
+      if (afresh) start_afresh();
       for (auto* m : inbox) admit(m);
       for (auto& c : completions) finish(c);
       const auto now = Clock::now();
       if (now >= next_ack_retry) {
         retry_acks();
+        check_away(now);
         next_ack_retry = now + std::chrono::seconds(1);
       }
       if (now >= next_progress) {
@@ -392,6 +440,7 @@ class DeliveryWorker::Consumer {
       return;
     }
     const auto seq = meta->Sequence.Stream;
+    const auto deliveries = meta->NumDelivered;
     jsMsgMetaData_Destroy(meta);
     if (!barrier_released_ && seq <= barrier_floor_) barrier_seen_.insert(seq);
     if (const auto it = by_seq_.find(seq); it != by_seq_.end()) {
@@ -415,7 +464,7 @@ class DeliveryWorker::Consumer {
       return;
     }
     if (defers(*job, seq)) {
-      defer(m, seq, job->lane);
+      defer(m, seq, *job, deliveries);
       return;
     }
     auto entry = std::make_unique<Entry>();
@@ -440,14 +489,10 @@ class DeliveryWorker::Consumer {
   // A job is given back to the broker for a while instead of being held when an earlier job of its
   // lane is away so (the chat's order), or when its provider has its share of a full hold.
   bool defers(const Job& job, std::uint64_t seq) {
-    if (const auto d = deferred_.find(job.lane); d != deferred_.end()) {
-      d->second.erase(seq);  // it is back
-      if (d->second.empty()) {
-        deferred_.erase(d);
-      } else if (*d->second.begin() < seq) {
-        return true;
-      }
-    }
+    forget_away(job.lane, seq);  // it is back
+    if (away_before(job.lane, seq)) return true;
+    // An expired job is taken in whatever its provider holds: it ends at once, without a call.
+    if (expired(policy_for(policy_, job.kind), job.created, Clock::now())) return false;
     const auto it = held_by_provider_.find(job.provider_code);
     const std::size_t held = it == held_by_provider_.end() ? 0 : it->second;
     return over_share({.held = held,
@@ -456,15 +501,73 @@ class DeliveryWorker::Consumer {
                       static_cast<std::size_t>(settings_.max_held));
   }
 
-  // Within half the ack wait, so a new owner's barrier (which waits up to the ack wait for every
-  // pending job) sees it come back before it runs anything of its lane.
-  void defer(natsMsg* m, std::uint64_t seq, const std::string& lane) {
-    deferred_[lane].insert(seq);
-    const auto delay = std::max<std::int64_t>(settings_.ack_wait.count() / 2, 100);
+  // For longer each time the same job is given back (defer_delay), so a stuck provider's backlog
+  // costs ever fewer fetches; a provider that answers is only busy, and its jobs come back as soon
+  // as the first time, so its backlog drains at once when it answers again. A new owner whose
+  // barrier (up to the ack wait) does not see every such job come back makes the consumer anew
+  // (dispatch()), so it still sees each lane's earlier jobs first.
+  void defer(natsMsg* m, std::uint64_t seq, const Job& job, std::uint64_t deliveries) {
+    const auto now = Clock::now();
+    const auto until_expiry = std::chrono::duration_cast<std::chrono::milliseconds>(
+        job.created + policy_for(policy_, job.kind).expiry - now);
+    const auto base = settings_.ack_wait / 2;
+    const auto answer = answered_.find(job.provider_code);
+    const bool answering = answer != answered_.end() && now - answer->second < base;
+    const auto delay =
+        defer_delay(answering ? 1 : deliveries, base, settings_.max_defer_delay, until_expiry);
+    deferred_[job.lane].insert(seq);
+    away_[seq] = {job.lane, now + delay + settings_.ack_wait};
     // One that cannot be given back now comes back after its ack wait anyway.
-    natsMsg_NakWithDelay(m, delay, nullptr);
+    natsMsg_NakWithDelay(m, delay.count(), nullptr);
     natsMsg_Destroy(m);
     ++metrics_.deferred;
+  }
+
+  // Whether an earlier job of the lane is away at the broker: the chat's order waits for it.
+  bool away_before(const std::string& lane, std::uint64_t seq) const {
+    const auto d = deferred_.find(lane);
+    return d != deferred_.end() && *d->second.begin() < seq;
+  }
+
+  // `seq` is back, or gone from the stream.
+  void forget_away(const std::string& lane, std::uint64_t seq) {
+    away_.erase(seq);
+    const auto d = deferred_.find(lane);
+    if (d == deferred_.end()) return;
+    d->second.erase(seq);
+    if (d->second.empty()) deferred_.erase(d);
+  }
+
+  // A job given back that is long overdue (its delay and a whole ack wait) may be gone from the
+  // stream: purged, deleted, aged out. Its chat would wait for it for ever, so the broker is
+  // asked; once it no longer has the job, the lane goes on without it.
+  void check_away(Clock::time_point now) {
+    if (!nats_.connected()) return;
+    std::vector<std::uint64_t> overdue;
+    for (const auto& [seq, away] : away_) {
+      if (away.due <= now) overdue.push_back(seq);
+    }
+    std::ranges::sort(overdue);
+    if (overdue.size() > max_away_checks) overdue.resize(max_away_checks);
+    jsOptions options;
+    jsOptions_Init(&options);
+    options.Wait = 2 * fetch_timeout_ms;
+    for (const auto seq : overdue) {
+      natsMsg* m = nullptr;
+      jsErrCode code = static_cast<jsErrCode>(0);
+      const natsStatus s = js_GetMsg(&m, js_, settings_.stream.c_str(), seq, &options, &code);
+      if (m != nullptr) natsMsg_Destroy(m);
+      auto& away = away_.at(seq);
+      if (s == NATS_OK) {
+        away.due = now + settings_.ack_wait;  // still queued: it comes back
+        continue;
+      }
+      if (s != NATS_NOT_FOUND && code != JSNoMessageFoundErr) return;  // asked again later
+      spdlog::warn("delivery: job {} of lane {} is no longer in {}; the lane goes on without it",
+                   seq, away.lane, settings_.stream);
+      const auto lane = away.lane;
+      forget_away(lane, seq);
+    }
   }
 
   void release(const Entry& e) {
@@ -475,8 +578,19 @@ class DeliveryWorker::Consumer {
 
   void dispatch(Clock::time_point now) {
     if (!barrier_released_) {
-      if (barrier_seen_.size() < barrier_pending_ && now < barrier_deadline_) {
+      if (barrier_seen_.size() < barrier_pending_) {
         next_wake_ = std::min(barrier_deadline_, now + std::chrono::seconds(1));
+        if (now < barrier_deadline_) return;
+        // The rest are away for longer (given back) or gone: a new consumer starts over.
+        if (!afresh_asked_) {
+          spdlog::info("delivery: {} of {} job(s) not back; making consumer {} anew",
+                       barrier_pending_ - barrier_seen_.size(), barrier_pending_,
+                       settings_.consumer);
+          std::lock_guard lock(mutex_);
+          make_afresh_ = true;
+          afresh_asked_ = true;
+        }
+        next_wake_ = now + std::chrono::seconds(1);
         return;
       }
       barrier_released_ = true;
@@ -487,10 +601,7 @@ class DeliveryWorker::Consumer {
     for (auto& [name, lane] : lanes_) {
       if (lane.busy || lane.queue.empty()) continue;
       Entry* head = lane.queue.front().get();
-      if (const auto d = deferred_.find(name);
-          d != deferred_.end() && *d->second.begin() < head->seq) {
-        continue;  // an earlier job of the chat is still to come back
-      }
+      if (away_before(name, head->seq)) continue;  // an earlier job of the chat is to come back
       if (head->not_before > now) {
         next = std::min(next, head->not_before);
         continue;
@@ -551,12 +662,14 @@ class DeliveryWorker::Consumer {
         return;
       case Result::done:
         ++metrics_.delivered;
+        answered_[e->job.provider_code] = Clock::now();
         break;
       case Result::dropped:
         ++metrics_.dropped;
         break;
       case Result::rejected:
         ++metrics_.rejected;
+        answered_[e->job.provider_code] = Clock::now();
         break;
       case Result::expired:
         ++metrics_.expired;
@@ -611,28 +724,49 @@ class DeliveryWorker::Consumer {
   // stream order, for the next owner.
   void hand_back() {
     retry_acks();
+    const bool away = !away_.empty();
+    drop_held(true);
+    for (auto& [seq, e] : acks_pending_) natsMsg_Destroy(e->msg);
+    acks_pending_.clear();
+    by_seq_.clear();
+    {
+      std::lock_guard lock(mutex_);
+      for (auto* m : inbox_) {
+        natsMsg_Nak(m, nullptr);
+        natsMsg_Destroy(m);
+      }
+      inbox_.clear();
+    }
+    // Jobs given back for a while would keep the next owner's barrier waiting the whole ack wait
+    // before it makes the consumer anew: made anew now, it gets them at once.
+    if (away && orderly_ && nats_.connected()) delete_consumer();
+  }
+
+  // The consumer was made anew: what is held came from the old one (nothing of it ran: the
+  // barrier held it back) and comes again, in stream order.
+  void start_afresh() {
+    drop_held(false);
+    barrier_released_ = true;
+    barrier_seen_.clear();
+  }
+
+  // Lets go of the held jobs, in stream order; `nak`: back to the broker at once.
+  void drop_held(bool nak) {
     std::vector<Entry*> held;
     for (auto& [name, lane] : lanes_) {
       for (auto& e : lane.queue) held.push_back(e.get());
     }
-    std::sort(held.begin(), held.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+    std::ranges::sort(held, {}, &Entry::seq);
     for (auto* e : held) {
-      natsMsg_Nak(e->msg, nullptr);
+      if (nak) natsMsg_Nak(e->msg, nullptr);
       natsMsg_Destroy(e->msg);
+      by_seq_.erase(e->seq);
     }
-    for (auto& [seq, e] : acks_pending_) natsMsg_Destroy(e->msg);
     lanes_.clear();
-    acks_pending_.clear();
-    by_seq_.clear();
     held_by_provider_.clear();
     held_total_ = 0;
     deferred_.clear();
-    std::lock_guard lock(mutex_);
-    for (auto* m : inbox_) {
-      natsMsg_Nak(m, nullptr);
-      natsMsg_Destroy(m);
-    }
-    inbox_.clear();
+    away_.clear();
   }
 
   // --- attempts (pool threads) -------------------------------------------------------------
@@ -907,8 +1041,11 @@ class DeliveryWorker::Consumer {
   std::vector<Completion> completions_;
   std::deque<Entry*> tasks_;
   bool stopping_ = false;
+  bool orderly_ = false;
   bool fetcher_done_ = false;
   bool workers_done_ = false;
+  bool make_afresh_ = false;  // the scheduler asks the fetcher for a new consumer...
+  bool made_afresh_ = false;  // ...which tells it when the new one delivers
 
   // The scheduler thread's.
   std::map<std::string, Lane> lanes_;
@@ -922,12 +1059,20 @@ class DeliveryWorker::Consumer {
   std::size_t rotation_ = 0;  // which provider dispatch() serves first
   // Jobs given back to the broker for a while, by lane: later jobs of the lane wait for them.
   std::unordered_map<std::string, std::set<std::uint64_t>> deferred_;
+  struct Away {
+    std::string lane;
+    Clock::time_point due;  // looked for at the broker after this (check_away)
+  };
+  std::unordered_map<std::uint64_t, Away> away_;
+  // When a job of the provider last ended with its answer (done or rejected).
+  std::map<std::string, Clock::time_point, std::less<>> answered_;
   Clock::time_point next_wake_ = Clock::time_point::max();
   std::uint64_t barrier_floor_ = 0;
   std::uint64_t barrier_pending_ = 0;
   std::unordered_set<std::uint64_t> barrier_seen_;
   Clock::time_point barrier_deadline_{};
   bool barrier_released_ = true;
+  bool afresh_asked_ = false;
 
   std::thread fetcher_;
   std::thread scheduler_;
@@ -955,7 +1100,7 @@ void DeliveryWorker::stop() {
   }
   stop_cv_.notify_all();
   if (ownership_.joinable()) ownership_.join();
-  lose_ownership();
+  lose_ownership(true);
 }
 
 bool DeliveryWorker::owner() const {
@@ -977,7 +1122,7 @@ void DeliveryWorker::keep_ownership() {
         // The lock went with the session: another node may hold it now.
         spdlog::warn("delivery: lost the ownership's database session ({}); stepping down",
                      e.what());
-        lose_ownership();
+        lose_ownership(false);
       }
     }
     lock.lock();
@@ -1009,13 +1154,13 @@ void DeliveryWorker::try_take_ownership() {
   consumer_ = std::move(consumer);
 }
 
-void DeliveryWorker::lose_ownership() {
+void DeliveryWorker::lose_ownership(bool orderly) {
   std::unique_ptr<Consumer> consumer;
   {
     std::lock_guard lock(mutex_);
     consumer = std::move(consumer_);
   }
-  if (consumer) consumer->stop();
+  if (consumer) consumer->stop(orderly);
   // Closing the session releases the lock, after the held jobs went back to the broker.
   lock_connection_.reset();
 }

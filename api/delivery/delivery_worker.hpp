@@ -11,12 +11,16 @@
 // Calls and the hold are shared between providers (fairness.hpp): each provider has at most
 // provider_concurrency calls running, handed out round-robin; once the hold is full, a provider
 // with its equal share gets its further jobs nak'ed with a delay instead of held (and so do the
-// later jobs of their lanes), so fetching goes on for everyone else.
+// later jobs of their lanes), so fetching goes on for everyone else. The delay grows each time a
+// job of a stuck provider comes back (fairness.hpp, defer_delay); one the broker lost meanwhile
+// is looked for there, so its lane does not wait for it for ever.
 //
 // One node of the cluster delivers: the one holding the PostgreSQL advisory lock
 // 'switchboard delivery' on a session of its own (the lock goes with the node or its session,
 // and another node takes over within about a second). A new owner runs nothing until the jobs the
-// previous owner held have come back to it, so per-lane order holds across nodes too.
+// previous owner held have come back to it, or, after the ack wait, makes the consumer anew (it
+// then delivers every job still queued from the oldest), so per-lane order holds across nodes
+// too.
 
 #include <condition_variable>
 #include <memory>
@@ -64,7 +68,8 @@ class DeliveryWorker {
  private:
   void keep_ownership();
   void try_take_ownership();
-  void lose_ownership();
+  // `orderly`: this node still holds the lock (stop()), not a lost session.
+  void lose_ownership(bool orderly);
 
   nats::NatsClient& nats_;
   DeliveryOutcomes& outcomes_;

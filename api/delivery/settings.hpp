@@ -51,9 +51,11 @@ struct DeliverySettings {
   // The reactor republishes after a crash: the broker stores an event id once within this window.
   std::chrono::seconds duplicate_window{3'600};
   // Fetched but unfinished jobs kept in memory; the broker holds the rest. Once the hold is full,
-  // a provider's further jobs go back to the broker for a while (half the ack wait) while it has
-  // its equal share: fetching goes on for the other providers.
+  // a provider's further jobs go back to the broker for a while while it has its equal share:
+  // fetching goes on for the other providers. A job goes back for half the ack wait the first
+  // time, twice as long each further time, at most max_defer_delay (fairness.hpp, defer_delay).
   int max_held = 10'000;
+  std::chrono::milliseconds max_defer_delay{300'000};
   // How often the node checks (or contends for) the advisory lock that makes it the worker.
   std::chrono::milliseconds ownership_check{1'000};
 };

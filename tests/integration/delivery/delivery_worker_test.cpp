@@ -245,17 +245,83 @@ struct Fixture {
     return out;
   }
 
-  std::uint64_t queued() const {
+  // Three messages in each of ten chats, m<chat>-1 of every chat first.
+  void submit_chat_rounds() {
+    for (int i = 1; i <= 3; ++i) {
+      for (int c = 0; c < 10; ++c) {
+        submit("c-" + std::to_string(c), "m" + std::to_string(c) + "-" + std::to_string(i));
+      }
+    }
+  }
+
+  // Everything submit_chat_rounds() queued was recorded delivered, each chat's in order.
+  void check_chat_rounds_in_order() {
+    std::map<std::string, std::vector<std::string>> by_chat;
+    for (const auto& [message, provider_id] : outcomes.delivered()) {
+      by_chat[message.substr(0, message.find('-'))].push_back(message);
+    }
+    BOOST_TEST(by_chat.size() == 10u);
+    for (const auto& [chat, messages] : by_chat) {
+      BOOST_TEST(messages == (std::vector<std::string>{chat + "-1", chat + "-2", chat + "-3"}),
+                 boost::test_tools::per_element());
+    }
+    BOOST_CHECK(eventually([&] { return queued() == 0; }));
+  }
+
+  // `ask` with a JetStream context of the test's connection.
+  template <class Ask>
+  auto with_js(Ask ask) const {
     jsCtx* js = nullptr;
     natsConnection_JetStream(&js, nats->raw(), nullptr);
-    jsStreamInfo* info = nullptr;
-    std::uint64_t n = 999;
-    if (js_GetStreamInfo(&info, js, settings.stream.c_str(), nullptr, nullptr) == NATS_OK) {
-      n = info->State.Msgs;
-      jsStreamInfo_Destroy(info);
-    }
+    const auto answer = ask(js);
     jsCtx_Destroy(js);
-    return n;
+    return answer;
+  }
+
+  // The stream sequence of the job published last.
+  std::uint64_t last_seq() const {
+    return with_js([&](jsCtx* js) {
+      natsMsg* m = nullptr;
+      std::uint64_t seq = 0;
+      if (js_GetLastMsg(&m, js, settings.stream.c_str(), settings.subject.c_str(), nullptr,
+                        nullptr) == NATS_OK) {
+        seq = natsMsg_GetSequence(m);
+        natsMsg_Destroy(m);
+      }
+      return seq;
+    });
+  }
+
+  // When the broker made the consumer (it is made anew when jobs away for long must come first).
+  std::int64_t consumer_created() const {
+    return with_js([&](jsCtx* js) {
+      jsConsumerInfo* info = nullptr;
+      std::int64_t created = 0;
+      if (js_GetConsumerInfo(&info, js, settings.stream.c_str(), settings.consumer.c_str(), nullptr,
+                             nullptr) == NATS_OK) {
+        created = info->Created;
+        jsConsumerInfo_Destroy(info);
+      }
+      return created;
+    });
+  }
+
+  natsStatus delete_job(std::uint64_t seq) const {
+    return with_js([&](jsCtx* js) {
+      return js_DeleteMsg(js, settings.stream.c_str(), seq, nullptr, nullptr);
+    });
+  }
+
+  std::uint64_t queued() const {
+    return with_js([&](jsCtx* js) {
+      jsStreamInfo* info = nullptr;
+      std::uint64_t n = 999;
+      if (js_GetStreamInfo(&info, js, settings.stream.c_str(), nullptr, nullptr) == NATS_OK) {
+        n = info->State.Msgs;
+        jsStreamInfo_Destroy(info);
+      }
+      return n;
+    });
   }
 };
 
@@ -591,11 +657,7 @@ BOOST_AUTO_TEST_CASE(jobs_given_back_to_the_broker_keep_their_chat_order_across_
   Fixture f;
   f.settings.max_held = 10;
   f.peer.mode(PeerMode::failing);
-  for (int i = 1; i <= 3; ++i) {
-    for (int c = 0; c < 10; ++c) {
-      f.submit("c-" + std::to_string(c), "m" + std::to_string(c) + "-" + std::to_string(i));
-    }
-  }
+  f.submit_chat_rounds();
   {
     // The first node holds ten jobs (503s: retried) and gives the other twenty back for a while.
     DeliveryWorker first(*f.nats, f.outcomes, f.settings);
@@ -609,14 +671,90 @@ BOOST_AUTO_TEST_CASE(jobs_given_back_to_the_broker_keep_their_chat_order_across_
   DeliveryWorker second(*f.nats, f.outcomes, f.settings);
   second.start();
   BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 30; }, 30s));
-  std::map<std::string, std::vector<std::string>> by_chat;
-  for (const auto& [message, provider_id] : f.outcomes.delivered()) {
-    by_chat[message.substr(0, message.find('-'))].push_back(message);
-  }
-  BOOST_TEST(by_chat.size() == 10u);
-  for (const auto& [chat, messages] : by_chat) {
-    BOOST_TEST(messages == (std::vector<std::string>{chat + "-1", chat + "-2", chat + "-3"}),
-               boost::test_tools::per_element());
-  }
+  f.check_chat_rounds_in_order();
+}
+
+BOOST_AUTO_TEST_CASE(a_chat_goes_on_when_its_job_given_back_is_gone_from_the_stream) {
+  Fixture f;
+  f.settings.max_held = 4;
+  f.peer.mode(PeerMode::failing);
+  for (int c = 0; c < 4; ++c) f.submit("c-" + std::to_string(c), "m" + std::to_string(c));
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  // The hold is full of chatline's four 503s: x1 goes back to the broker for a while...
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().retried >= 4u; }));
+  f.submit("c-x", "x1");
+  const auto x1 = f.last_seq();
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().deferred >= 1u; }));
+  // ...and the broker loses it meanwhile (an operator deletes it, a purge, a max age).
+  BOOST_REQUIRE_EQUAL(f.delete_job(x1), NATS_OK);
+  f.peer.mode(PeerMode::normal);
+  f.submit("c-x", "x2");
+  // x2 does not wait for x1 for ever: the worker finds x1 gone and the chat goes on.
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 5; }, 30s));
+  BOOST_CHECK((f.accepted().at("c-x") == std::vector<std::string>{"x2"}));
   BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(jobs_given_back_for_long_come_first_after_a_crashed_owner) {
+  Fixture f;
+  f.settings.max_held = 10;
+  // Far longer than the next owner's barrier (the ack wait and 2 s) or this test.
+  f.settings.max_defer_delay = 120s;
+  f.peer.mode(PeerMode::failing);
+  f.submit_chat_rounds();
+  std::string error;
+  auto crashing_nats = api::nats::NatsClient::connect(tests::nats_url(), error);
+  BOOST_REQUIRE_MESSAGE(crashing_nats, error);
+  {
+    DeliveryWorker first(*crashing_nats, f.outcomes, f.settings);
+    first.start();
+    // Twenty jobs given back four times each: 1.5 s, 3 s, 6 s, then 12 s away.
+    BOOST_REQUIRE(eventually([&] { return first.metrics().deferred >= 80u; }, 30s));
+    natsConnection_Close(crashing_nats->raw());
+  }
+  const auto created = f.consumer_created();
+  BOOST_TEST(f.outcomes.delivered().empty());
+  f.peer.mode(PeerMode::normal);
+  DeliveryWorker second(*f.nats, f.outcomes, f.settings);
+  second.start();
+  // The barrier does not see the jobs away for long come back: the consumer is made anew and
+  // delivers every job still queued from the oldest.
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == 30; }, 30s));
+  BOOST_TEST(f.consumer_created() != created);
+  f.check_chat_rounds_in_order();
+}
+
+// Not a timing assertion: prints how often a stuck provider's backlog is fetched again with a
+// fixed delay (as before the backoff: max_defer_delay at the base) and with the backoff.
+BOOST_AUTO_TEST_CASE(a_stuck_providers_backlog_is_fetched_ever_less_often) {
+  constexpr int jobs = 1'000;
+  constexpr int held = 50;
+  const auto fetches_per_second = [&](std::chrono::milliseconds max_defer_delay) {
+    Fixture f;
+    f.settings.max_held = held;
+    f.settings.ack_wait = 2s;  // given back for 1 s the first time
+    f.settings.max_defer_delay = max_defer_delay;
+    f.peer.mode(PeerMode::failing);
+    for (int c = 0; c < jobs; ++c) f.submit("c-" + std::to_string(c), "m" + std::to_string(c));
+    DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+    worker.start();
+    BOOST_REQUIRE(eventually([&] { return worker.metrics().deferred >= jobs - held; }));
+    // Past the backoff's ramp (1 + 2 + 4 s), then counted for as long.
+    std::this_thread::sleep_for(7s);
+    const auto before = worker.metrics().deferred.load();
+    std::this_thread::sleep_for(8s);
+    const double rate = static_cast<double>(worker.metrics().deferred - before) / 8.0;
+    // Once the provider answers, its jobs come back as soon as the first time: the backlog goes.
+    f.peer.mode(PeerMode::normal);
+    BOOST_REQUIRE(eventually([&] { return f.outcomes.delivered().size() == jobs; }, 60s));
+    BOOST_TEST(f.outcomes.not_sent().empty());
+    return rate;
+  };
+  const auto fixed = fetches_per_second(1s);
+  const auto backoff = fetches_per_second(8s);
+  std::printf(
+      "a stuck provider's %d jobs beyond the hold, fetched again: %.1f/s with a fixed 1 s "
+      "delay, %.1f/s with the backoff up to 8 s\n",
+      jobs - held, fixed, backoff);
 }

@@ -152,15 +152,18 @@ BOOST_AUTO_TEST_CASE(messaging_timings_default_to_the_seed) {
 BOOST_AUTO_TEST_CASE(delivery_shares_are_read) {
   std::string s{required_settings};
   s.replace(s.find("[messaging]"), 11,
-            "[messaging]\ndelivery_concurrency = 64\nprovider_concurrency = 4\nmax_held = 500");
+            "[messaging]\ndelivery_concurrency = 64\nprovider_concurrency = 4\nmax_held = 500\n"
+            "max_defer_ms = 120000");
   const auto result = parse(s);
   const auto* c = std::get_if<config::Config>(&result);
   BOOST_REQUIRE(c != nullptr);
   BOOST_TEST(c->messaging.delivery_concurrency == 64);
   BOOST_TEST(c->messaging.provider_concurrency == 4);
   BOOST_TEST(c->messaging.max_held == 500);
+  BOOST_TEST(c->messaging.max_defer.count() == 120'000);
   const auto defaults = parse(required_settings);
   BOOST_TEST(std::get<config::Config>(defaults).messaging.provider_concurrency == 16);
+  BOOST_TEST(std::get<config::Config>(defaults).messaging.max_defer.count() == 300'000);
 }
 
 BOOST_AUTO_TEST_CASE(the_public_base_url_is_kept_without_a_trailing_slash) {
