@@ -18,6 +18,15 @@ std::string message(const std::string& id, const std::string& chat, const std::s
          R"(","participants":[{"id":"p1"}]},"sender":{"id":"p1"},"text":"hello")" + extra + "}";
 }
 
+// Waits until the user's connections list `account_id`: connecting a channel and the accounts
+// the provider lists after an activation reach the read model after their answers.
+void until_account(const MessagingStack& stack, const e2e::ApiClient& user,
+                   const std::string& account_id) {
+  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse& r) {
+    return r.text().find(R"("account_id":")" + account_id + '"') != std::string::npos;
+  });
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(messaging_public_api)
@@ -110,6 +119,8 @@ BOOST_AUTO_TEST_CASE(every_route_with_a_body_refuses_bad_ones_naming_the_field) 
   const auto user = stack.user("acme", "u1");
   const auto client = stack.connect(user, e2e::messaging::client_token("acme"));
   BOOST_REQUIRE(client.call("POST", "/public/v1/messages", message("m-1", "c-1")).status == 201);
+  // The provider's channel, listed after the activation, is the last event of its own accord.
+  until_account(stack, user, "ch-1");
   const auto& db = stack.server().database();
   const auto events = db.count("SELECT count(*) FROM events");
 
@@ -307,9 +318,7 @@ BOOST_AUTO_TEST_CASE(other_tenants_providers_and_the_wrong_kind_of_token_see_and
   BOOST_REQUIRE_MESSAGE(channel.status == 201, channel.text());
   stack.until(acme_user, "/crm/v1/chats",
               [](const e2e::HttpResponse& r) { return json_of(r)["items"].Size() == 1u; });
-  stack.until(acme_user, "/crm/v1/connections", [](const e2e::HttpResponse& r) {
-    return r.text().find(R"("account_id":"acme-tg")") != std::string::npos;
-  });
+  until_account(stack, acme_user, "acme-tg");
   const auto messages = [&] {
     return acme_user.call("GET", "/crm/v1/chats/chatline/secret/messages").text();
   };
