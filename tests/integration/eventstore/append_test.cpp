@@ -225,3 +225,79 @@ BOOST_AUTO_TEST_CASE(one_requests_conflict_in_a_batch_fails_no_other_request) {
   BOOST_CHECK_EQUAL(rows[2][1].c_str(), std::string("ok"));
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 3);
 }
+
+// Every outcome in one call, keyed and not: the statement that swaps versions, inserts events and
+// settles keys must number each accepted request from its own stream and touch no other.
+BOOST_AUTO_TEST_CASE(one_batch_answers_every_outcome_and_settles_each_requests_key) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  const auto retried = tests::append_request("all-retry", 2, ExpectedVersion::no_stream());
+  const auto first = store.append(retried);
+  BOOST_REQUIRE(first.status == AppendStatus::ok);
+  BOOST_REQUIRE(store.append(tests::append_request("all-exact", 3, ExpectedVersion::no_stream()))
+                    .succeeded());
+  const auto reused_id = retried.events.front().event_id;
+
+  const auto event = [](const std::string& id) {
+    return R"({"id":")" + id + R"(","t":"X","d":{}})";
+  };
+  const auto id = [] { return commands::new_uuid(); };
+  pqxx::connection c(db.app_url());
+  pqxx::work tx(c);
+  const auto rows =
+      tx.exec(std::string("SELECT idx, status, stream_version, first_position, last_position"
+                          " FROM append_batch('[") +
+              // 1: exact version, two events: versions 4 and 5, key remembered.
+              R"({"s":"all-exact","c":"all","e":3,"k":"key-ok","h":"h1","ev":[)" + event(id()) +
+              "," + event(id()) + "]}," +
+              // 2: a stale exact version: conflict, its key released.
+              R"({"s":"all-stale","c":"all","e":7,"k":"key-conflict","h":"h2","ev":[)" +
+              event(id()) + "]}," +
+              // 3: the retry of the first append: its original positions.
+              R"({"s":"all-retry","c":"all","e":0,"ev":[)" + event(retried.events[0].event_id) +
+              "," + event(retried.events[1].event_id) + "]}," +
+              // 4: an event id recorded on another stream.
+              R"({"s":"all-thief","c":"all","e":-1,"ev":[)" + event(reused_id) + "]}," +
+              // 5: a new stream, three events.
+              R"({"s":"all-new","c":"all","e":0,"k":"key-new","h":"h5","ev":[)" + event(id()) +
+              "," + event(id()) + "," + event(id()) + "]}]'::jsonb) ORDER BY idx");
+  tx.commit();
+  BOOST_REQUIRE_EQUAL(rows.size(), 5u);
+  const auto status = [&](int i) { return std::string(rows[i][1].c_str()); };
+  BOOST_CHECK_EQUAL(status(0), "ok");
+  BOOST_CHECK_EQUAL(rows[0][2].as<int>(), 5);
+  BOOST_CHECK_EQUAL(rows[0][4].as<long long>() - rows[0][3].as<long long>(), 1);
+  BOOST_CHECK_EQUAL(status(1), "conflict");
+  BOOST_CHECK_EQUAL(rows[1][2].as<int>(), 0);
+  BOOST_CHECK_EQUAL(status(2), "duplicate");
+  BOOST_CHECK_EQUAL(rows[2][3].as<long long>(), first.first_position);
+  BOOST_CHECK_EQUAL(rows[2][4].as<long long>(), first.last_position);
+  BOOST_CHECK_EQUAL(status(3), "duplicate_event_id");
+  BOOST_CHECK_EQUAL(status(4), "ok");
+  BOOST_CHECK_EQUAL(rows[4][2].as<int>(), 3);
+  BOOST_CHECK_EQUAL(rows[4][4].as<long long>() - rows[4][3].as<long long>(), 2);
+
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'all-exact'"
+                             " AND stream_version IN (4, 5)"),
+                    2);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'all-new'"
+                             " AND stream_version BETWEEN 1 AND 3"),
+                    3);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id IN"
+                             " ('all-stale', 'all-thief')"),
+                    0);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM streams WHERE stream_id IN"
+                             " ('all-stale', 'all-thief')"),
+                    0);
+  BOOST_CHECK_EQUAL(db.count("SELECT version FROM streams WHERE stream_id = 'all-exact'"), 5);
+  // The accepted requests' keys hold their results; the conflicting one's is free again.
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM idempotency_keys WHERE key = 'key-conflict'"),
+                    0);
+  BOOST_CHECK_EQUAL(
+      db.count("SELECT count(*) FROM idempotency_keys k JOIN events e"
+               " ON e.global_position = k.last_position AND e.stream_id = k.stream_id"
+               " WHERE (k.key = 'key-ok' AND k.stream_version = 5 AND e.stream_version = 5)"
+               "  OR (k.key = 'key-new' AND k.stream_version = 3 AND e.stream_version = 3)"),
+      2);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 2 + 3 + 2 + 3);
+}
