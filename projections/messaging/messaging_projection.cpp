@@ -168,8 +168,10 @@ constexpr const char* kInsertChats =
     " ON CONFLICT DO NOTHING";
 
 // The messages and, from the ones actually inserted, their chats' last message, unread count
-// and position. ON CONFLICT DO NOTHING: the domain records a provider message once; should the
-// log still hold a repeat, skipping it beats a projection stuck for every tenant.
+// and position. The domain records a message once; should the log still hold a repeat of a
+// message id, skipping it beats a projection stuck for every tenant, so a message id already
+// stored (or earlier in the batch) is left out. Not ON CONFLICT DO NOTHING: its speculative
+// insertion writes one more WAL record per row, and this projection is the table's only writer.
 constexpr const char* kNewer = "(c.last_message_at IS NULL OR l.sent_at >= c.last_message_at)";
 const std::string kInsertMessages =
     std::string(
@@ -182,10 +184,12 @@ const std::string kInsertMessages =
         " added AS (INSERT INTO messaging_messages (message_id, tenant_id, provider_code,"
         "   chat_id, provider_message_id, direction, account_id, sender, user_id, text, format,"
         "   entities, attachments, status, seen, silent, sent_at, position, updated_at)"
-        "   SELECT message_id, tenant_id, provider_code, chat_id, provider_message_id,"
-        "   direction, account_id, sender, user_id, text, format, entities, attachments, status,"
-        "   seen, silent, sent_at, position, updated_at FROM r"
-        "   ON CONFLICT DO NOTHING"
+        "   SELECT DISTINCT ON (message_id) message_id, tenant_id, provider_code, chat_id,"
+        "   provider_message_id, direction, account_id, sender, user_id, text, format, entities,"
+        "   attachments, status, seen, silent, sent_at, position, updated_at FROM r"
+        "   WHERE NOT EXISTS (SELECT 1 FROM messaging_messages m"
+        "     WHERE m.message_id = r.message_id)"
+        "   ORDER BY message_id, seq"
         "   RETURNING message_id, tenant_id, provider_code, chat_id, text, seen, sent_at,"
         "   position, updated_at),"
         " latest AS (SELECT DISTINCT ON (a.tenant_id, a.provider_code, a.chat_id) a.tenant_id,"
@@ -509,16 +513,15 @@ void chat_read(pqxx::transaction_base& tx, const RecordedEvent& e, const rapidjs
       if (id.IsString()) ids.emplace_back(id.GetString(), id.GetStringLength());
     }
   }
-  // The unread count is recounted, not decremented: the CTE's update is not visible to the
-  // outer statement, so the count leaves out the messages it marks.
+  // The unread count is the chat's inbound messages not seen: it loses the ones this read marks
+  // (a recount would need an index of unseen messages that every inbound message pays for).
   tx.exec_params(
       "WITH seen AS (UPDATE messaging_messages SET seen = true,"
       "   updated_at = greatest(updated_at, $6::timestamptz)"
       "   WHERE tenant_id = $1 AND provider_code = $2 AND chat_id = $3"
-      "   AND message_id = ANY ($4::text[]) AND NOT seen)"
-      " UPDATE messaging_chats SET unread_count = (SELECT count(*) FROM messaging_messages m"
-      "   WHERE m.tenant_id = $1 AND m.provider_code = $2 AND m.chat_id = $3"
-      "   AND m.direction = 'inbound' AND NOT m.seen AND m.message_id <> ALL ($4::text[])),"
+      "   AND message_id = ANY ($4::text[]) AND NOT seen RETURNING direction)"
+      " UPDATE messaging_chats SET unread_count = unread_count -"
+      "   (SELECT count(*) FROM seen WHERE direction = 'inbound'),"
       " position = greatest(position, $5), updated_at = greatest(updated_at, $6::timestamptz)"
       " WHERE tenant_id = $1 AND provider_code = $2 AND chat_id = $3",
       text(d, "tenant_id"), text(d, "provider_code"), text(d, "chat_id"),

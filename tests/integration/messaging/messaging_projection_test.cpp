@@ -161,7 +161,9 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
   acme.chat("c-1", "MessageTextUpdated",
             R"("message_id":"m-2","text":"second, edited","format":"html","entities":[],)"
             R"("source":"provider")");
-  acme.chat("c-1", "ChatRead", R"("source":"crm","user_id":"u1","message_ids":["m-1"])");
+  // A read subtracts only what it marks: o-1 is outbound, m-0 was imported seen, m-9 is unknown.
+  acme.chat("c-1", "ChatRead",
+            R"("source":"crm","user_id":"u1","message_ids":["m-1","o-1","m-0","m-9"])");
   acme.chat("g-1", "ChatStarted",
             R"("account_id":"sq-1","kind":"group","title":"Team","participants":)"
             R"([{"id":"a","name":"A"},{"id":"b","name":"B"},{"id":"c","name":"C"}])");
