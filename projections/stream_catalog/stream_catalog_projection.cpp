@@ -15,7 +15,7 @@ void StreamCatalogProjection::apply(pqxx::transaction_base& tx,
     std::string type;
     std::string recorded_at;
   };
-  // Folded per stream: ON CONFLICT may touch each row only once per statement.
+  // Folded per stream: a statement may update each row only once.
   std::map<std::string, Change> changes;
   for (const auto& e : events) {
     auto& c = changes[e.stream_id];
@@ -33,15 +33,20 @@ void StreamCatalogProjection::apply(pqxx::transaction_base& tx,
     types.push_back(c.type);
     times.push_back(c.recorded_at);
   }
-  // One statement for the whole batch.
+  // One statement for the whole batch. Known streams are updated, not upserted: an upsert locks
+  // the row it then updates, one more WAL record per stream and batch. Only the streams the
+  // update did not find are inserted (this projection is the table's only writer).
   tx.exec_params(
-      "INSERT INTO stream_catalog AS s (stream_id, category, version, event_count,"
-      " last_event_type, last_recorded_at)"
-      " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],"
-      " $6::timestamptz[])"
-      " ON CONFLICT (stream_id) DO UPDATE SET version = greatest(s.version, excluded.version),"
-      " event_count = s.event_count + excluded.event_count,"
-      " last_event_type = excluded.last_event_type, last_recorded_at = excluded.last_recorded_at",
+      "WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[],"
+      "   $5::text[], $6::timestamptz[]) AS c(stream_id, category, version, event_count,"
+      "   last_event_type, last_recorded_at)),"
+      " updated AS (UPDATE stream_catalog s SET version = greatest(s.version, c.version),"
+      "   event_count = s.event_count + c.event_count, last_event_type = c.last_event_type,"
+      "   last_recorded_at = c.last_recorded_at FROM c WHERE s.stream_id = c.stream_id"
+      "   RETURNING s.stream_id)"
+      " INSERT INTO stream_catalog (stream_id, category, version, event_count, last_event_type,"
+      " last_recorded_at)"
+      " SELECT * FROM c WHERE c.stream_id NOT IN (SELECT stream_id FROM updated)",
       eventstore::sql_array(streams), eventstore::sql_array(categories),
       eventstore::sql_array(versions), eventstore::sql_array(counts), eventstore::sql_array(types),
       eventstore::sql_array(times));
