@@ -3,7 +3,8 @@
 -- notify). Now: one pass checks the batch, the stream locks and the event-id probe stay statements
 -- of their own (the probe must see what a transaction that held a lock committed), and one
 -- statement does the compare-and-swap, inserts the events and settles the idempotency keys.
--- Outcomes, ordering and locking are unchanged (0001, 0031 for the fenced probes).
+-- Streams are locked with advisory locks instead of row locks. Outcomes and ordering are
+-- unchanged (0001, 0031 for the fenced probes).
 
 CREATE OR REPLACE FUNCTION append_batch(batch jsonb)
 RETURNS TABLE (idx integer, status text, stream_version bigint, first_position bigint,
@@ -61,8 +62,14 @@ BEGIN
     END LOOP;
   END IF;
 
-  -- Lock every stream of the batch in one order, so concurrent batches cannot deadlock.
-  PERFORM 1 FROM streams WHERE stream_id = ANY (names) ORDER BY stream_id FOR UPDATE;
+  -- Lock every stream of the batch in one order, so concurrent batches cannot deadlock. The
+  -- locks are advisory, keyed by the stream id's hash (a shared hash only serialises two
+  -- streams' appends): a row lock wrote a WAL record per stream on top of the version's update,
+  -- and an advisory lock also covers a stream not created yet. Everything that changes a
+  -- stream's version goes through here. Class 0x73747265 ('stre') keeps the keys apart from the
+  -- single-key advisory locks of projection and CTI ownership.
+  PERFORM pg_advisory_xact_lock(1937011301, h)
+  FROM (SELECT DISTINCT hashtext(n) AS h FROM unnest(names) n ORDER BY h) k;
 
   -- Event ids already recorded: a retry after an unknown outcome gets the original result. A
   -- statement of its own, after the locks: it sees what the lock holders committed.

@@ -301,3 +301,46 @@ BOOST_AUTO_TEST_CASE(one_batch_answers_every_outcome_and_settles_each_requests_k
       2);
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 2 + 3 + 2 + 3);
 }
+
+// A retry sent while its original is still committing, to a stream the original creates: the
+// retry waits for the stream's lock and answers with the original positions, not a conflict
+// (a row lock could not cover a stream that had no row yet).
+BOOST_AUTO_TEST_CASE(a_retry_racing_its_original_onto_a_new_stream_gets_the_original_result) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  const auto original = tests::append_request("racing-1", 2, ExpectedVersion::no_stream());
+  std::string events;
+  for (const auto& e : original.events) {
+    events +=
+        std::string(events.empty() ? "" : ",") + R"({"id":")" + e.event_id + R"(","t":"X","d":{}})";
+  }
+  const auto call = R"(SELECT status, first_position FROM append_batch('[{"s":"racing-1",)"
+                    R"("c":"racing","e":0,"ev":[)" +
+                    events + "]}]'::jsonb)";
+
+  pqxx::connection first_connection(db.app_url());
+  pqxx::work first(first_connection);
+  const auto appended = first.exec1(call);
+  BOOST_REQUIRE_EQUAL(appended[0].c_str(), std::string("ok"));
+
+  std::atomic<bool> answered{false};
+  std::string retry_status;
+  long long retry_first = 0;
+  std::thread retry([&] {
+    pqxx::connection c(db.app_url());
+    pqxx::work tx(c);
+    const auto row = tx.exec1(call);
+    retry_status = row[0].c_str();
+    retry_first = row[1].is_null() ? 0 : row[1].as<long long>();
+    tx.commit();
+    answered = true;
+  });
+  // The retry waits for the original's lock on the stream.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  BOOST_CHECK(!answered.load());
+  first.commit();
+  retry.join();
+  BOOST_CHECK_EQUAL(retry_status, "duplicate");
+  BOOST_CHECK_EQUAL(retry_first, appended[1].as<long long>());
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 2);
+}
