@@ -172,6 +172,10 @@ constexpr const char* kInsertChats =
 // message id, skipping it beats a projection stuck for every tenant, so a message id already
 // stored (or earlier in the batch) is left out. Not ON CONFLICT DO NOTHING: its speculative
 // insertion writes one more WAL record per row, and this projection is the table's only writer.
+// Each chat's row is updated from one pass over its added messages (`l`): the latest of them (at
+// one sent_at the later event: a chat is one stream, so its positions follow the log) and what
+// they add up to. One pass, not a join of two: the planner cannot estimate the inserted rows and
+// joined two aggregates of them in a nested loop, quadratic in the batch.
 constexpr const char* kNewer = "(c.last_message_at IS NULL OR l.sent_at >= c.last_message_at)";
 const std::string kInsertMessages =
     std::string(
@@ -192,22 +196,20 @@ const std::string kInsertMessages =
         "   ORDER BY message_id, seq"
         "   RETURNING message_id, tenant_id, provider_code, chat_id, text, seen, sent_at,"
         "   position, updated_at),"
-        " latest AS (SELECT DISTINCT ON (a.tenant_id, a.provider_code, a.chat_id) a.tenant_id,"
-        "   a.provider_code, a.chat_id, a.message_id, a.text, a.sent_at"
-        "   FROM added a JOIN r ON r.message_id = a.message_id"
-        "   ORDER BY a.tenant_id, a.provider_code, a.chat_id, a.sent_at DESC, r.seq DESC),"
-        " totals AS (SELECT tenant_id, provider_code, chat_id,"
-        "   count(*) FILTER (WHERE NOT seen) AS unread, max(position) AS position,"
-        "   max(updated_at) AS updated_at FROM added GROUP BY tenant_id, provider_code, chat_id)"
+        " l AS (SELECT DISTINCT ON (tenant_id, provider_code, chat_id) tenant_id,"
+        "   provider_code, chat_id, message_id, text, sent_at,"
+        "   count(*) FILTER (WHERE NOT seen) OVER chat AS unread,"
+        "   max(position) OVER chat AS position, max(updated_at) OVER chat AS updated_at"
+        "   FROM added WINDOW chat AS (PARTITION BY tenant_id, provider_code, chat_id)"
+        "   ORDER BY tenant_id, provider_code, chat_id, sent_at DESC, position DESC)"
         " UPDATE messaging_chats c SET"
         " last_message_id = CASE WHEN ") +
     kNewer + " THEN l.message_id ELSE c.last_message_id END, last_message_text = CASE WHEN " +
     kNewer + " THEN l.text ELSE c.last_message_text END, last_message_at = CASE WHEN " + kNewer +
     " THEN l.sent_at ELSE c.last_message_at END,"
-    " unread_count = c.unread_count + t.unread, position = greatest(c.position, t.position),"
-    " updated_at = greatest(c.updated_at, t.updated_at)"
-    " FROM latest l JOIN totals t USING (tenant_id, provider_code, chat_id)"
-    " WHERE c.tenant_id = l.tenant_id AND c.provider_code = l.provider_code"
+    " unread_count = c.unread_count + l.unread, position = greatest(c.position, l.position),"
+    " updated_at = greatest(c.updated_at, l.updated_at)"
+    " FROM l WHERE c.tenant_id = l.tenant_id AND c.provider_code = l.provider_code"
     "   AND c.chat_id = l.chat_id";
 
 // MessageDelivered makes a pending message sent; a status change recorded after it (or before
@@ -324,7 +326,7 @@ class Gathered {
 
   Rows chats_;
   Rows messages_;
-  std::int64_t seq_ = 0;  // the log's order of the messages: the later of two at one sent_at wins
+  std::int64_t seq_ = 0;  // the log's order of the messages: the first of a repeated id is kept
   std::map<std::string, Progress> progress_;  // by message_id
 };
 
