@@ -130,6 +130,11 @@ NewEvent chat_edited(const Chat::State& s, const std::optional<std::string>& tit
           })};
 }
 
+bool connected(const Connection::State& connection, const std::string& account_id) {
+  const auto it = connection.accounts.find(account_id);
+  return it != connection.accounts.end() && it->second.active;
+}
+
 }  // namespace
 
 const ChatMessage* Chat::State::find(std::string_view message_ref) const {
@@ -246,9 +251,18 @@ Decision decide(const Chat::State& s, const ReceiveMessage& c,
   if (!connection.active) {
     return reject(Kind::forbidden, "the connection is not active", "provider_code");
   }
-  if (const auto it = connection.accounts.find(account_id);
-      it == connection.accounts.end() || !it->second.active) {
+  if (!connected(connection, account_id)) {
     return reject(Kind::not_found, "no connected account has this id: connect the channel first",
+                  "account_id");
+  }
+  // A known chat keeps the account it started on, and that channel must be connected too: a
+  // message naming another account (or none: the main one) must not slip into a chat whose
+  // channel was disconnected.
+  const auto& chat_account = s.started ? s.account_id : account_id;
+  if (!connected(connection, chat_account)) {
+    return reject(Kind::not_found,
+                  "the chat's account (" + chat_account +
+                      ") is disconnected: connect the channel again first",
                   "account_id");
   }
 
@@ -276,7 +290,6 @@ Decision decide(const Chat::State& s, const ReceiveMessage& c,
     if (!c.chat.title.empty() && c.chat.title != s.title) title = c.chat.title;
     if (!added.empty() || title) events.push_back(chat_edited(s, title, added, {}));
   }
-  const auto& chat_account = s.started ? s.account_id : account_id;
   events.push_back({"MessageReceived", json_object([&](JsonWriter& w) {
                       write_keys(w, c.tenant_id, c.provider_code, c.chat.id);
                       put(w, "message_id", c.message_id);
@@ -307,8 +320,7 @@ Decision decide(const Chat::State& s, const SubmitMessage& c, const Connection::
   if (!connection.active) {
     return reject(Kind::conflict, "the connection to this provider is not active", "provider_code");
   }
-  if (const auto it = connection.accounts.find(s.account_id);
-      it == connection.accounts.end() || !it->second.active) {
+  if (!connected(connection, s.account_id)) {
     return reject(Kind::conflict,
                   "the chat's account (" + s.account_id + ") is disconnected at the provider",
                   "chat_id");

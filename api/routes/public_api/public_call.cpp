@@ -46,6 +46,10 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
   command.silent = silent;
   const auto outcome = deps.messaging.on_chat(call.principal.tenant, call.principal.provider,
                                               command.chat.id, command, context, canonical);
+  // A refused account is named by its pointer even when absent (the main account), so the
+  // answer is the same whether the provider named the chat's disconnected channel or none.
+  auto names = body_fields(message, at);
+  names.emplace("account_id", at + "/account_id");
   const bool recorded = outcome.wrote();
   auto message_id = command.message_id;
   if (!recorded && outcome.ok()) {
@@ -61,7 +65,7 @@ http::Response ingest_message(const Dependencies& deps, const PublicCall& call,
                               domain::put(w, "provider_message_id", provider_message_id);
                               domain::put(w, "created", recorded);
                             })),
-                 body_fields(message, at));
+                 names);
 }
 
 http::Response change_status(const Dependencies& deps, const PublicCall& call,

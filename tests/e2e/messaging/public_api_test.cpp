@@ -271,6 +271,42 @@ BOOST_AUTO_TEST_CASE(bulk_takes_a_thousand_items_and_answers_each) {
               [](const e2e::HttpResponse& c) { return json_of(c)["items"].Size() == 50u; });
 }
 
+BOOST_AUTO_TEST_CASE(a_chat_whose_channel_was_disconnected_takes_no_messages) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto client = stack.connect(user, e2e::messaging::client_token("acme"));
+  BOOST_REQUIRE(client
+                    .call("POST", "/public/v1/channels",
+                          R"({"account_id":"tg-9","channel_code":"telegram","name":"Bot"})")
+                    .status == 201);
+  BOOST_REQUIRE(
+      client.call("POST", "/public/v1/messages", message("m-1", "c-1", R"(,"account_id":"tg-9")"))
+          .status == 201);
+  BOOST_REQUIRE(client.call("DELETE", "/public/v1/channels/tg-9").status == 200);
+  const auto events_before = stack.server().database().count("SELECT count(*) FROM events");
+
+  // Without account_id (the main account, still connected) and with the chat's own account,
+  // the answer is the same: the channel the chat lives on is not connected.
+  for (const std::string extra : {"", R"(,"account_id":"tg-9")", R"(,"account_id":"main")"}) {
+    const auto r = client.call("POST", "/public/v1/messages", message("m-2", "c-1", extra));
+    BOOST_TEST(r.status == 404, extra << ": " << r.text());
+    BOOST_TEST(problem_fields(r) == std::vector<std::string>{"/account_id"},
+               boost::test_tools::per_element());
+  }
+  const auto bulk = client.call("POST", "/public/v1/bulk",
+                                R"({"items":[{"message":)" + message("m-3", "c-1") + "}]}");
+  BOOST_REQUIRE_MESSAGE(bulk.status == 200, bulk.text());
+  const auto d = json_of(bulk);
+  BOOST_TEST(d["results"][0]["status"].GetInt() == 404);
+  BOOST_TEST(std::string(d["results"][0]["body"]["errors"][0]["field"].GetString()) ==
+             "/items/0/message/account_id");
+  BOOST_TEST(d["failed"].GetInt() == 1);
+  // A repeat of the message already recorded still answers with it.
+  BOOST_TEST(client.call("POST", "/public/v1/messages", message("m-1", "c-1")).status == 200);
+  BOOST_TEST(stack.server().database().count("SELECT count(*) FROM events") == events_before);
+}
+
 BOOST_AUTO_TEST_CASE(a_retry_with_the_same_idempotency_key_answers_as_the_first_call) {
   MessagingStack stack;
   stack.install("acme");

@@ -171,6 +171,22 @@ BOOST_AUTO_TEST_CASE(receiving_needs_a_connected_account) {
   BOOST_CHECK_EQUAL(s.account_id, "main");
 }
 
+BOOST_AUTO_TEST_CASE(a_chat_whose_account_was_disconnected_takes_no_messages) {
+  auto s = started();  // on tg-1
+  auto c = connection();
+  c.accounts["tg-1"].active = false;
+  // Neither the main account (no account_id) nor the chat's own account lets a message in.
+  for (const std::string account : {"", "main", "tg-1"}) {
+    auto m = inbound("p2");
+    m.account_id = account;
+    const auto r = refused(s, m, c);
+    BOOST_CHECK(r.kind == Rejection::Kind::not_found);
+    BOOST_CHECK_EQUAL(r.field, "account_id");
+  }
+  // A repeat of a message already recorded still answers with it.
+  BOOST_CHECK(std::get<std::vector<NewEvent>>(decide(s, inbound("p1"), c)).empty());
+}
+
 BOOST_AUTO_TEST_CASE(received_messages_are_validated) {
   auto m = inbound("p1", "");
   m.chat.id = "";
