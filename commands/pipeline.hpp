@@ -20,11 +20,12 @@ namespace switchboard::commands {
 
 struct CommandOutcome {
   enum class Status {
-    accepted,   // events recorded (or none were needed)
-    duplicate,  // a retry of a command already recorded: nothing new was written
-    rejected,   // the aggregate refused: see rejection
-    busy,       // still conflicting after every retry
-    failed,     // the store could not record it: see error
+    accepted,     // events recorded (or none were needed)
+    duplicate,    // a retry of a command already recorded: nothing new was written
+    rejected,     // the aggregate refused: see rejection
+    busy,         // still conflicting after every retry
+    unavailable,  // the store could not be reached (a passing outage): see error
+    failed,       // the store refused to record it: see error
   };
   Status status = Status::failed;
   domain::Rejection rejection;
@@ -146,8 +147,11 @@ class Pipeline {
         case eventstore::AppendStatus::idempotency_mismatch:
           return key_reused();
         case eventstore::AppendStatus::duplicate_event_id:
+        case eventstore::AppendStatus::unavailable:
         case eventstore::AppendStatus::failed:
-          outcome.status = CommandOutcome::Status::failed;
+          outcome.status = result.status == eventstore::AppendStatus::unavailable
+                               ? CommandOutcome::Status::unavailable
+                               : CommandOutcome::Status::failed;
           outcome.error =
               result.error.empty() ? eventstore::to_string(result.status) : result.error;
           return outcome;

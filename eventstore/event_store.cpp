@@ -20,6 +20,8 @@ const char* to_string(AppendStatus status) {
       return "idempotency_mismatch";
     case AppendStatus::duplicate_event_id:
       return "duplicate_event_id";
+    case AppendStatus::unavailable:
+      return "unavailable";
     case AppendStatus::failed:
       return "failed";
   }

@@ -68,9 +68,9 @@ AppendStatus parse_status(std::string_view s) {
   return AppendStatus::failed;
 }
 
-AppendResult failure(std::string error) {
+AppendResult failure(std::string error, AppendStatus status = AppendStatus::failed) {
   AppendResult r;
-  r.status = AppendStatus::failed;
+  r.status = status;
   r.error = std::move(error);
   return r;
 }
@@ -183,7 +183,8 @@ std::vector<AppendResult> GroupCommitAppender::execute(
     connection.reset();
     std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
   }
-  return std::vector<AppendResult>(batch.size(), failure("database unreachable: " + last_error));
+  return std::vector<AppendResult>(
+      batch.size(), failure("database unreachable: " + last_error, AppendStatus::unavailable));
 }
 
 std::vector<AppendResult> GroupCommitAppender::execute_once(pqxx::connection& connection,
@@ -217,7 +218,7 @@ void GroupCommitAppender::count(const AppendRequest& request, const AppendResult
     appends_.fetch_add(1, std::memory_order_relaxed);
     if (result.status == AppendStatus::ok)
       events_.fetch_add(request.events.size(), std::memory_order_relaxed);
-  } else if (result.status == AppendStatus::failed) {
+  } else if (result.status == AppendStatus::failed || result.status == AppendStatus::unavailable) {
     failures_.fetch_add(1, std::memory_order_relaxed);
   } else {
     conflicts_.fetch_add(1, std::memory_order_relaxed);

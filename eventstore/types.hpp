@@ -46,7 +46,8 @@ enum class AppendStatus {
   conflict,              // the stream's version was not the expected one
   idempotency_mismatch,  // the idempotency key was used for another request
   duplicate_event_id,    // an event id was already used by another append
-  failed,                // the database could not be reached or refused the batch
+  unavailable,           // the database could not be reached, even after reconnecting
+  failed,                // the database refused the batch
 };
 
 const char* to_string(AppendStatus status);
@@ -56,7 +57,7 @@ struct AppendResult {
   std::int64_t stream_version = 0;  // after the append, or the actual version on conflict
   std::int64_t first_position = 0;
   std::int64_t last_position = 0;
-  std::string error;  // for failed
+  std::string error;  // for unavailable and failed
 
   bool succeeded() const { return status == AppendStatus::ok || status == AppendStatus::duplicate; }
 };

@@ -308,10 +308,8 @@ struct Server::Impl {
     } catch (const pqxx::broken_connection& e) {
       spdlog::warn("{} {} (request id {}): database unreachable: {}", to_string(entry.method),
                    entry.route, request_id, e.what());
-      auto unavailable = problem(503, "database unavailable",
-                                 "the database cannot be reached; retry; request id " + request_id);
-      unavailable.headers.emplace_back("Retry-After", "1");
-      respond(std::move(unavailable));
+      respond(
+          database_unavailable("the database cannot be reached; retry; request id " + request_id));
     } catch (const std::exception& e) {
       spdlog::error("{} {} (request id {}) failed: {}", to_string(entry.method), entry.route,
                     request_id, e.what());

@@ -159,6 +159,12 @@ Response problem(int status, std::string title, std::string detail,
                   .headers = {}};
 }
 
+Response database_unavailable(std::string detail) {
+  auto unavailable = problem(503, "database unavailable", std::move(detail));
+  unavailable.headers.emplace_back("Retry-After", "1");
+  return unavailable;
+}
+
 Response json(int status, std::string body) {
   return Response{.status = status, .content_type = "application/json", .body = std::move(body)};
 }

@@ -57,6 +57,10 @@ struct FieldError {
 Response problem(int status, std::string title, std::string detail = {},
                  std::vector<FieldError> errors = {});
 
+// 503 "database unavailable" with Retry-After: PostgreSQL cannot be reached. An outage passes,
+// so clients should retry rather than report a bug.
+Response database_unavailable(std::string detail);
+
 Response json(int status, std::string body);
 
 // Standard reason phrase ("Not Found"); "Unknown" for codes we never send.

@@ -82,6 +82,11 @@ http::Response respond(const commands::CommandOutcome& outcome, http::Response s
       busy.headers.emplace_back("Retry-After", "1");
       return busy;
     }
+    case Status::unavailable:
+      spdlog::warn("command not recorded: {}", outcome.error);
+      return http::database_unavailable(
+          "the change could not be recorded: the database cannot "
+          "be reached; retry");
     case Status::failed:
       break;
   }

@@ -37,7 +37,8 @@ FieldNames body_fields(const rapidjson::Value& body, std::string_view at = {});
 FieldNames body_fields(const http::Request& request);
 
 // accepted/duplicate -> `success` (status and body); rejected -> 400/403/404/409 problem naming
-// the fields as `names` says; busy -> 503 with Retry-After; failed -> 500.
+// the fields as `names` says; busy -> 503 with Retry-After; unavailable -> 503 "database
+// unavailable" with Retry-After; failed -> 500.
 http::Response respond(const commands::CommandOutcome& outcome, http::Response success,
                        const FieldNames& names = {});
 

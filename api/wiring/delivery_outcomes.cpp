@@ -34,6 +34,7 @@ bool recorded(const delivery::Job& job, std::string_view what, const CommandOutc
                    outcome.rejection.field, outcome.rejection.message);
       return true;
     case CommandOutcome::Status::busy:
+    case CommandOutcome::Status::unavailable:
     case CommandOutcome::Status::failed:
       break;
   }

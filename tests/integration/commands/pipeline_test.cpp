@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <charconv>
+#include <pqxx/pqxx>
 #include <stdexcept>
 #include <thread>
 
@@ -106,6 +107,30 @@ BOOST_AUTO_TEST_CASE(commands_decide_on_current_state_and_record_metadata) {
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE metadata->>'tenant' = 't1'"
                              " AND metadata->>'actor' = 'tester' AND metadata ? 'correlation_id'"),
                     3);
+}
+
+BOOST_AUTO_TEST_CASE(an_append_that_cannot_reach_the_database_is_unavailable_not_failed) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<Counter> pipeline(store);
+  BOOST_REQUIRE(pipeline.execute("u1", context(), "add 1", [](auto& s) { return add(s, 1); }).ok());
+
+  // The database goes away under the open connections and refuses new ones; the next command
+  // decides on its cached state and only its append finds the database gone.
+  pqxx::connection cluster(std::getenv("SWITCHBOARD_TEST_PG_ADMIN_URL"));
+  pqxx::nontransaction(cluster).exec("ALTER DATABASE " + cluster.quote_name(db.name()) +
+                                     " ALLOW_CONNECTIONS false");
+  pqxx::nontransaction(cluster).exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
+      cluster.quote(db.name()));
+  auto lost = pipeline.execute("u1", context(), "add 2", [](auto& s) { return add(s, 2); });
+  BOOST_CHECK(lost.status == Outcome::Status::unavailable);
+  BOOST_CHECK(!lost.error.empty());
+
+  pqxx::nontransaction(cluster).exec("ALTER DATABASE " + cluster.quote_name(db.name()) +
+                                     " ALLOW_CONNECTIONS true");
+  BOOST_CHECK(pipeline.execute("u1", context(), "add 2", [](auto& s) { return add(s, 2); }).ok());
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'counter-u1'"), 3);
 }
 
 BOOST_AUTO_TEST_CASE(two_nodes_with_stale_caches_both_succeed_through_retries) {

@@ -83,4 +83,21 @@ BOOST_AUTO_TEST_CASE(a_refusal_names_body_fields_by_pointer_and_the_rest_as_the_
              boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(an_unreachable_store_is_a_passing_outage_and_a_refusing_one_a_fault) {
+  CommandOutcome unreachable;
+  unreachable.status = CommandOutcome::Status::unavailable;
+  unreachable.error = "database unreachable: connection refused";
+  const auto r = routes::respond(unreachable, {});
+  BOOST_TEST(r.status == 503);
+  BOOST_TEST(r.content_type == "application/problem+json");
+  BOOST_TEST(r.body.find(R"("title":"database unavailable")") != std::string::npos, r.body);
+  BOOST_TEST((r.headers == std::vector<std::pair<std::string, std::string>>{{"Retry-After", "1"}}));
+  CommandOutcome refusing;
+  refusing.status = CommandOutcome::Status::failed;
+  refusing.error = "ERROR: refused";
+  const auto failed = routes::respond(refusing, {});
+  BOOST_TEST(failed.status == 500);
+  BOOST_TEST(failed.headers.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
