@@ -25,6 +25,7 @@
 #include "api/delivery/provider_client.hpp"
 #include "api/delivery/targets.hpp"
 #include "api/nats/nats_client.hpp"
+#include "domain/url.hpp"
 #include "eventstore/connection_pool.hpp"
 
 namespace switchboard::api::delivery {
@@ -819,6 +820,7 @@ class DeliveryWorker::Consumer {
       // Checked before the expiry: the deactivation, not the wait, is why it was never sent.
       return give_up(e, "connection_deactivated", target.why, endpoint, method, target.url);
     }
+    if (auto refused = insecure(e, endpoint, method, target.url)) return *refused;
     if (expired(policy_for(policy_, job.kind), job.created, Clock::now())) {
       const auto detail =
           fmt::format("not delivered within {:g} s of {}",
@@ -907,8 +909,22 @@ class DeliveryWorker::Consumer {
     return {Result::rejected};
   }
 
-  // Removed from the queue without calling the provider (again): `reason` is "expired" or
-  // "connection_deactivated"; the message is marked not sent and the error logged.
+  // Configurations uploaded before endpoints had to be https may still name plain http off
+  // loopback: the call would carry the client token in clear text, so it is never made, and no
+  // retry could change that. Given up at once, like a rejection.
+  std::optional<Attempt> insecure(Entry& e, std::string_view endpoint, std::string_view method,
+                                  const std::string& url) {
+    if (!domain::clear_text_off_loopback(url)) return std::nullopt;
+    return give_up(e, "insecure_endpoint",
+                   fmt::format("{} is plain http to a host that is not loopback ({}); the "
+                               "provider's configuration must name an https endpoint",
+                               endpoint, url),
+                   endpoint, method, url);
+  }
+
+  // Removed from the queue without calling the provider (again): `reason` is "expired",
+  // "connection_deactivated" or "insecure_endpoint"; the message is marked not sent and the error
+  // logged.
   Attempt give_up(Entry& e, std::string_view reason, std::string_view why,
                   std::string_view endpoint, std::string_view method, const std::string& url) {
     const Job& job = e.job;
@@ -920,7 +936,8 @@ class DeliveryWorker::Consumer {
                  job.provider_code, reason, detail);
     log_error(job, method, endpoint, url, e.last_status, fmt::format("not sent: {}", reason),
               detail, e.attempts);
-    return {reason == "expired" ? Result::expired : Result::dropped};
+    if (reason == "expired") return {Result::expired};
+    return {reason == "insecure_endpoint" ? Result::rejected : Result::dropped};
   }
 
   // list_accounts, then every page of message_history when the connection imports history.
@@ -943,6 +960,7 @@ class DeliveryWorker::Consumer {
       e.attempts = 0;
     }
     if (!job.flag("has_history") || target.history_url.empty()) return {Result::done};
+    if (auto refused = insecure(e, "message_history", "GET", target.history_url)) return *refused;
     while (e.history_pages < max_history_pages) {
       auto url = target.history_url;
       if (!e.history_cursor.empty()) {

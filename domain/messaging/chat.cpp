@@ -14,7 +14,10 @@ using Kind = Rejection::Kind;
 
 constexpr std::string_view kStatuses[] = {"sent", "delivered", "read", "failed"};
 constexpr std::string_view kSources[] = {"provider", "crm"};
-constexpr std::string_view kNotSentReasons[] = {"expired", "rejected", "connection_deactivated"};
+constexpr std::string_view kNotSentReasons[] = {"expired", "rejected", "connection_deactivated",
+                                                "insecure_endpoint"};
+constexpr const char* kNotSentRule =
+    "must be 'expired', 'rejected', 'connection_deactivated' or 'insecure_endpoint'";
 constexpr std::string_view kFailedActions[] = {"update_message_text", "read_chat"};
 constexpr const char* kIdRule = "1 to 256 bytes of UTF-8 without control characters";
 
@@ -369,8 +372,7 @@ Decision decide(const Chat::State& s, const RecordDelivery& c) {
 
 Decision decide(const Chat::State& s, const RecordNotSent& c) {
   if (!one_of(kNotSentReasons, c.reason)) {
-    return reject(Kind::invalid, "must be 'expired', 'rejected' or 'connection_deactivated'",
-                  "reason");
+    return reject(Kind::invalid, kNotSentRule, "reason");
   }
   const auto it = s.messages.find(c.message_id);
   if (it == s.messages.end()) return no_message();
@@ -393,8 +395,7 @@ Decision decide(const Chat::State& s, const RecordDeliveryFailed& c) {
     return reject(Kind::invalid, "must be 'update_message_text' or 'read_chat'", "action");
   }
   if (!one_of(kNotSentReasons, c.reason)) {
-    return reject(Kind::invalid, "must be 'expired', 'rejected' or 'connection_deactivated'",
-                  "reason");
+    return reject(Kind::invalid, kNotSentRule, "reason");
   }
   if (!valid_id(c.user_id)) return reject(Kind::invalid, kIdRule, "user_id");
   if (!s.started) return no_chat();

@@ -92,8 +92,9 @@ struct RecordDelivery {
 // The delivery gave up on an outbound message.
 struct RecordNotSent {
   std::string message_id;
-  // "expired", "rejected", or "connection_deactivated" (the tenant deactivated the token or lost
-  // the app while the message waited: the provider is never called again for it)
+  // "expired", "rejected", "connection_deactivated" (the tenant deactivated the token or lost
+  // the app while the message waited: the provider is never called again for it), or
+  // "insecure_endpoint" (the configuration names plain http off loopback: never called)
   std::string reason;
   std::string detail;
 };

@@ -448,6 +448,42 @@ BOOST_AUTO_TEST_CASE(a_job_redelivered_after_its_error_was_logged_is_not_logged_
                     1);
 }
 
+BOOST_AUTO_TEST_CASE(a_stored_plain_http_endpoint_off_loopback_is_never_called) {
+  Fixture f;
+  // Stored before uploads had to name https off loopback: the rule holds at delivery too.
+  f.db.exec(
+      "UPDATE provider_configurations SET endpoints = jsonb_set(endpoints, '{send_message}',"
+      " '\"http://provider.invalid/messages\"') WHERE provider_code = 'chatline'");
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  const auto job_id = f.submit("c-a", "m1");
+  // At once, not after the hour of retries a provider that is down gets (the expiry is 60 s).
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.not_sent().size() == 1; }, 10s));
+  const auto not_sent = f.outcomes.not_sent()[0];
+  BOOST_CHECK_EQUAL(not_sent.message_id, "m1");
+  BOOST_CHECK_EQUAL(not_sent.reason, "insecure_endpoint");
+  BOOST_CHECK_MESSAGE(not_sent.detail.find("http://provider.invalid/messages") != std::string::npos,
+                      not_sent.detail);
+  BOOST_CHECK(eventually([&] { return worker.metrics().rejected == 1; }));
+  BOOST_CHECK_EQUAL(worker.metrics().retried.load(), 0u);
+  BOOST_CHECK_EQUAL(
+      f.db.count("SELECT count(*) FROM error_log WHERE source = 'delivery'"
+                 " AND request_id = '" +
+                 job_id + "' AND problem ->> 'title' = 'not sent: insecure_endpoint'"),
+      1);
+  BOOST_CHECK(eventually([&] { return f.queued() == 0; }));
+  // The other endpoints, on loopback, are still called.
+  f.publish("chat-t1/chatline/c-a", "ChatRead",
+            R"({"tenant_id":"t1","provider_code":"chatline","chat_id":"c-a","account_id":"main",)"
+            R"("source":"crm","user_id":"u-1","message_ids":["x"]})");
+  BOOST_CHECK(eventually([&] {
+    const auto received = f.peer.received();
+    return std::any_of(received.begin(), received.end(),
+                       [](const Received& r) { return r.target == "/chats/read"; });
+  }));
+  BOOST_CHECK(f.accepted().empty());
+}
+
 BOOST_AUTO_TEST_CASE(another_node_takes_over_mid_lane_without_loss_or_reordering) {
   Fixture f;
   f.peer.delay(150ms);

@@ -322,6 +322,13 @@ BOOST_AUTO_TEST_CASE(a_deactivated_connection_leaves_a_pending_message_not_sent)
   BOOST_CHECK_EQUAL(sent.messages.at("out-1").status, "sent");
 }
 
+BOOST_AUTO_TEST_CASE(an_insecure_endpoint_leaves_a_pending_message_not_sent) {
+  auto s = with_outbound();
+  const auto events = record(s, RecordNotSent{"out-1", "insecure_endpoint", "plain http"});
+  BOOST_CHECK_EQUAL(text(parse(events.at(0).data), "reason"), "insecure_endpoint");
+  BOOST_CHECK_EQUAL(refused(s, RecordNotSent{"out-1", "unsafe", ""}).field, "reason");
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_edit_or_read_names_who_to_tell) {
   auto s = with_outbound();
   const auto events = record(
