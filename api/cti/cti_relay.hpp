@@ -15,8 +15,8 @@
 #include <mutex>
 #include <string>
 
+#include "api/concurrency/work_pool.hpp"
 #include "api/cti/connector.hpp"
-#include "api/cti/work_pool.hpp"
 
 namespace switchboard::api::nats {
 class NatsClient;
@@ -67,7 +67,7 @@ class CtiRelay {
   AttachHandler on_attach_;
   LoginHandler on_detach_;
   // Blocking NATS requests wait here; declared last, so it finishes before the rest goes.
-  WorkPool requests_;
+  concurrency::WorkPool requests_;
 };
 
 // The wire form of a Reply and back (also used by tests).

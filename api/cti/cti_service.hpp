@@ -18,10 +18,10 @@
 #include <string>
 #include <thread>
 
+#include "api/concurrency/work_pool.hpp"
 #include "api/cti/connector.hpp"
 #include "api/cti/cti_relay.hpp"
 #include "api/cti/event_feed.hpp"
-#include "api/cti/work_pool.hpp"
 #include "commands/cti/agent_commands.hpp"
 #include "commands/cti/event_recorder.hpp"
 #include "commands/cti/line_commands.hpp"
@@ -109,8 +109,8 @@ class CtiService {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread ownership_;
-  WorkPool work_{16};
-  WorkPool logins_{4};
+  concurrency::WorkPool work_{16};
+  concurrency::WorkPool logins_{4};
 };
 
 }  // namespace switchboard::api::cti

@@ -1,4 +1,4 @@
-#include <thread>
+#include <pqxx/except>
 
 #include "api/routes/command_response.hpp"
 #include "api/routes/public_api/public_call.hpp"
@@ -8,7 +8,7 @@ namespace switchboard::api::routes::public_api {
 namespace {
 
 // Items of different chats are recorded concurrently (the event store commits concurrent appends
-// together); items of one chat keep their order.
+// together), on a pool of threads all such requests share; items of one chat keep their order.
 constexpr std::size_t kLanes = 32;
 
 // History items are messages; bulk items wrap a message or a status.
@@ -37,8 +37,9 @@ http::Response one_item(const Dependencies& deps, const PublicCall& call,
 }
 
 // Runs every item and answers 200 with one result per item, in order: {index, status, body}.
-http::Response run_items(const Dependencies& deps, const http::Request& request,
-                         const PublicCall& c, const char* array, bool history) {
+http::Response run_items(const Dependencies& deps, concurrency::WorkPool& pool,
+                         const http::Request& request, const PublicCall& c, const char* array,
+                         bool history) {
   const auto json = domain::parse(request.body);
   const auto& items = json[array];
   // An Idempotency-Key covers the whole request, not each item: items are idempotent by
@@ -50,22 +51,24 @@ http::Response run_items(const Dependencies& deps, const http::Request& request,
   for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {
     lanes[std::hash<std::string>{}(chat_of(items[i], history)) % kLanes].push_back(i);
   }
-  {
-    std::vector<std::jthread> workers;
-    for (const auto& lane : lanes) {
-      if (lane.empty()) continue;
-      workers.emplace_back([&, lane] {
-        for (const auto i : lane) {
-          const auto pointer = "/" + std::string(array) + "/" + std::to_string(i);
-          try {
-            results[i] = one_item(deps, c, items[i], pointer, history, context);
-          } catch (const std::exception& e) {
-            results[i] = http::problem(500, "internal error", e.what());
-          }
+  std::vector<std::function<void()>> work;
+  for (const auto& lane : lanes) {
+    if (lane.empty()) continue;
+    work.emplace_back([&, lane] {
+      for (const auto i : lane) {
+        const auto pointer = "/" + std::string(array) + "/" + std::to_string(i);
+        try {
+          results[i] = one_item(deps, c, items[i], pointer, history, context);
+        } catch (const pqxx::broken_connection&) {
+          // As a whole request's answer would be (api/http/server.cpp): an outage passes.
+          results[i] = http::database_unavailable("the database cannot be reached; retry");
+        } catch (const std::exception& e) {
+          results[i] = http::problem(500, "internal error", e.what());
         }
-      });
-    }
+      }
+    });
   }
+  pool.run_all(std::move(work));
   std::size_t failed = 0;
   auto body = domain::json_object([&](domain::JsonWriter& w) {
     w.Key("results");
@@ -90,15 +93,16 @@ http::Response run_items(const Dependencies& deps, const http::Request& request,
 
 }  // namespace
 
-http::HandlerFor<PublicCall> bulk(Dependencies deps) {
-  return [deps](const http::Request& request, const PublicCall& call) {
-    return run_items(deps, request, call, "items", false);
+http::HandlerFor<PublicCall> bulk(Dependencies deps, std::shared_ptr<concurrency::WorkPool> pool) {
+  return [deps, pool](const http::Request& request, const PublicCall& call) {
+    return run_items(deps, *pool, request, call, "items", false);
   };
 }
 
-http::HandlerFor<PublicCall> import_history(Dependencies deps) {
-  return [deps](const http::Request& request, const PublicCall& call) {
-    return run_items(deps, request, call, "messages", true);
+http::HandlerFor<PublicCall> import_history(Dependencies deps,
+                                            std::shared_ptr<concurrency::WorkPool> pool) {
+  return [deps, pool](const http::Request& request, const PublicCall& call) {
+    return run_items(deps, *pool, request, call, "messages", true);
   };
 }
 

@@ -4,9 +4,11 @@
 // channels, inbound messages (one, in bulk, or history), message texts and statuses, chat reads
 // and edits (seed 001, "public API"). Every error answer is recorded in the error log.
 
+#include <memory>
 #include <string>
 
 #include "api/auth/authenticator.hpp"
+#include "api/concurrency/work_pool.hpp"
 #include "api/http/router.hpp"
 #include "commands/messaging/messaging_commands.hpp"
 
@@ -32,10 +34,11 @@ http::HandlerFor<PublicCall> connect_channel(Dependencies deps);
 http::HandlerFor<PublicCall> disconnect_channel(Dependencies deps);
 // POST /public/v1/messages
 http::HandlerFor<PublicCall> receive_message(Dependencies deps);
-// POST /public/v1/bulk
-http::HandlerFor<PublicCall> bulk(Dependencies deps);
-// POST /public/v1/history
-http::HandlerFor<PublicCall> import_history(Dependencies deps);
+// POST /public/v1/bulk; items run on `pool`'s threads.
+http::HandlerFor<PublicCall> bulk(Dependencies deps, std::shared_ptr<concurrency::WorkPool> pool);
+// POST /public/v1/history; items run on `pool`'s threads.
+http::HandlerFor<PublicCall> import_history(Dependencies deps,
+                                            std::shared_ptr<concurrency::WorkPool> pool);
 // PUT /public/v1/chats/:chat_id/messages/:message_id/text
 http::HandlerFor<PublicCall> update_message_text(Dependencies deps);
 // PUT /public/v1/chats/:chat_id/messages/:message_id/status

@@ -5,6 +5,9 @@ namespace switchboard::api::routes::public_api {
 void register_routes(http::Router& router, Dependencies deps, http::ErrorObserver on_error) {
   using http::Method;
   const auto client = client_caller(deps);
+  // Bulk and history requests share these: a bulk request runs up to 32 lanes, so two can run
+  // at full width and the rest queue, however many requests arrive at once.
+  const auto lanes = std::make_shared<concurrency::WorkPool>(64);
   const auto with = [&](std::string schema, std::size_t max_body = 1 << 20) {
     return http::RouteOptions{std::move(schema), max_body, on_error};
   };
@@ -15,8 +18,9 @@ void register_routes(http::Router& router, Dependencies deps, http::ErrorObserve
   router.add(Method::post, "/public/v1/messages", client, receive_message(deps),
              with("public_message"));
   // 5,000 items of a few hundred bytes each.
-  router.add(Method::post, "/public/v1/bulk", client, bulk(deps), with("public_bulk", 16 << 20));
-  router.add(Method::post, "/public/v1/history", client, import_history(deps),
+  router.add(Method::post, "/public/v1/bulk", client, bulk(deps, lanes),
+             with("public_bulk", 16 << 20));
+  router.add(Method::post, "/public/v1/history", client, import_history(deps, lanes),
              with("public_history", 16 << 20));
   router.add(Method::put, "/public/v1/chats/:chat_id/messages/:message_id/text", client,
              update_message_text(deps), with("message_text"));

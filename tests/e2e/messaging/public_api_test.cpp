@@ -2,7 +2,11 @@
 // nothing, every error lands in the error log, bulk answers per item, and one tenant's or user's
 // credentials never see or change another's chats.
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <optional>
+#include <thread>
 
 #include "tests/e2e/messaging/support/messaging_stack.hpp"
 
@@ -305,6 +309,72 @@ BOOST_AUTO_TEST_CASE(a_chat_whose_channel_was_disconnected_takes_no_messages) {
   // A repeat of the message already recorded still answers with it.
   BOOST_TEST(client.call("POST", "/public/v1/messages", message("m-1", "c-1")).status == 200);
   BOOST_TEST(stack.server().database().count("SELECT count(*) FROM events") == events_before);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_bulk_requests_share_a_fixed_set_of_workers) {
+  auto settings = e2e::messaging::fast_delivery();
+  settings["http.threads"] = "16";
+  MessagingStack stack{settings};
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto client = stack.connect(user, e2e::messaging::client_token("acme"));
+  const auto threads = [pid = stack.server().pid()] {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.starts_with("Threads:")) return std::stoi(line.substr(8));
+    }
+    return 0;
+  };
+  const auto bulk_of = [](int request) {
+    std::string items = "{\"items\":[";
+    for (int i = 0; i < 600; ++i) {
+      if (i > 0) items += ",";
+      items += R"({"message":)" +
+               message("r" + std::to_string(request) + "-" + std::to_string(i),
+                       "c-" + std::to_string(i % 60)) +
+               "}";
+    }
+    return items + "]}";
+  };
+  // One request first: the workers start with it.
+  BOOST_REQUIRE(client.call("POST", "/public/v1/bulk", bulk_of(0)).status == 200);
+  const int before = threads();
+
+  constexpr int kRequests = 8;
+  std::atomic<bool> running{true};
+  int most = before;
+  std::thread sampler([&] {
+    while (running) {
+      most = std::max(most, threads());
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::vector<std::thread> senders;
+  std::vector<std::optional<e2e::HttpResponse>> answers(kRequests);
+  for (int r = 1; r <= kRequests; ++r) {
+    senders.emplace_back(
+        [&, r] { answers[r - 1] = client.call("POST", "/public/v1/bulk", bulk_of(r)); });
+  }
+  for (auto& t : senders) t.join();
+  running = false;
+  sampler.join();
+
+  // Every item of every request was recorded and answered in its place.
+  for (const auto& answer : answers) {
+    BOOST_REQUIRE_MESSAGE(answer->status == 200, answer->text().substr(0, 200));
+    const auto d = json_of(*answer);
+    BOOST_TEST(d["failed"].GetInt() == 0);
+    BOOST_REQUIRE_EQUAL(d["results"].Size(), 600u);
+    for (rapidjson::SizeType i = 0; i < 600; ++i) {
+      BOOST_TEST(d["results"][i]["index"].GetUint() == i);
+      BOOST_TEST(d["results"][i]["status"].GetInt() == 201);
+    }
+  }
+  BOOST_TEST(stack.server().database().count(
+                 "SELECT count(*) FROM events WHERE event_type = 'MessageReceived'") ==
+             600 * (kRequests + 1));
+  // Eight requests of 60 chats each used to start about 8 x 32 threads of their own.
+  BOOST_TEST(most - before <= 16, "threads " << before << " -> " << most);
 }
 
 BOOST_AUTO_TEST_CASE(a_retry_with_the_same_idempotency_key_answers_as_the_first_call) {

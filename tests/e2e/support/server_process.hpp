@@ -80,6 +80,8 @@ class ServerProcess {
   Endpoint endpoint() const { return Endpoint{"127.0.0.1", port_, tls_}; }
   const TempDir& dir() const { return dir_; }
   const TestDatabase& database() const { return database_; }
+  // The running server's process id (for /proc).
+  pid_t pid() const { return pid_; }
   // What the server has written to stdout and stderr so far.
   std::string output() const;
 

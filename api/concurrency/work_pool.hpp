@@ -1,7 +1,7 @@
 #pragma once
 
 // A few threads for blocking work (database round trips, NATS requests) that must not hold the
-// HTTP server's or the connector's threads.
+// HTTP server's or the connector's threads, or start threads per request.
 
 #include <condition_variable>
 #include <deque>
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace switchboard::api::cti {
+namespace switchboard::api::concurrency {
 
 class WorkPool {
  public:
@@ -21,6 +21,8 @@ class WorkPool {
   WorkPool& operator=(const WorkPool&) = delete;
 
   void post(std::function<void()> job);
+  // Posts every job, each to run on one thread, and returns once all of them have finished.
+  void run_all(std::vector<std::function<void()>> jobs);
 
  private:
   void work();
@@ -31,4 +33,4 @@ class WorkPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace switchboard::api::cti
+}  // namespace switchboard::api::concurrency

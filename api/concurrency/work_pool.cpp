@@ -1,8 +1,10 @@
-#include "api/cti/work_pool.hpp"
+#include "api/concurrency/work_pool.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace switchboard::api::cti {
+#include <latch>
+
+namespace switchboard::api::concurrency {
 
 WorkPool::WorkPool(int threads) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
@@ -25,6 +27,25 @@ void WorkPool::post(std::function<void()> job) {
   queued_.notify_one();
 }
 
+void WorkPool::run_all(std::vector<std::function<void()>> jobs) {
+  std::latch done(static_cast<std::ptrdiff_t>(jobs.size()));
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& job : jobs) {
+      jobs_.push_back([&done, job = std::move(job)] {
+        // Counted even when the job throws, or the caller would wait for good.
+        struct CountDown {
+          std::latch& latch;
+          ~CountDown() { latch.count_down(); }
+        } count_down{done};
+        job();
+      });
+    }
+  }
+  queued_.notify_all();
+  done.wait();
+}
+
 void WorkPool::work() {
   for (;;) {
     std::function<void()> job;
@@ -39,9 +60,9 @@ void WorkPool::work() {
       job();
     } catch (const std::exception& e) {
       // A job answers its own caller; one that throws has a bug, which must not end the pool.
-      spdlog::error("cti work pool: {}", e.what());
+      spdlog::error("work pool: {}", e.what());
     }
   }
 }
 
-}  // namespace switchboard::api::cti
+}  // namespace switchboard::api::concurrency
