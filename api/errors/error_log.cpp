@@ -17,6 +17,10 @@ namespace {
 constexpr std::size_t kMaxQueued = 100'000;
 constexpr std::size_t kBatch = 1'000;
 constexpr auto kPurgeEvery = std::chrono::hours{1};
+// A token found to be nobody's may be activated later: its unmatched paths are logged again
+// after this long.
+constexpr auto kUnknownTokenFor = std::chrono::minutes{1};
+constexpr std::size_t kMaxUnknownTokens = 10'000;
 
 std::string token_hash(std::string_view authorization) {
   constexpr std::string_view scheme = "Bearer ";
@@ -58,15 +62,38 @@ http::ErrorObserver ErrorLog::observer() {
 }
 
 void ErrorLog::record(http::ErrorReport report) {
+  auto hash = token_hash(report.authorization);
+  const bool unmatched = report.route == http::kUnmatchedRoute;
   {
     std::lock_guard lock(mutex_);
+    if (unmatched) {
+      // Anyone can make up paths: without a token that may be somebody's there is no row to add.
+      if (hash.empty()) return;
+      if (const auto it = unknown_tokens_.find(hash); it != unknown_tokens_.end()) {
+        if (std::chrono::steady_clock::now() < it->second) return;
+        unknown_tokens_.erase(it);
+      }
+    }
     if (queue_.size() >= kMaxQueued) {
       ++dropped_;
       return;
     }
-    queue_.push_back(std::move(report));
+    queue_.push_back({std::move(report), std::move(hash)});
   }
   wake_.notify_one();
+}
+
+void ErrorLog::remember_unknown(const std::vector<std::string>& token_hashes) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  for (const auto& hash : token_hashes) {
+    if (unknown_tokens_.size() >= kMaxUnknownTokens) {
+      std::erase_if(unknown_tokens_, [&](const auto& entry) { return entry.second <= now; });
+      // Still full: a client cycling through tokens; forgetting them costs lookups, not rows.
+      if (unknown_tokens_.size() >= kMaxUnknownTokens) unknown_tokens_.clear();
+    }
+    unknown_tokens_[hash] = now + kUnknownTokenFor;
+  }
 }
 
 std::size_t ErrorLog::dropped() const {
@@ -85,39 +112,43 @@ long ErrorLog::purge() {
   });
 }
 
-bool ErrorLog::flush(std::deque<http::ErrorReport>& batch) {
+bool ErrorLog::flush(std::deque<Queued>& batch) {
   std::vector<std::string> methods, routes, request_ids, hashes, problems, statuses;
-  for (const auto& r : batch) {
+  for (const auto& [r, hash] : batch) {
     methods.push_back(r.method);
     routes.push_back(r.route);
     request_ids.push_back(r.request_id);
-    hashes.push_back(token_hash(r.authorization));
+    hashes.push_back(hash);
     problems.push_back(as_json(r.problem));
     statuses.push_back(std::to_string(r.status));
   }
   try {
+    std::vector<std::string> unknown;
     pool_.with_connection([&](pqxx::connection& c) {
       pqxx::work tx(c);
       // Who called is told by the token: a client token names its tenant and provider, even
       // after it was deactivated (that is when a provider most needs to see its 401s). Paths no
       // route took are kept only for a known token: anyone can make up paths, and a flood of
-      // them must not become rows.
-      tx.exec_params(
-          "INSERT INTO error_log (source, tenant_id, provider_code, method, route, status,"
-          " problem, request_id)"
-          " SELECT 'public_api', c.tenant_id, c.provider_code, e.method, e.route, e.status,"
-          " e.problem::jsonb, e.request_id"
+      // them must not become rows. The tokens of those not kept come back, to be remembered.
+      const auto rows = tx.exec_params(
+          "WITH e AS (SELECT r.*, c.tenant_id, c.provider_code"
           " FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])"
-          " AS e(method, route, status, problem, request_id, token_sha256)"
+          " AS r(method, route, status, problem, request_id, token_sha256)"
           " LEFT JOIN LATERAL (SELECT tenant_id, provider_code FROM messaging_connections m"
-          "   WHERE m.token_sha256 = e.token_sha256 ORDER BY m.active DESC LIMIT 1) c ON true"
-          " WHERE e.route <> $7 OR c.tenant_id IS NOT NULL",
+          "   WHERE m.token_sha256 = r.token_sha256 ORDER BY m.active DESC LIMIT 1) c ON true),"
+          " kept AS (INSERT INTO error_log (source, tenant_id, provider_code, method, route,"
+          "   status, problem, request_id)"
+          "   SELECT 'public_api', tenant_id, provider_code, method, route, status,"
+          "   problem::jsonb, request_id FROM e WHERE route <> $7 OR tenant_id IS NOT NULL)"
+          " SELECT DISTINCT token_sha256 FROM e WHERE route = $7 AND tenant_id IS NULL",
           eventstore::sql_array(methods), eventstore::sql_array(routes),
           eventstore::sql_array(statuses), eventstore::sql_array(problems),
           eventstore::sql_array(request_ids), eventstore::sql_array(hashes), http::kUnmatchedRoute);
       tx.commit();
+      for (const auto& row : rows) unknown.emplace_back(row[0].c_str());
     });
     batch.clear();
+    remember_unknown(unknown);
     return true;
   } catch (const std::exception& e) {
     spdlog::warn("error log: {} reports not stored yet: {}", batch.size(), e.what());
@@ -127,7 +158,7 @@ bool ErrorLog::flush(std::deque<http::ErrorReport>& batch) {
 
 void ErrorLog::run(std::stop_token stop) {
   auto next_purge = std::chrono::steady_clock::now();
-  std::deque<http::ErrorReport> batch;
+  std::deque<Queued> batch;
   std::size_t reported_drops = 0;
   for (;;) {
     {

@@ -3,6 +3,9 @@
 // The public API's error log (seed 000: "log every error of the public API, keep at least 30
 // days"). Routes report their error answers; a writer thread stores them in batches, so a burst
 // of bad requests costs the callers nothing but a queue push, and purges old rows once an hour.
+// Paths no route took are kept only for a token the log can name; a token the writer found to
+// be nobody's is remembered for a minute (at most 10,000 of them), so a client probing random
+// paths with it costs neither a database lookup nor a place in the queue.
 
 #include <chrono>
 #include <condition_variable>
@@ -10,6 +13,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "api/http/types.hpp"
 
@@ -40,15 +45,23 @@ class ErrorLog {
   std::size_t dropped() const;
 
  private:
+  struct Queued {
+    http::ErrorReport report;
+    std::string token_sha256;  // of the bearer token; empty without one
+  };
+
   void run(std::stop_token stop);
-  bool flush(std::deque<http::ErrorReport>& batch);
+  bool flush(std::deque<Queued>& batch);
+  void remember_unknown(const std::vector<std::string>& token_hashes);
 
   eventstore::ConnectionPool& pool_;
   int retention_days_;
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
-  std::deque<http::ErrorReport> queue_;
+  std::deque<Queued> queue_;
   std::size_t dropped_ = 0;
+  // Token hashes no connection has, until when that is trusted.
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> unknown_tokens_;
   std::jthread writer_;
 };
 

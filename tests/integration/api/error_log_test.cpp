@@ -3,6 +3,7 @@
 #include "api/errors/error_log.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <thread>
 
 #include "commands/access/access_commands.hpp"
 #include "eventstore/connection_pool.hpp"
@@ -69,6 +70,33 @@ BOOST_AUTO_TEST_CASE(unmatched_paths_are_kept_only_for_a_known_client_token) {
                       " tenant_id = 'acme' AND provider_code = 'chatline'") == 1);
   BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE route <> '(unmatched)' AND"
                       " tenant_id IS NULL") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(probing_paths_with_a_token_nobody_has_crowds_out_no_real_error) {
+  tests::TestDatabase db;
+  eventstore::ConnectionPool pool(db.app_url(), 1);
+  ErrorLog log(pool, 30);
+  log.start();
+  const auto probe = [&](int i) {
+    log.record({"GET", api::http::kUnmatchedRoute, "probe-" + std::to_string(i), "Bearer nobody",
+                404, "{}"});
+  };
+  // The writer looks the token up once, with a real error, and then knows it is nobody's.
+  probe(0);
+  log.record({"POST", "/public/v1/messages", "first", "Bearer nobody", 400, "{}"});
+  for (int i = 0; i < 200 && db.count("SELECT count(*) FROM error_log") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  BOOST_REQUIRE(db.count("SELECT count(*) FROM error_log WHERE request_id = 'first'") == 1);
+
+  // More probes than the queue holds, faster than the writer could look them up one by one:
+  // none takes the place of the real error that follows.
+  for (int i = 1; i <= 150'000; ++i) probe(i);
+  log.record({"POST", "/public/v1/messages", "second", "Bearer nobody", 400, "{}"});
+  log.stop();
+  BOOST_TEST(log.dropped() == 0u);
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE request_id = 'second'") == 1);
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE route = '(unmatched)'") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
