@@ -62,14 +62,9 @@ bool deactivated_since(pqxx::transaction_base& tx, const Job& job) {
 }  // namespace
 
 EndpointOf endpoint_of(std::string_view kind) {
-  if (kind == kinds::sync_accounts) return {"list_accounts", "GET"};
-  if (kind == kinds::send_message) return {"send_message", "POST"};
-  if (kind == kinds::update_message_text) return {"update_message_text", "POST"};
-  if (kind == kinds::update_message_status) return {"update_message_status", "POST"};
-  if (kind == kinds::read_chat) return {"read_chat", "POST"};
-  if (kind == kinds::set_webhook) return {"set_webhook", "POST"};
-  if (kind == kinds::remove_webhook) return {"remove_webhook", "DELETE"};
-  if (kind == kinds::app_disabled) return {"app_disabled", "POST"};
+  for (const auto& call : kEndpointCalls) {
+    if (call.kind == kind) return {call.endpoint, call.method};
+  }
   return {"", ""};
 }
 

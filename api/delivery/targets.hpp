@@ -73,7 +73,28 @@ class TargetResolver {
   const crypto::Key& key_;
 };
 
-// The provider endpoint a kind calls and its HTTP method; endpoint "" for remove_app.
+// One provider endpoint Switchboard calls: the job kind that calls it and the HTTP method.
+struct EndpointCall {
+  std::string_view kind;
+  std::string_view endpoint;  // the name in a configuration's `endpoints`
+  std::string_view method;
+};
+
+// Every call Switchboard makes to providers: the contract that docs/openapi.yaml's `webhooks`
+// describes (tests/e2e/openapi_routes_test.cpp holds the two together). sync_accounts calls
+// list_accounts, then message_history page by page.
+inline constexpr EndpointCall kEndpointCalls[] = {
+    {kinds::sync_accounts, "list_accounts", "GET"},
+    {kinds::sync_accounts, "message_history", "GET"},
+    {kinds::send_message, "send_message", "POST"},
+    {kinds::update_message_text, "update_message_text", "POST"},
+    {kinds::update_message_status, "update_message_status", "POST"},
+    {kinds::read_chat, "read_chat", "POST"},
+    {kinds::set_webhook, "set_webhook", "POST"},
+    {kinds::remove_webhook, "remove_webhook", "DELETE"},
+    {kinds::app_disabled, "app_disabled", "POST"}};
+
+// The provider endpoint a kind calls first and its HTTP method; endpoint "" for remove_app.
 struct EndpointOf {
   std::string_view endpoint;
   std::string_view method;

@@ -1,51 +1,23 @@
-// docs/openapi.yaml and the server's route table must list the same (method, path) pairs.
+// docs/openapi.yaml against the code: its `paths` and the server's route table list the same
+// (method, path) pairs, and its `webhooks` are exactly the provider endpoints a configuration may
+// name, called the way the delivery worker calls them.
 
 #include <boost/test/unit_test.hpp>
-#include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <string>
 
+#include "api/delivery/targets.hpp"
+#include "api/http/json_schema.hpp"
+#include "domain/provider_platform/app.hpp"
+#include "tests/e2e/support/openapi_spec.hpp"
 #include "tests/e2e/support/server_process.hpp"
 
 namespace e2e = switchboard::tests::e2e;
+namespace delivery = switchboard::api::delivery;
+namespace pp = switchboard::domain::provider_platform;
 
 namespace {
-
-// "/things/{id}" -> "/things/:id", the router's spelling.
-std::string express_path(const std::string& openapi_path) {
-  static const std::regex parameter{R"(\{([A-Za-z0-9_]+)\})"};
-  return std::regex_replace(openapi_path, parameter, ":$1");
-}
-
-// Reads only what matters here: two-space-indented path keys under `paths:` and four-space
-// indented operation keys below them.
-std::set<std::string> documented_routes() {
-  std::ifstream in{SWITCHBOARD_OPENAPI};
-  BOOST_REQUIRE_MESSAGE(in, "cannot read " << SWITCHBOARD_OPENAPI);
-  static const std::regex path_line{R"(^  (/[^:\s]*):\s*$)"};
-  static const std::regex method_line{R"(^    (get|post|put|patch|delete):\s*$)"};
-  std::set<std::string> routes;
-  std::string line;
-  std::string path;
-  bool in_paths = false;
-  std::smatch m;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line[0] != ' ' && line[0] != '#') {
-      in_paths = line.starts_with("paths:");
-      continue;
-    }
-    if (!in_paths) continue;
-    if (std::regex_match(line, m, path_line)) {
-      path = express_path(m[1]);
-    } else if (std::regex_match(line, m, method_line) && !path.empty()) {
-      std::string method = m[1];
-      for (auto& c : method) c = static_cast<char>(std::toupper(c));
-      routes.insert(method + " " + path);
-    }
-  }
-  return routes;
-}
 
 std::set<std::string> served_routes() {
   const auto r = e2e::run_switchboard({"--print-routes"});
@@ -62,7 +34,7 @@ std::set<std::string> served_routes() {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(openapi_documents_exactly_the_served_routes) {
-  const auto documented = documented_routes();
+  const auto documented = e2e::documented_routes();
   const auto served = served_routes();
   BOOST_TEST(!served.empty());
   for (const auto& route : served) {
@@ -70,5 +42,45 @@ BOOST_AUTO_TEST_CASE(openapi_documents_exactly_the_served_routes) {
   }
   for (const auto& route : documented) {
     BOOST_TEST(served.contains(route), route << " is in docs/openapi.yaml but not served");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(openapi_webhooks_are_the_provider_endpoints_switchboard_calls) {
+  const auto webhooks = e2e::documented_webhooks();
+  std::set<std::string> configurable;
+  for (const auto name : pp::kRequiredEndpoints) configurable.emplace(name);
+  for (const auto name : pp::kOptionalEndpoints) configurable.emplace(name);
+
+  for (const auto& name : configurable) {
+    const auto it = webhooks.find(name);
+    BOOST_TEST_CONTEXT("endpoint " << name) {
+      BOOST_TEST((it != webhooks.end()), "a configuration may name it: no webhook");
+      if (it == webhooks.end()) continue;
+      const bool required = std::ranges::find(pp::kRequiredEndpoints, name) !=
+                            std::ranges::end(pp::kRequiredEndpoints);
+      BOOST_TEST(it->second.required == required, "x-switchboard-required");
+      // The worker calls each endpoint with one method; one it never calls has no operation.
+      std::string called;
+      for (const auto& call : delivery::kEndpointCalls) {
+        if (call.endpoint == name) called = call.method;
+      }
+      BOOST_TEST(it->second.method == called);
+      // A call with a body documents it with a schema of api/schemas, the ones the tests
+      // validate received bodies against; the others carry none.
+      if (called == "POST") {
+        BOOST_TEST(it->second.body_schema == "webhook_" + name + ".json");
+        BOOST_TEST(switchboard::api::http::builtin_schemas().contains(it->second.body_schema));
+      } else {
+        BOOST_TEST(it->second.body_schema.empty());
+      }
+    }
+  }
+  for (const auto& [name, webhook] : webhooks) {
+    BOOST_TEST(configurable.contains(name),
+               name << " is a webhook but no configuration may name it");
+  }
+  for (const auto& call : delivery::kEndpointCalls) {
+    BOOST_TEST(configurable.contains(std::string(call.endpoint)),
+               call.endpoint << " is called but no configuration may name it");
   }
 }

@@ -265,6 +265,7 @@ BOOST_AUTO_TEST_CASE(an_expired_message_is_reported_failed_to_the_provider_once_
   BOOST_TEST(std::string(statuses[0]["tenant"].GetString()) == "acme");
   // The expired send itself is never made late.
   BOOST_TEST(provider.received("/messages").Size() == 0u);
+  provider.expect_on_contract();
 }
 
 BOOST_AUTO_TEST_CASE(a_message_waiting_when_the_token_is_replaced_goes_with_the_new_token) {

@@ -107,10 +107,15 @@ BOOST_AUTO_TEST_CASE(provider_and_crm_user_exchange_messages_both_ways) {
     });
   });
 
-  // The CRM user answers; the delivery queue calls the provider with the client token and an
-  // Idempotency-Key, and the message turns `sent` with the provider's id.
-  const auto sent = user.call("POST", "/crm/v1/chats/chatline/c-1/messages",
-                              R"({"text":"Здравствуйте! How can I help?"})");
+  // The CRM user answers (with every optional field, so the provider sees them all); the
+  // delivery queue calls the provider with the client token and an Idempotency-Key, and the
+  // message turns `sent` with the provider's id.
+  const auto sent = user.call(
+      "POST", "/crm/v1/chats/chatline/c-1/messages",
+      R"({"text":"Здравствуйте! How can I help?","format":"markdown",)"
+      R"("entities":[{"type":"bold","offset":0,"length":12}],"reply_to":"pm-1",)"
+      R"("attachments":[{"url":"https://files.chatline.example/price.pdf","name":"price.pdf",)"
+      R"("mime_type":"application/pdf","size":1024}]})");
   BOOST_REQUIRE_MESSAGE(sent.status == 202, sent.text());
   const std::string outbound_id = json_of(sent)["message_id"].GetString();
   const auto messages_path = "/crm/v1/chats/chatline/c-1/messages";
@@ -213,6 +218,8 @@ BOOST_AUTO_TEST_CASE(provider_and_crm_user_exchange_messages_both_ways) {
       409);
   std::this_thread::sleep_for(std::chrono::seconds(1));
   BOOST_TEST(provider.received("").Size() == calls_before);
+  // Every call of the whole lifecycle is the one docs/openapi.yaml documents.
+  provider.expect_on_contract();
 }
 
 BOOST_AUTO_TEST_CASE(the_fake_providers_push_reaches_the_crm) {

@@ -105,6 +105,7 @@ BOOST_AUTO_TEST_CASE(activation_sets_the_webhook_and_deactivation_removes_it_bef
       409);
   std::this_thread::sleep_for(std::chrono::seconds(1));
   BOOST_TEST(calls(provider).size() == seen.size());
+  provider.expect_on_contract();
 }
 
 BOOST_AUTO_TEST_CASE(a_new_token_removes_the_old_tokens_webhook_before_setting_its_own) {
@@ -142,6 +143,7 @@ BOOST_AUTO_TEST_CASE(a_new_token_removes_the_old_tokens_webhook_before_setting_i
   // The app is not disabled: the tenant keeps it, and the connection, with the new token.
   BOOST_TEST(provider.received("/app-disabled").Size() == 0u);
   BOOST_TEST(push(new_client, "pm-new-2") == 201);
+  provider.expect_on_contract();
 }
 
 BOOST_AUTO_TEST_CASE(a_configuration_without_webhook_endpoints_never_gets_them_called) {

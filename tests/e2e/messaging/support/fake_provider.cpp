@@ -3,9 +3,15 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <boost/test/unit_test.hpp>
+#include <set>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <utility>
+
+#include "api/http/json_schema.hpp"
+#include "tests/e2e/support/openapi_spec.hpp"
 
 namespace switchboard::tests::e2e::messaging {
 namespace {
@@ -15,6 +21,18 @@ rapidjson::Document parse_json(const std::string& text) {
   d.Parse(text.data(), text.size());
   if (d.HasParseError()) throw std::runtime_error("the fake provider answered no JSON: " + text);
   return d;
+}
+
+// The top-level properties an api/schemas file names.
+std::set<std::string> properties_of(std::string_view schema_file) {
+  for (const auto& [name, text] : api::http::embedded_schemas()) {
+    if (name != schema_file) continue;
+    const auto schema = parse_json(std::string(text));
+    std::set<std::string> names;
+    for (const auto& p : schema["properties"].GetObject()) names.emplace(p.name.GetString());
+    return names;
+  }
+  throw std::runtime_error("no schema " + std::string(schema_file));
 }
 
 }  // namespace
@@ -100,6 +118,46 @@ void FakeProvider::set_mode(const ProviderMode& mode) {
              R"({"mode":")" + mode.mode + R"(","delay_ms":)" + std::to_string(mode.delay_ms) +
                  R"(,"status":)" + std::to_string(mode.status) + R"(,"count":)" +
                  std::to_string(mode.count) + "}");
+}
+
+void FakeProvider::expect_on_contract() {
+  const auto webhooks = documented_webhooks();
+  const auto requests = received();
+  for (const auto& r : requests.GetArray()) {
+    const std::string method = r["method"].GetString();
+    const std::string path = r["path"].GetString();
+    const std::string body = r["body"].GetString();
+    BOOST_TEST_CONTEXT(method << " " << path << " #" << r["seq"].GetUint64() << ": " << body) {
+      // The webhook the fake serves at this path with this method (set_webhook and
+      // remove_webhook share /webhook).
+      const DocumentedWebhook* webhook = nullptr;
+      for (const auto& [name, served_at] : kFakeEndpoints) {
+        const auto it = webhooks.find(name);
+        if (path == served_at && it != webhooks.end() && it->second.method == method) {
+          webhook = &it->second;
+        }
+      }
+      BOOST_TEST_REQUIRE(webhook != nullptr, "no webhook in docs/openapi.yaml documents it");
+      BOOST_TEST(std::string_view(r["authorization"].GetString()).starts_with("Bearer "));
+      BOOST_TEST(r["idempotency_key"].GetStringLength() > 0u, "Idempotency-Key");
+      BOOST_TEST(r["tenant"].GetStringLength() > 0u, "X-Switchboard-Tenant");
+      if (webhook->body_schema.empty()) {
+        BOOST_TEST(body.empty(), "a body where the spec documents none");
+        continue;
+      }
+      const auto refused = api::http::validate_body(webhook->body_schema, body);
+      BOOST_TEST(!refused, "does not match " << webhook->body_schema << ": "
+                                             << (refused ? refused->body : ""));
+      if (refused) continue;
+      const auto named = properties_of(webhook->body_schema);
+      const auto sent = parse_json(body);
+      for (const auto& field : sent.GetObject()) {
+        BOOST_TEST(named.contains(field.name.GetString()),
+                   field.name.GetString()
+                       << " is sent but " << webhook->body_schema << " does not document it");
+      }
+    }
+  }
 }
 
 }  // namespace switchboard::tests::e2e::messaging

@@ -33,6 +33,23 @@ struct ProviderTls {
   std::string client_ca_file;
 };
 
+// Where the fake serves each endpoint a configuration may name (tools/fake_provider/
+// provider_endpoints.hpp): a configuration's URL is base_url() plus the path.
+struct FakeEndpoint {
+  const char* name;
+  const char* path;
+};
+inline constexpr FakeEndpoint kFakeEndpoints[] = {{"list_accounts", "/accounts"},
+                                                  {"send_message", "/messages"},
+                                                  {"read_chat", "/chats/read"},
+                                                  {"update_message_text", "/messages/text"},
+                                                  {"update_message_status", "/messages/status"},
+                                                  {"app_disabled", "/app-disabled"},
+                                                  {"message_history", "/history"},
+                                                  {"set_webhook", "/webhook"},
+                                                  {"remove_webhook", "/webhook"},
+                                                  {"bulk_send", "/bulk"}};
+
 class FakeProvider {
  public:
   // Multi-channel (one account, ch-1) and no tokens until add_token().
@@ -55,6 +72,11 @@ class FakeProvider {
   void set_mode(const ProviderMode& mode);
   // Stops the process and starts a new one on the same ports: everything it knew is gone.
   void restart();
+  // Holds every request received so far to docs/openapi.yaml's `webhooks` (the provider side of
+  // the contract): an endpoint documented with this method, the headers every call carries, and
+  // a body that matches the documented schema and has no top-level field the schema does not
+  // name, so that a field Switchboard starts sending fails here until the spec documents it.
+  void expect_on_contract();
 
  private:
   void start();

@@ -56,20 +56,11 @@ void MessagingStack::add_provider(const std::string& code) {
   BOOST_REQUIRE_MESSAGE(enabled.status == 200, enabled.text());
   const ApiClient developer{server_->endpoint(),
                             issue_token(*server_, domain::access::TokenKind::developer, "dev-42")};
-  std::vector<std::pair<const char*, const char*>> endpoints{
-      {"list_accounts", "/accounts"},
-      {"send_message", "/messages"},
-      {"read_chat", "/chats/read"},
-      {"update_message_text", "/messages/text"},
-      {"update_message_status", "/messages/status"},
-      {"app_disabled", "/app-disabled"},
-      {"message_history", "/history"}};
-  if (webhooks_ == Webhooks::declared) {
-    endpoints.insert(endpoints.end(),
-                     {{"set_webhook", "/webhook"}, {"remove_webhook", "/webhook"}});
-  }
   std::string declared;
-  for (const auto& [name, path] : endpoints) {
+  for (const auto& [name, path] : kFakeEndpoints) {
+    const std::string_view n{name};
+    const bool webhook = n == "set_webhook" || n == "remove_webhook";
+    if (n == "bulk_send" || (webhook && webhooks_ != Webhooks::declared)) continue;
     declared += std::string(declared.empty() ? "" : ",") + '"' + name + R"(":")" +
                 provider_.base_url() + path + '"';
   }
