@@ -67,7 +67,9 @@ std::function<bool(const e2e::HttpResponse&)> has_status(const std::string& id,
                                                          const std::string& status) {
   return [id, status](const e2e::HttpResponse& r) {
     if (r.status != 200) return false;
-    for (const auto& m : json_of(r)["items"].GetArray()) {
+    // Named: a range over a temporary document's array would outlive the document.
+    const auto list = json_of(r);
+    for (const auto& m : list["items"].GetArray()) {
       if (id == m["message_id"].GetString()) return status == m["status"].GetString();
     }
     return false;

@@ -136,7 +136,8 @@ BOOST_AUTO_TEST_CASE(a_new_token_removes_the_old_tokens_webhook_before_setting_i
   BOOST_TEST(who(2) == "POST Bearer " + new_token);
   for (const auto& hook : hooks.GetArray()) BOOST_TEST(text_of(hook["tenant"]) == "acme");
   // The provider holds the new token's webhook only.
-  const auto webhooks = provider.state()["webhooks"].GetArray();
+  const auto state = provider.state();
+  const auto webhooks = state["webhooks"].GetArray();
   BOOST_REQUIRE_EQUAL(webhooks.Size(), 1u);
   BOOST_TEST(text_of(webhooks[0]["token"]) == new_token);
   BOOST_TEST(text_of(webhooks[0]["url"]) == e2e::messaging::kPublicBaseUrl);
