@@ -81,7 +81,8 @@ ApiClient MessagingStack::user(const std::string& tenant, const std::string& use
   const auto issued = marketplace_->call(
       "POST", "/internal/v1/tenants/" + tenant + "/users/" + user_id + "/tokens");
   BOOST_REQUIRE_MESSAGE(issued.status == 201, issued.text());
-  const auto token = json_of(issued)["token"].GetString();
+  // A copy: the parsed document is gone at the end of the statement.
+  const std::string token = json_of(issued)["token"].GetString();
   const ApiClient caller{server_->endpoint(), token};
   // The server's access_tokens projection learns the token within moments.
   until(caller, "/crm/v1/connections", [](const HttpResponse& r) { return r.status == 200; });
