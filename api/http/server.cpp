@@ -76,26 +76,37 @@ restinio::http_method_id_t restinio_method(Method method) {
   return restinio::http_method_get();
 }
 
-// One request/response exchange. Shared by every copy of the Responder, so the response goes out
-// exactly once: from the first call, or with a 500 when the last copy is dropped uncalled.
-// Counts the exchanges alive, so the server can wait for them before its I/O context goes: an
-// exchange holds its connection, which must not be released after that.
-class LiveCount {
- public:
-  explicit LiveCount(std::atomic<long>& live) : live_{live} { live_.fetch_add(1); }
-  LiveCount(const LiveCount&) = delete;
-  LiveCount& operator=(const LiveCount&) = delete;
-  ~LiveCount() { live_.fetch_sub(1); }
-
- private:
-  std::atomic<long>& live_;
+// What an exchange needs of the server for as long as it lives, which may be longer than the
+// server: a CTI command or login still running when the server stops holds its request, whose
+// connection's socket belongs to the server's I/O context. The context goes with the last holder;
+// a response written after the server stopped goes nowhere.
+struct Lifeline {
+  restinio::asio_ns::io_context io;
+  std::atomic<long> live_exchanges{0};
 };
 
+// Counts the exchanges alive, so the server can wait for them before it stops its I/O context,
+// and keeps that context while the exchange holds its connection.
+class LiveCount {
+ public:
+  explicit LiveCount(std::shared_ptr<Lifeline> lifeline) : lifeline_{std::move(lifeline)} {
+    lifeline_->live_exchanges.fetch_add(1);
+  }
+  LiveCount(const LiveCount&) = delete;
+  LiveCount& operator=(const LiveCount&) = delete;
+  ~LiveCount() { lifeline_->live_exchanges.fetch_sub(1); }
+
+ private:
+  std::shared_ptr<Lifeline> lifeline_;
+};
+
+// One request/response exchange. Shared by every copy of the Responder, so the response goes out
+// exactly once: from the first call, or with a 500 when the last copy is dropped uncalled.
 class Exchange {
  public:
   Exchange(restinio::request_handle_t request, std::string route, std::string method,
-           std::string request_id, Metrics& metrics, std::atomic<long>& live)
-      : live_{live},
+           std::string request_id, Metrics& metrics, std::shared_ptr<Lifeline> lifeline)
+      : live_{std::move(lifeline)},
         request_{std::move(request)},
         route_{std::move(route)},
         method_{std::move(method)},
@@ -119,6 +130,7 @@ class Exchange {
   }
 
   const std::string& request_id() const { return request_id_; }
+  const restinio::request_handle_t& request() const { return request_; }
 
   void send(Response response) noexcept {
     if (sent_.exchange(true)) return;
@@ -260,22 +272,24 @@ struct Server::Impl {
   std::mutex mutex;
   std::condition_variable stopped_cv;
   bool stop_requested = false;
-  mutable std::atomic<long> live_exchanges{0};  // counted by the const handlers
+  const std::shared_ptr<Lifeline> lifeline = std::make_shared<Lifeline>();
 
   void handle(const RouteEntry& entry, const restinio::request_handle_t& req,
               const restinio::router::route_params_t& params) const {
     auto exchange =
         std::make_shared<Exchange>(req, entry.route, std::string{to_string(entry.method)},
-                                   client_request_id(req->header()), metrics, live_exchanges);
+                                   client_request_id(req->header()), metrics, lifeline);
     Responder respond = [exchange](Response response) { exchange->send(std::move(response)); };
     if (entry.options.on_error) {
       const auto authorization =
           req->header().get_field_or(restinio::http_field::authorization, "");
-      respond = [exchange, &entry, authorization](Response response) {
+      // Copies, not the route entry: a responder may be called after the router is gone.
+      respond = [exchange, on_error = entry.options.on_error,
+                 method = std::string{to_string(entry.method)}, route = entry.route,
+                 authorization](Response response) {
         if (response.status >= 400) {
-          entry.options.on_error({std::string{to_string(entry.method)}, entry.route,
-                                  exchange->request_id(), authorization, response.status,
-                                  response.body});
+          on_error({method, route, exchange->request_id(), authorization, response.status,
+                    response.body});
         }
         exchange->send(std::move(response));
       };
@@ -284,12 +298,16 @@ struct Server::Impl {
     guarded(entry, exchange->request_id(), respond, [&] {
       auto request = request_head(entry, req, params, exchange->request_id());
       if (auto* refusal = std::get_if<Response>(&request)) return respond(std::move(*refusal));
-      auto rest = [this, &entry, req, exchange, request = std::get<Request>(std::move(request)),
+      // The request is reached through the exchange only: a copy of it here could outlive the
+      // exchange, and with it the I/O context its connection needs.
+      auto rest = [this, &entry, exchange, request = std::get<Request>(std::move(request)),
                    respond]() mutable {
         guarded(entry, exchange->request_id(), respond, [&] {
           auto admitted = entry.gate.admit(request);
           if (auto* refusal = std::get_if<Response>(&admitted)) return respond(std::move(*refusal));
-          if (auto refusal = read_rest(entry, req, request)) return respond(std::move(*refusal));
+          if (auto refusal = read_rest(entry, exchange->request(), request)) {
+            return respond(std::move(*refusal));
+          }
           std::get<AsyncHandler>(admitted)(std::move(request), respond);
         });
       };
@@ -426,7 +444,7 @@ struct Server::Impl {
       }
       const std::string method{req->header().method().c_str()};
       Exchange exchange{req,     kUnmatchedRoute, method, client_request_id(req->header()),
-                        metrics, live_exchanges};
+                        metrics, lifeline};
       auto response = problem(404, "not found",
                               fmt::format("no route for {}", std::string{req->header().path()}));
       if (!allowed.empty()) {
@@ -502,8 +520,10 @@ struct Server::Impl {
 
   template <typename Traits>
   void serve(restinio::server_settings_t<Traits>&& server_settings) {
-    auto running = restinio::run_async(restinio::own_io_context(), std::move(server_settings),
-                                       settings.threads);
+    auto running = restinio::run_async(
+        restinio::io_context_holder_t{
+            std::shared_ptr<restinio::asio_ns::io_context>{lifeline, &lifeline->io}},
+        std::move(server_settings), settings.threads);
     spdlog::info("listening on {}://{}:{} with {} threads",
                  settings.tls.enabled() ? "https" : "http", settings.address, settings.port,
                  settings.threads);
@@ -514,7 +534,7 @@ struct Server::Impl {
     // Requests held elsewhere (long-polls, CTI commands) are answered and released while the
     // I/O context still runs; one that outlives the request timeout is not waited for.
     const auto deadline = std::chrono::steady_clock::now() + settings.request_timeout;
-    while (live_exchanges.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (lifeline->live_exchanges.load() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds{10});
     }
     running->stop();

@@ -49,8 +49,11 @@ std::optional<std::string> check_settings(const ServerSettings& settings);
 
 class Server {
  public:
-  // The router and metrics must outlive the server. Throws std::invalid_argument when a route
-  // names a body schema that api/schemas does not have.
+  // The router must outlive the server, and work handed to a gate's run_on must be done before
+  // the router and the server go (it runs the rest of the route). A Responder may be called or
+  // dropped at any time, also after the server stopped or went (the answer then goes nowhere),
+  // as long as `metrics` lives. Throws std::invalid_argument when a route names a body schema that
+  // api/schemas does not have.
   Server(ServerSettings settings, const Router& router, Metrics& metrics);
   ~Server();
   Server(const Server&) = delete;

@@ -4,6 +4,10 @@
 #include <rapidjson/document.h>
 
 #include <boost/test/unit_test.hpp>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "api/http/server.hpp"
@@ -184,4 +188,65 @@ BOOST_AUTO_TEST_CASE(plain_http_on_a_public_address_is_refused_at_run) {
   BOOST_TEST(http::is_loopback("::1"));
   BOOST_TEST(!http::is_loopback("10.0.0.1"));
   BOOST_TEST(!http::is_loopback("::"));
+}
+
+// A CTI command can still hold its request when the server stops (it waits for held requests only
+// up to the request timeout), and be answered or dropped once the server and the router are gone:
+// that must neither touch them nor the connection's I/O context (AddressSanitizer reports it
+// otherwise, a release build may crash at exit).
+BOOST_AUTO_TEST_CASE(a_request_answered_after_the_server_is_gone_goes_nowhere_safely) {
+  std::mutex mutex;
+  std::condition_variable arrived;
+  http::Responder held;
+  std::vector<http::ErrorReport> reports;
+  auto router = std::make_unique<http::Router>();
+  router->add_async(http::Method::get, "/held",
+                    [&](http::Request, http::Responder respond) {
+                      std::lock_guard lock{mutex};
+                      held = std::move(respond);
+                      arrived.notify_all();
+                    },
+                    {.on_error = [&](http::ErrorReport report) {
+                      std::lock_guard lock{mutex};
+                      reports.push_back(std::move(report));
+                    }});
+  http::Metrics metrics;
+  const auto port = e2e::free_port();
+  auto server = std::make_unique<http::Server>(
+      http::ServerSettings{.address = "127.0.0.1",
+                           .port = port,
+                           .threads = 1,
+                           .request_timeout = std::chrono::milliseconds{300}},
+      *router, metrics);
+  std::thread runner{[&server] { server->run(); }};
+  const e2e::Endpoint endpoint{"127.0.0.1", port, std::nullopt};
+  auto client = std::async(std::launch::async, [&endpoint] {
+    for (int i = 0; i < 200; ++i) {
+      try {
+        return e2e::get(endpoint, "/held").status;
+      } catch (const std::exception& e) {
+        // Refused until the server listens; closed unanswered once it stopped.
+        if (std::string{e.what()}.find("refused") == std::string::npos) return 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      }
+    }
+    return -1;
+  });
+  bool holding = false;
+  {
+    std::unique_lock lock{mutex};
+    holding = arrived.wait_for(lock, std::chrono::seconds{10}, [&] { return held != nullptr; });
+  }
+  server->stop();
+  runner.join();
+  BOOST_REQUIRE_MESSAGE(holding, "the request never reached its handler");
+  server.reset();
+  router.reset();
+
+  held(http::problem(503, "answered too late"));
+  held = nullptr;
+  BOOST_TEST(client.get() == 0);
+  BOOST_REQUIRE(reports.size() == 1);
+  BOOST_TEST(reports[0].route == "/held");
+  BOOST_TEST(reports[0].status == 503);
 }
