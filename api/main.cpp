@@ -160,8 +160,8 @@ int serve(const config::Config& config) {
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {} received, stopping", received);
-    // Held long-polls and CTI commands are answered while the server can still write them: a
-    // response written after it stopped would use connections its I/O context no longer owns.
+    // Held long-polls are answered while the server can still send the answers: after it
+    // stopped they would go nowhere.
     cti.stop();
     server.stop();
   }};
@@ -175,6 +175,10 @@ int serve(const config::Config& config) {
   }
   // Wakes the waiter when run() ended on its own (a start-up failure).
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  // Before the router and the server go, and before the error log stops: CTI work still queued
+  // runs the rest of its requests' routes and reports their errors.
+  cti.finish();
   delivery.stop();
   error_log.stop();
   runtime.watch.stop();

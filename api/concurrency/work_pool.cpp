@@ -11,26 +11,47 @@ WorkPool::WorkPool(int threads) {
 }
 
 WorkPool::~WorkPool() {
+  stop();
+}
+
+void WorkPool::stop() {
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return;
     stopping_ = true;
   }
   queued_.notify_all();
   for (auto& t : threads_) t.join();
+  std::deque<std::function<void()>> late;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    late.swap(jobs_);
+  }
+  // Destroyed outside the lock: dropping a job may answer a request, which may post again.
 }
 
 void WorkPool::post(std::function<void()> job) {
-  {
-    std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
+  std::unique_lock lock(mutex_);
+  if (closed_) {
+    lock.unlock();
+    spdlog::debug("work pool: a job came after it stopped; dropped");
+    return;  // `job` goes outside the lock: dropping it may answer a request
   }
+  jobs_.push_back(std::move(job));
+  lock.unlock();
   queued_.notify_one();
 }
 
 void WorkPool::run_all(std::vector<std::function<void()>> jobs) {
   std::latch done(static_cast<std::ptrdiff_t>(jobs.size()));
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (closed_) {
+      lock.unlock();
+      for (auto& job : jobs) job();
+      return;
+    }
     for (auto& job : jobs) {
       jobs_.push_back([&done, job = std::move(job)] {
         // Counted even when the job throws, or the caller would wait for good.

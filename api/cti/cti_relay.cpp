@@ -117,9 +117,12 @@ bool CtiRelay::serve(CommandHandler on_command, AttachHandler on_attach, LoginHa
   std::lock_guard lock(mutex_);
   auto* c = client();
   if (c == nullptr) return false;
-  on_command_ = std::move(on_command);
-  on_attach_ = std::move(on_attach);
-  on_detach_ = std::move(on_detach);
+  {
+    std::unique_lock handlers{handlers_mutex_};
+    on_command_ = std::move(on_command);
+    on_attach_ = std::move(on_attach);
+    on_detach_ = std::move(on_detach);
+  }
   auto subs = std::make_unique<Subscriptions>();
   const auto command_handler = [](natsConnection* connection, natsSubscription*, natsMsg* msg,
                                   void* closure) {
@@ -128,19 +131,27 @@ bool CtiRelay::serve(CommandHandler on_command, AttachHandler on_attach, LoginHa
     rapidjson::Document d;
     d.Parse(request->payload.data(), request->payload.size());
     if (d.HasParseError() || !d.IsObject()) return;
-    static_cast<CtiRelay*>(closure)->on_command_(field(d, "login"), field(d, "rid"),
-                                                 field(d, "message"), std::move(request->answer));
+    auto* relay = static_cast<CtiRelay*>(closure);
+    std::shared_lock handlers{relay->handlers_mutex_};
+    if (!relay->on_command_) return;
+    relay->on_command_(field(d, "login"), field(d, "rid"), field(d, "message"),
+                       std::move(request->answer));
   };
   const auto attach_handler = [](natsConnection* connection, natsSubscription*, natsMsg* msg,
                                  void* closure) {
     auto request = take_request(connection, msg);
     if (!request) return;
-    static_cast<CtiRelay*>(closure)->on_attach_(request->payload, std::move(request->answer));
+    auto* relay = static_cast<CtiRelay*>(closure);
+    std::shared_lock handlers{relay->handlers_mutex_};
+    if (relay->on_attach_) relay->on_attach_(request->payload, std::move(request->answer));
   };
   const auto detach_handler = [](natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
-    static_cast<CtiRelay*>(closure)->on_detach_(
-        std::string{natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))});
+    const std::string login{natsMsg_GetData(msg),
+                            static_cast<std::size_t>(natsMsg_GetDataLength(msg))};
     natsMsg_Destroy(msg);
+    auto* relay = static_cast<CtiRelay*>(closure);
+    std::shared_lock handlers{relay->handlers_mutex_};
+    if (relay->on_detach_) relay->on_detach_(login);
   };
   natsStatus s = natsConnection_QueueSubscribe(&subs->command, c->raw(), command_subject_.c_str(),
                                                "cti", command_handler, this);
@@ -164,6 +175,15 @@ bool CtiRelay::serve(CommandHandler on_command, AttachHandler on_attach, LoginHa
 void CtiRelay::stop_serving() {
   std::lock_guard lock(mutex_);
   subscriptions_.reset();
+  std::unique_lock handlers{handlers_mutex_};
+  on_command_ = nullptr;
+  on_attach_ = nullptr;
+  on_detach_ = nullptr;
+}
+
+void CtiRelay::stop() {
+  stop_serving();
+  requests_.stop();
 }
 
 void CtiRelay::forward_command(const std::string& login, std::string rid, std::string message,

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "api/concurrency/work_pool.hpp"
@@ -43,6 +44,9 @@ class CtiRelay {
   // Owner side: take every node's requests. False (with the reason logged) without NATS.
   bool serve(CommandHandler on_command, AttachHandler on_attach, LoginHandler on_detach);
   void stop_serving();
+  // Stops serving and finishes the forwarded requests in flight (each within its timeout); one
+  // forwarded afterwards is dropped (WorkPool::stop).
+  void stop();
 
   // Other nodes. `done` is called once, from a relay thread, with the owner's answer or a
   // timeout/unavailable status.
@@ -63,6 +67,10 @@ class CtiRelay {
   std::mutex mutex_;
   std::unique_ptr<nats::NatsClient> client_;
   std::unique_ptr<Subscriptions> subscriptions_;
+  // Shared by the NATS callbacks while they call a handler, exclusive while the handlers change:
+  // the client library does not wait for a callback running when serving stops, which then finds
+  // no handler instead of one being replaced or destroyed.
+  std::shared_mutex handlers_mutex_;
   CommandHandler on_command_;
   AttachHandler on_attach_;
   LoginHandler on_detach_;

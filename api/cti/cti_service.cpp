@@ -35,7 +35,7 @@ CtiService::CtiService(eventstore::EventStore& store, CtiSettings settings)
              settings_.connector.command_timeout + std::chrono::seconds{2}) {}
 
 CtiService::~CtiService() {
-  stop();
+  finish();
 }
 
 void CtiService::start() {
@@ -55,6 +55,15 @@ void CtiService::stop() {
   lose_ownership();
   feed_.stop();
   recorder_.wait_idle(std::chrono::seconds{5});
+}
+
+void CtiService::finish() {
+  stop();
+  // In the order work is handed on: a login attaches through the relay, a command goes through
+  // it, and its answer may post to work_. What reaches a pool already finished is dropped.
+  logins_.stop();
+  relay_.stop();
+  work_.stop();
 }
 
 void CtiService::keep_ownership() {

@@ -56,7 +56,13 @@ class CtiService {
   // Takes the CTI ownership if no other node has it (then connects to the CTI API and attaches
   // every login that has an open session) and keeps trying in the background if not.
   void start();
+  // Answers the held long-polls and lets go of the CTI connection, while the server can still
+  // write the answers.
   void stop();
+  // Once the server takes no more requests: runs the work still queued here (its answers may go
+  // nowhere now) and joins every thread, so nothing of it outlives what it answers through (the
+  // router, the error log). The destructor does it too.
+  void finish();
 
   commands::cti::SessionCommands& sessions() { return sessions_; }
   commands::cti::LineCommands& lines() { return lines_; }
