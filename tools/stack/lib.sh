@@ -94,6 +94,7 @@ stack_build() {
   local root build
   root=$(stack_repo_root)
   build=${SWITCHBOARD_BUILD_DIR:-$root/build}
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" \
+    -DSWITCHBOARD_SANITIZE="${SWITCHBOARD_SANITIZE:-}" >/dev/null
   cmake --build "$build" -j "${SWITCHBOARD_JOBS:-2}"
 }
