@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace switchboard::domain {
 
@@ -40,6 +41,12 @@ inline void put(JsonWriter& w, const char* key, std::int64_t value) {
 inline void put(JsonWriter& w, const char* key, bool value) {
   w.Key(key);
   w.Bool(value);
+}
+inline void put(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  w.EndArray();
 }
 
 // Parses event data written by json_object; events in the log are trusted to be well formed.
