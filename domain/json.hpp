@@ -68,6 +68,17 @@ inline std::int64_t number(const rapidjson::Value& v, const char* key) {
   const auto it = v.FindMember(key);
   return it != v.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
 }
+// The strings of the array `key` (other items skipped); empty when there is none.
+inline std::vector<std::string> texts(const rapidjson::Value& v, const char* key) {
+  std::vector<std::string> values;
+  if (!v.IsObject()) return values;
+  if (const auto it = v.FindMember(key); it != v.MemberEnd() && it->value.IsArray()) {
+    for (const auto& item : it->value.GetArray()) {
+      if (item.IsString()) values.emplace_back(item.GetString(), item.GetStringLength());
+    }
+  }
+  return values;
+}
 inline bool flag(const rapidjson::Value& v, const char* key) {
   if (!v.IsObject()) return false;
   const auto it = v.FindMember(key);

@@ -19,32 +19,25 @@ void put_text(JsonWriter& w, const char* key, const pp::LocalizedText& t) {
   w.EndObject();
 }
 
-std::vector<std::string> strings(const pqxx::field& json_array) {
-  std::vector<std::string> values;
-  const auto d = domain::parse(json_array.c_str());
-  if (d.IsArray()) {
-    for (const auto& v : d.GetArray()) values.emplace_back(v.GetString(), v.GetStringLength());
-  }
-  return values;
-}
-
 const std::string kNoticeColumns =
     "n.notice_id, n.title_ru, n.title_en, n.body_ru, n.body_en, n.api_version,"
-    " coalesce(n.effective_date::text, ''), n.providers::text, n.endpoints::text, " +
+    " coalesce(n.effective_date::text, ''),"
+    " jsonb_build_object('providers', n.providers, 'endpoints', n.endpoints)::text, " +
     iso_time("n.published_at") + ", " + iso_time("a.acknowledged_at") + ", n.global_position";
 
 void write_notice_row(JsonWriter& w, const pqxx::row& r) {
+  const auto audience = domain::parse(r[7].c_str());
   const pp::PublishNotice n{r[0].c_str(),
                             {r[1].c_str(), r[2].c_str()},
                             {r[3].c_str(), r[4].c_str()},
                             r[5].c_str(),
                             r[6].c_str(),
-                            strings(r[7]),
-                            strings(r[8])};
+                            domain::texts(audience, "providers"),
+                            domain::texts(audience, "endpoints")};
   write_notice(w, n);
-  put(w, "published_at", r[9].c_str());
-  put(w, "read", !r[10].is_null());
-  put_nullable(w, "acknowledged_at", r[10]);
+  put(w, "published_at", r[8].c_str());
+  put(w, "read", !r[9].is_null());
+  put_nullable(w, "acknowledged_at", r[9]);
 }
 
 }  // namespace
@@ -76,7 +69,7 @@ std::optional<std::string> notices_page_json(pqxx::transaction_base& tx, const s
           " ORDER BY n.global_position DESC LIMIT $4",
       code, developer_id, *before, page.limit + 1);
   return page_of(rows, page.limit, write_notice_row,
-                 [](const pqxx::row& r) { return std::string(r[11].c_str()); });
+                 [](const pqxx::row& r) { return std::string(r[10].c_str()); });
 }
 
 }  // namespace switchboard::api::routes

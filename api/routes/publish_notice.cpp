@@ -15,14 +15,6 @@ pp::LocalizedText localized(const rapidjson::Value& body, const char* key) {
   return {domain::text(it->value, "ru"), domain::text(it->value, "en")};
 }
 
-std::vector<std::string> strings(const rapidjson::Value& body, const char* key) {
-  std::vector<std::string> values;
-  if (const auto it = body.FindMember(key); it != body.MemberEnd() && it->value.IsArray()) {
-    for (const auto& v : it->value.GetArray()) values.emplace_back(v.GetString());
-  }
-  return values;
-}
-
 }  // namespace
 
 http::HandlerFor<auth::Principal> publish_notice(
@@ -40,8 +32,8 @@ http::HandlerFor<auth::Principal> publish_notice(
                                     localized(body, "body"),
                                     domain::text(body, "api_version"),
                                     domain::text(body, "effective_date"),
-                                    strings(body, "providers"),
-                                    strings(body, "endpoints")};
+                                    domain::texts(body, "providers"),
+                                    domain::texts(body, "endpoints")};
     const auto outcome =
         platform.on_notice(notice_id, command, context, canonical_command(request));
     return respond(outcome, http::json(201, domain::json_object([&](domain::JsonWriter& w) {

@@ -93,9 +93,7 @@ void Notice::apply(State& s, std::string_view type, std::string_view data) {
   const auto d = parse(data);
   if (type == "ProviderNoticePublished") {
     s.published = true;
-    if (const auto it = d.FindMember("providers"); it != d.MemberEnd() && it->value.IsArray()) {
-      for (const auto& p : it->value.GetArray()) s.providers.emplace(p.GetString());
-    }
+    for (auto& code : texts(d, "providers")) s.providers.insert(std::move(code));
   } else if (type == "ProviderNoticeAcknowledged") {
     s.acknowledged_by.insert(text(d, "developer_id"));
   }
