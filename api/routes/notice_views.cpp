@@ -1,5 +1,6 @@
 #include "api/routes/notice_views.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "api/routes/sql_views.hpp"
@@ -19,11 +20,34 @@ void put_text(JsonWriter& w, const char* key, const pp::LocalizedText& t) {
   w.EndObject();
 }
 
+// What every notice row starts with (columns 0-12); each query adds its own from column 13.
 const std::string kNoticeColumns =
     "n.notice_id, n.title_ru, n.title_en, n.body_ru, n.body_en, n.api_version,"
     " coalesce(n.effective_date::text, ''),"
     " jsonb_build_object('providers', n.providers, 'endpoints', n.endpoints)::text, " +
-    iso_time("n.published_at") + ", " + iso_time("a.acknowledged_at") + ", n.global_position";
+    iso_time("n.published_at") + ", " + iso_time("n.updated_at") + ", " +
+    iso_time("n.withdrawn_at") + ", n.withdrawal_reason, n.global_position";
+constexpr int kFirstExtraColumn = 13;
+
+// The providers notice `n` concerns (code, developer_id, acknowledged_at), as a LATERAL
+// subquery: those it names, whether or not their scope is on yet, or every provider whose scope
+// is on. A developer's acknowledgement counts for each of their providers, as it reads on their
+// notice list.
+const std::string kConcerned =
+    "(SELECT c.code, c.developer_id, k.acknowledged_at FROM ("
+    "SELECT a.system_name AS code, a.developer_id FROM apps a"
+    " WHERE n.providers = '[]'::jsonb AND a.provider_code IS NOT NULL"
+    " UNION ALL SELECT p.code, a.developer_id FROM jsonb_array_elements_text(n.providers) p(code)"
+    " LEFT JOIN apps a ON a.system_name = p.code) c"
+    " LEFT JOIN provider_notice_acknowledgements k"
+    " ON k.notice_id = n.notice_id AND k.developer_id = c.developer_id)";
+
+const std::string kOperatorColumns =
+    kNoticeColumns +
+    ", x.concerned, x.acknowledged FROM provider_notices n CROSS JOIN LATERAL"
+    " (SELECT count(*) AS concerned, count(acknowledged_at) AS acknowledged"
+    " FROM " +
+    kConcerned + " y) x";
 
 void write_notice_row(JsonWriter& w, const pqxx::row& r) {
   const auto audience = domain::parse(r[7].c_str());
@@ -36,11 +60,42 @@ void write_notice_row(JsonWriter& w, const pqxx::row& r) {
                             domain::texts(audience, "endpoints")};
   write_notice(w, n);
   put(w, "published_at", r[8].c_str());
-  put(w, "read", !r[9].is_null());
-  put_nullable(w, "acknowledged_at", r[9]);
+  put_nullable(w, "updated_at", r[9]);
+  put_nullable(w, "withdrawn_at", r[10]);
+  put_nullable(w, "withdrawal_reason", r[11]);
+}
+
+void write_developer_row(JsonWriter& w, const pqxx::row& r) {
+  write_notice_row(w, r);
+  put(w, "read", !r[kFirstExtraColumn].is_null());
+  put_nullable(w, "acknowledged_at", r[kFirstExtraColumn]);
+}
+
+void write_operator_row(JsonWriter& w, const pqxx::row& r) {
+  write_notice_row(w, r);
+  put(w, "concerned_providers", r[kFirstExtraColumn].as<std::int64_t>());
+  put(w, "acknowledged_providers", r[kFirstExtraColumn + 1].as<std::int64_t>());
+}
+
+std::string position_of(const pqxx::row& r) {
+  return r[12].c_str();
+}
+
+// The cursor is the last notice's log position: newer notices never shift a page.
+std::optional<std::int64_t> before(const PageRequest& page) {
+  return page.cursor.empty() ? std::optional<std::int64_t>{INT64_MAX} : to_integer(page.cursor);
 }
 
 }  // namespace
+
+std::optional<http::Response> malformed_notice_id(const std::string& id) {
+  const bool uuid = id.size() == 36 && std::ranges::all_of(id, [](char c) {
+                      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+                    });
+  if (uuid) return std::nullopt;
+  return http::problem(400, "invalid request", "malformed notice id",
+                       {{"notice_id", "must be a notice id from the notice list"}});
+}
 
 void write_notice(JsonWriter& w, const pp::PublishNotice& n) {
   put(w, "notice_id", n.notice_id);
@@ -56,20 +111,53 @@ void write_notice(JsonWriter& w, const pp::PublishNotice& n) {
 std::optional<std::string> notices_page_json(pqxx::transaction_base& tx, const std::string& code,
                                              const std::string& developer_id, bool unread_only,
                                              const PageRequest& page) {
-  // The cursor is the last notice's log position: newer notices never shift a page.
-  const auto before =
-      page.cursor.empty() ? std::optional<std::int64_t>{INT64_MAX} : to_integer(page.cursor);
-  if (!before) return std::nullopt;
+  const auto last = before(page);
+  if (!last) return std::nullopt;
   const auto rows = tx.exec_params(
-      "SELECT " + kNoticeColumns +
+      "SELECT " + kNoticeColumns + ", " + iso_time("a.acknowledged_at") +
           " FROM provider_notices n LEFT JOIN provider_notice_acknowledgements a"
           " ON a.notice_id = n.notice_id AND a.developer_id = $2"
           " WHERE (n.providers = '[]'::jsonb OR n.providers ? $1) AND n.global_position < $3" +
-          std::string(unread_only ? " AND a.notice_id IS NULL" : "") +
+          std::string(unread_only ? " AND a.notice_id IS NULL AND n.withdrawn_at IS NULL" : "") +
           " ORDER BY n.global_position DESC LIMIT $4",
-      code, developer_id, *before, page.limit + 1);
-  return page_of(rows, page.limit, write_notice_row,
-                 [](const pqxx::row& r) { return std::string(r[10].c_str()); });
+      code, developer_id, *last, page.limit + 1);
+  return page_of(rows, page.limit, write_developer_row, position_of);
+}
+
+std::optional<std::string> operator_notices_page_json(pqxx::transaction_base& tx,
+                                                      const PageRequest& page) {
+  const auto last = before(page);
+  if (!last) return std::nullopt;
+  const auto rows = tx.exec_params("SELECT " + kOperatorColumns +
+                                       " WHERE n.global_position < $1"
+                                       " ORDER BY n.global_position DESC LIMIT $2",
+                                   *last, page.limit + 1);
+  return page_of(rows, page.limit, write_operator_row, position_of);
+}
+
+std::optional<std::string> operator_notice_json(pqxx::transaction_base& tx,
+                                                const std::string& notice_id) {
+  const auto notice =
+      tx.exec_params("SELECT " + kOperatorColumns + " WHERE n.notice_id = $1", notice_id);
+  if (notice.empty()) return std::nullopt;
+  const auto providers =
+      tx.exec_params("SELECT y.code, y.developer_id, " + iso_time("y.acknowledged_at") +
+                         " FROM provider_notices n CROSS JOIN LATERAL " + kConcerned +
+                         " y WHERE n.notice_id = $1 ORDER BY y.acknowledged_at IS NOT NULL, y.code",
+                     notice_id);
+  return domain::json_object([&](JsonWriter& w) {
+    write_operator_row(w, notice[0]);
+    w.Key("acknowledgements");
+    w.StartArray();
+    for (const auto& r : providers) {
+      w.StartObject();
+      put(w, "provider_code", r[0].c_str());
+      put_nullable(w, "developer_id", r[1]);
+      put_nullable(w, "acknowledged_at", r[2]);
+      w.EndObject();
+    }
+    w.EndArray();
+  });
 }
 
 }  // namespace switchboard::api::routes

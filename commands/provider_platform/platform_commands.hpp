@@ -4,7 +4,10 @@
 // publication, tenant installations, update notices to providers. Routes call these; the rules live
 // in domain/provider_platform.
 
+#include <concepts>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "commands/pipeline.hpp"
 #include "domain/provider_platform/app.hpp"
@@ -33,7 +36,20 @@ class PlatformCommands {
                          [&](const pp::App::State& s) { return pp::decide(s, command); });
   }
 
-  // Publishing an update notice and acknowledging it: decide(notice state, command).
+  // Publishing a notice or correcting it (the whole notice again), once every provider code it
+  // lists is checked against the ProviderCode streams: a code an app holds counts, whether or
+  // not its scope is on yet.
+  template <class Command>
+  requires std::derived_from<Command, pp::PublishNotice> CommandOutcome
+  on_notice_text(const std::string& notice_id, const Command& command,
+                 const CommandContext& context, std::string_view canonical) {
+    const auto reserved = reserved_codes(command.providers);
+    return notices_.execute(notice_id, context, canonical, [&](const pp::Notice::State& s) {
+      return pp::decide(s, command, reserved);
+    });
+  }
+
+  // Any other command on a notice (withdrawing, acknowledging): decide(notice state, command).
   template <class Command>
   CommandOutcome on_notice(const std::string& notice_id, const Command& command,
                            const CommandContext& context, std::string_view canonical) {
@@ -62,8 +78,15 @@ class PlatformCommands {
   // The app that holds a system name (a provider code once its scope is on); empty when none
   // does. Callers pass only names valid_system_name accepts.
   std::string app_for_code(const std::string& code) {
-    return codes_.load(Pipeline<pp::ProviderCode>::stream_id(code))->state.app_id;
+    const auto stream = Pipeline<pp::ProviderCode>::stream_id(code);
+    // A reservation is never released: a cached one stands without asking the store.
+    if (const auto cached = codes_.cached(stream); cached && !cached->state.app_id.empty()) {
+      return cached->state.app_id;
+    }
+    return codes_.load(stream)->state.app_id;
   }
+  // The codes among `codes` that an app holds; malformed ones never become stream ids.
+  std::set<std::string> reserved_codes(const std::vector<std::string>& codes);
   pp::Tenant::State tenant(const std::string& tenant_id) {
     return tenants_.load(Pipeline<pp::Tenant>::stream_id(tenant_id))->state;
   }

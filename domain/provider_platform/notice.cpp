@@ -15,6 +15,7 @@ using Kind = Rejection::Kind;
 constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxBody = 20000;
 constexpr std::size_t kMaxApiVersion = 32;
+constexpr std::size_t kMaxReason = 1000;
 
 // A calendar date written YYYY-MM-DD.
 bool valid_date(std::string_view text) {
@@ -51,9 +52,25 @@ void check_text(std::vector<FieldProblem>& problems, const std::string& field,
   }
 }
 
+// The notice as its Published and Corrected events carry it.
+std::string notice_data(const PublishNotice& c) {
+  return json_object([&](JsonWriter& w) {
+    put(w, "notice_id", c.notice_id);
+    put(w, "title_ru", c.title.ru);
+    put(w, "title_en", c.title.en);
+    put(w, "body_ru", c.body.ru);
+    put(w, "body_en", c.body.en);
+    put(w, "api_version", c.api_version);
+    put(w, "effective_date", c.effective_date);
+    put(w, "providers", c.providers);
+    put(w, "endpoints", c.endpoints);
+  });
+}
+
 }  // namespace
 
-std::vector<FieldProblem> validate_notice(const PublishNotice& c) {
+std::vector<FieldProblem> validate_notice(const PublishNotice& c,
+                                          const std::set<std::string>& reserved) {
   std::vector<FieldProblem> problems;
   check_text(problems, "/title/ru", c.title.ru, kMaxTitle);
   check_text(problems, "/title/en", c.title.en, kMaxTitle);
@@ -67,23 +84,43 @@ std::vector<FieldProblem> validate_notice(const PublishNotice& c) {
   if (!c.effective_date.empty() && !valid_date(c.effective_date)) {
     problems.push_back({"/effective_date", "must be a calendar date YYYY-MM-DD"});
   }
+  // `problem(value)`: what is wrong with one element, nullptr when nothing is.
   const auto each = [&](const std::vector<std::string>& values, const std::string& field,
-                        auto&& valid, const char* message) {
+                        auto&& problem) {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < values.size(); ++i) {
       const auto at = field + "/" + std::to_string(i);
-      if (!valid(values[i])) {
+      if (const char* message = problem(values[i])) {
         problems.push_back({at, message});
       } else if (!seen.insert(values[i]).second) {
         problems.push_back({at, "listed twice"});
       }
     }
   };
-  each(c.providers, "/providers", valid_system_name,
-       "must be a provider code: lower-case letters, digits, '_' and '-', 2 to 64");
-  each(c.endpoints, "/endpoints", known_endpoint, "unknown endpoint");
+  each(c.providers, "/providers", [&](const std::string& code) -> const char* {
+    if (!valid_system_name(code)) {
+      return "must be a provider code: lower-case letters, digits, '_' and '-', 2 to 64";
+    }
+    return reserved.contains(code) ? nullptr : "no such provider";
+  });
+  each(c.endpoints, "/endpoints", [](const std::string& name) -> const char* {
+    return known_endpoint(name) ? nullptr : "unknown endpoint";
+  });
   return problems;
 }
+
+namespace {
+
+// Event `type` carrying the notice whole, once it is valid.
+Decision notice_event(const char* type, const PublishNotice& c,
+                      const std::set<std::string>& reserved) {
+  if (auto problems = validate_notice(c, reserved); !problems.empty()) {
+    return reject(Kind::invalid, "the notice is not valid", std::move(problems));
+  }
+  return std::vector<NewEvent>{{type, notice_data(c)}};
+}
+
+}  // namespace
 
 bool concerns(const Notice::State& s, const std::string& code) {
   return s.providers.empty() || s.providers.contains(code);
@@ -91,30 +128,41 @@ bool concerns(const Notice::State& s, const std::string& code) {
 
 void Notice::apply(State& s, std::string_view type, std::string_view data) {
   const auto d = parse(data);
-  if (type == "ProviderNoticePublished") {
+  if (type == "ProviderNoticePublished" || type == "ProviderNoticeCorrected") {
     s.published = true;
+    s.providers.clear();
     for (auto& code : texts(d, "providers")) s.providers.insert(std::move(code));
+    s.acknowledged_by.clear();
+  } else if (type == "ProviderNoticeWithdrawn") {
+    s.withdrawn = true;
   } else if (type == "ProviderNoticeAcknowledged") {
     s.acknowledged_by.insert(text(d, "developer_id"));
   }
 }
 
-Decision decide(const Notice::State& s, const PublishNotice& c) {
+Decision decide(const Notice::State& s, const PublishNotice& c,
+                const std::set<std::string>& reserved) {
   if (s.published) return reject(Kind::conflict, "this notice is already published", "notice_id");
-  if (auto problems = validate_notice(c); !problems.empty()) {
-    return reject(Kind::invalid, "the notice is not valid", std::move(problems));
+  return notice_event("ProviderNoticePublished", c, reserved);
+}
+
+Decision decide(const Notice::State& s, const CorrectNotice& c,
+                const std::set<std::string>& reserved) {
+  if (!s.published) return reject(Kind::not_found, "no such notice", "notice_id");
+  if (s.withdrawn) {
+    return reject(Kind::conflict, "this notice is withdrawn: publish a new one", "notice_id");
   }
-  return std::vector<NewEvent>{{"ProviderNoticePublished", json_object([&](JsonWriter& w) {
-                                  put(w, "notice_id", c.notice_id);
-                                  put(w, "title_ru", c.title.ru);
-                                  put(w, "title_en", c.title.en);
-                                  put(w, "body_ru", c.body.ru);
-                                  put(w, "body_en", c.body.en);
-                                  put(w, "api_version", c.api_version);
-                                  put(w, "effective_date", c.effective_date);
-                                  put(w, "providers", c.providers);
-                                  put(w, "endpoints", c.endpoints);
-                                })}};
+  return notice_event("ProviderNoticeCorrected", c, reserved);
+}
+
+Decision decide(const Notice::State& s, const WithdrawNotice& c) {
+  if (!s.published) return reject(Kind::not_found, "no such notice", "notice_id");
+  if (s.withdrawn) return reject(Kind::conflict, "this notice is already withdrawn", "notice_id");
+  std::vector<FieldProblem> problems;
+  check_text(problems, "/reason", c.reason, kMaxReason);
+  if (!problems.empty()) return reject(Kind::invalid, "the withdrawal is not valid", problems);
+  return std::vector<NewEvent>{
+      {"ProviderNoticeWithdrawn", json_object([&](JsonWriter& w) { put(w, "reason", c.reason); })}};
 }
 
 Decision decide(const Notice::State& s, const AcknowledgeNotice& c) {
@@ -122,6 +170,7 @@ Decision decide(const Notice::State& s, const AcknowledgeNotice& c) {
     return reject(Kind::not_found, "no such notice for this provider", "notice_id");
   }
   if (s.acknowledged_by.contains(c.developer_id)) return std::vector<NewEvent>{};
+  if (s.withdrawn) return reject(Kind::conflict, "this notice was withdrawn", "notice_id");
   return std::vector<NewEvent>{{"ProviderNoticeAcknowledged", json_object([&](JsonWriter& w) {
                                   put(w, "developer_id", c.developer_id);
                                   put(w, "provider_code", c.provider_code);

@@ -15,6 +15,7 @@ namespace switchboard::domain::provider_platform {
 struct Notice {
   struct State {
     bool published = false;
+    bool withdrawn = false;
     std::set<std::string> providers;        // the codes it concerns; empty: every provider
     std::set<std::string> acknowledged_by;  // developer ids
   };
@@ -38,21 +39,42 @@ struct PublishNotice {
   std::vector<std::string> endpoints;  // the configuration endpoints it concerns, if any
 };
 
+// A published notice replaced whole (its text, date, providers, endpoints), under the same id:
+// event ProviderNoticeCorrected. Acknowledgements made before no longer count: they were of the
+// old text, and a changed date or endpoint is what a developer must not miss.
+struct CorrectNotice : PublishNotice {};
+
+// The operator or the marketplace takes a notice back (published by mistake, the change called
+// off): its developers still see it, marked withdrawn with the reason, so one who already started
+// on it learns to stop.
+struct WithdrawNotice {
+  std::string reason;
+};
+
 struct AcknowledgeNotice {
   std::string developer_id;
   std::string provider_code;  // the provider through which the developer read it
 };
 
 // Every reason a notice cannot be published, each naming its field by JSON pointer
-// ("/title/en", "/providers/2"). Empty when valid.
-std::vector<FieldProblem> validate_notice(const PublishNotice& c);
+// ("/title/en", "/providers/2"). `reserved`: the codes among c.providers that an app holds (the
+// ProviderCode streams); any other well-formed code is no provider. Empty when valid.
+std::vector<FieldProblem> validate_notice(const PublishNotice& c,
+                                          const std::set<std::string>& reserved);
 
 // Whether a notice with these providers concerns provider `code`.
 bool concerns(const Notice::State& s, const std::string& code);
 
-Decision decide(const Notice::State& s, const PublishNotice& c);
+Decision decide(const Notice::State& s, const PublishNotice& c,
+                const std::set<std::string>& reserved);
+// Refused while not published (not found) or once withdrawn (conflict: publish a new one).
+Decision decide(const Notice::State& s, const CorrectNotice& c,
+                const std::set<std::string>& reserved);
+// Withdrawn once: withdrawing again is a conflict, as it cannot carry a second reason.
+Decision decide(const Notice::State& s, const WithdrawNotice& c);
 // Refused as not found when the notice does not concern the provider, so a developer cannot
-// learn of notices meant for others; acknowledging again changes nothing.
+// learn of notices meant for others; acknowledging again changes nothing, also once withdrawn.
+// A withdrawn notice not yet acknowledged is a conflict: there is nothing left to act on.
 Decision decide(const Notice::State& s, const AcknowledgeNotice& c);
 
 }  // namespace switchboard::domain::provider_platform

@@ -26,16 +26,46 @@ std::string json_member(const rapidjson::Document& d, const char* key) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+// The columns a Published or Corrected event sets, in the order exec_notice passes them.
+constexpr const char* kNoticeFields =
+    "title_ru, title_en, body_ru, body_en, api_version, effective_date, providers, endpoints";
+constexpr const char* kNoticeValues =
+    "$2, $3, $4, $5, $6, NULLIF($7, '')::date, $8::jsonb, $9::jsonb";
+
+// Runs `sql` with the notice id as $1, the event's kNoticeFields as $2..$9, `more` from $10.
+template <class... More>
+void exec_notice(pqxx::transaction_base& tx, const std::string& sql, const std::string& notice_id,
+                 const rapidjson::Document& d, const More&... more) {
+  tx.exec_params(sql, notice_id, text(d, "title_ru"), text(d, "title_en"), text(d, "body_ru"),
+                 text(d, "body_en"), text(d, "api_version"), text(d, "effective_date"),
+                 json_member(d, "providers"), json_member(d, "endpoints"), more...);
+}
+
 void notice_published(pqxx::transaction_base& tx, const std::string& notice_id,
                       const RecordedEvent& e, const rapidjson::Document& d) {
+  exec_notice(tx,
+              std::string("INSERT INTO provider_notices (notice_id, ") + kNoticeFields +
+                  ", global_position, published_at) VALUES ($1, " + kNoticeValues +
+                  ", $10, $11::timestamptz)",
+              notice_id, d, e.position.global_position, e.recorded_at);
+}
+
+// The notice replaced whole; the acknowledgements of the old text no longer count.
+void notice_corrected(pqxx::transaction_base& tx, const std::string& notice_id,
+                      const RecordedEvent& e, const rapidjson::Document& d) {
+  exec_notice(tx,
+              std::string("UPDATE provider_notices SET (") + kNoticeFields + ", updated_at) = (" +
+                  kNoticeValues + ", $10::timestamptz) WHERE notice_id = $1",
+              notice_id, d, e.recorded_at);
+  tx.exec_params("DELETE FROM provider_notice_acknowledgements WHERE notice_id = $1", notice_id);
+}
+
+void notice_withdrawn(pqxx::transaction_base& tx, const std::string& notice_id,
+                      const RecordedEvent& e, const rapidjson::Document& d) {
   tx.exec_params(
-      "INSERT INTO provider_notices (notice_id, global_position, title_ru, title_en, body_ru,"
-      " body_en, api_version, effective_date, providers, endpoints, published_at)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, '')::date, $9::jsonb, $10::jsonb,"
-      " $11::timestamptz)",
-      notice_id, e.position.global_position, text(d, "title_ru"), text(d, "title_en"),
-      text(d, "body_ru"), text(d, "body_en"), text(d, "api_version"), text(d, "effective_date"),
-      json_member(d, "providers"), json_member(d, "endpoints"), e.recorded_at);
+      "UPDATE provider_notices SET withdrawn_at = $2::timestamptz, withdrawal_reason = $3"
+      " WHERE notice_id = $1",
+      notice_id, e.recorded_at, text(d, "reason"));
 }
 
 void notice_acknowledged(pqxx::transaction_base& tx, const std::string& notice_id,
@@ -48,6 +78,8 @@ void notice_acknowledged(pqxx::transaction_base& tx, const std::string& notice_i
 
 constexpr On<Handler> kHandlers[] = {
     {"ProviderNoticePublished", notice_published},
+    {"ProviderNoticeCorrected", notice_corrected},
+    {"ProviderNoticeWithdrawn", notice_withdrawn},
     {"ProviderNoticeAcknowledged", notice_acknowledged},
 };
 

@@ -1,8 +1,8 @@
 #pragma once
 
 // The admin API (service token with role admin only; the marketplace's tokens get 403): the
-// decisions that gate a provider's publication, and the list of providers with what each still
-// lacks.
+// decisions that gate a provider's publication, the list of providers with what each still
+// lacks, and the update notices to providers (api/routes/operator_notices.hpp).
 
 #include "api/auth/authenticator.hpp"
 #include "api/http/router.hpp"

@@ -1,5 +1,5 @@
 #include "api/routes/admin/admin.hpp"
-#include "api/routes/publish_notice.hpp"
+#include "api/routes/operator_notices.hpp"
 
 namespace switchboard::api::routes::admin {
 
@@ -12,8 +12,7 @@ void register_routes(http::Router& router, Dependencies deps) {
              record_test_stand_result(deps), {.body_schema = "test_stand_result"});
   router.add(Method::post, "/admin/v1/apps/:app_id/production-approval", admin,
              approve_for_production(deps), {.body_schema = "production_approval"});
-  router.add(Method::post, "/admin/v1/notices", admin, publish_notice(deps.platform),
-             {.body_schema = "provider_notice"});
+  add_notice_routes(router, "/admin/v1/notices", admin, {deps.platform, deps.read_models});
   router.add(Method::get, "/admin/v1/providers", admin, list_providers(deps));
   router.add(Method::get, "/admin/v1/errors", admin, list_errors(deps));
 }

@@ -1,28 +1,14 @@
-#include <algorithm>
-
 #include "api/routes/command_response.hpp"
 #include "api/routes/developer/developer.hpp"
+#include "api/routes/notice_views.hpp"
 #include "domain/json.hpp"
 
 namespace switchboard::api::routes::developer {
-namespace {
-
-// Notice ids are UUIDs the server handed out; anything else is not one.
-bool notice_id_shape(std::string_view id) {
-  return id.size() == 36 && std::ranges::all_of(id, [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
-         });
-}
-
-}  // namespace
 
 http::HandlerFor<OwnProvider> acknowledge_notice(Dependencies deps) {
   return [deps](const http::Request& request, const OwnProvider& owner) {
     const auto& notice_id = request.params.at("notice_id");
-    if (!notice_id_shape(notice_id)) {
-      return http::problem(400, "invalid request", "malformed notice id",
-                           {{"notice_id", "must be a notice id from the notice list"}});
-    }
+    if (auto malformed = malformed_notice_id(notice_id)) return *malformed;
     const domain::provider_platform::AcknowledgeNotice command{owner.principal.subject,
                                                                request.params.at("code")};
     const auto outcome = deps.platform.on_notice(

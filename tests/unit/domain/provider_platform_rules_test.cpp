@@ -180,6 +180,9 @@ PublishNotice notice(std::vector<std::string> providers = {}) {
           {"set_webhook"}};
 }
 
+// The codes an app holds, as the ProviderCode streams would say.
+const std::set<std::string> kReserved{"chatline", "otherline"};
+
 std::vector<std::string> fields_of(const Rejection& r) {
   std::vector<std::string> fields;
   for (const auto& p : r.problems) fields.push_back(p.field);
@@ -195,7 +198,7 @@ BOOST_AUTO_TEST_CASE(a_notice_names_every_bad_field_at_once) {
   bad.api_version = "v 2";
   bad.effective_date = "2027-02-30";
   bad.endpoints = {"set_webhook", "fax"};
-  const auto r = refused(Notice::State{}, bad);
+  const auto r = refused(Notice::State{}, bad, kReserved);
   BOOST_CHECK(r.kind == Rejection::Kind::invalid);
   const std::vector<std::string> expected{"/title/en",       "/body/ru",     "/api_version",
                                           "/effective_date", "/providers/1", "/providers/2",
@@ -205,23 +208,59 @@ BOOST_AUTO_TEST_CASE(a_notice_names_every_bad_field_at_once) {
 
   auto undated = notice();
   undated.effective_date.clear();
-  BOOST_CHECK(run<Notice>(Notice::State{}, undated).published);
+  BOOST_CHECK(run<Notice>(Notice::State{}, undated, kReserved).published);
   undated.effective_date = "2028-02-29";  // a leap day
-  BOOST_CHECK(run<Notice>(Notice::State{}, undated).published);
+  BOOST_CHECK(run<Notice>(Notice::State{}, undated, kReserved).published);
 }
 
 BOOST_AUTO_TEST_CASE(a_notice_is_published_once_and_concerns_its_providers) {
-  const auto everyone = run<Notice>(Notice::State{}, notice());
+  const auto everyone = run<Notice>(Notice::State{}, notice(), kReserved);
   BOOST_CHECK(concerns(everyone, "chatline"));
-  BOOST_CHECK_EQUAL(refused(everyone, notice()).field, "notice_id");
+  BOOST_CHECK_EQUAL(refused(everyone, notice(), kReserved).field, "notice_id");
 
-  const auto some = run<Notice>(Notice::State{}, notice({"chatline"}));
+  const auto some = run<Notice>(Notice::State{}, notice({"chatline"}), kReserved);
   BOOST_CHECK(concerns(some, "chatline"));
   BOOST_CHECK(!concerns(some, "otherline"));
 }
 
+BOOST_AUTO_TEST_CASE(a_notice_names_each_provider_no_app_holds) {
+  const auto r = refused(Notice::State{},
+                         notice({"chatline", "ghostline", "otherline", "ghostline"}), kReserved);
+  BOOST_CHECK(r.kind == Rejection::Kind::invalid);
+  const std::vector<std::string> expected{"/providers/1", "/providers/3"};
+  const auto fields = fields_of(r);
+  BOOST_CHECK_EQUAL_COLLECTIONS(fields.begin(), fields.end(), expected.begin(), expected.end());
+  BOOST_CHECK_EQUAL(r.problems.front().message, "no such provider");
+  // A notice for every provider names none, so nothing needs to be held.
+  BOOST_CHECK(run<Notice>(Notice::State{}, notice(), std::set<std::string>{}).published);
+}
+
+BOOST_AUTO_TEST_CASE(a_withdrawn_notice_keeps_its_acknowledgements_and_takes_no_new_ones) {
+  BOOST_CHECK(refused(Notice::State{}, WithdrawNotice{"called off"}).kind ==
+              Rejection::Kind::not_found);
+  auto s = run<Notice>(Notice::State{}, notice({"chatline", "otherline"}), kReserved);
+  const auto no_reason = refused(s, WithdrawNotice{""});
+  BOOST_CHECK(no_reason.kind == Rejection::Kind::invalid);
+  BOOST_CHECK_EQUAL(fields_of(no_reason).at(0), "/reason");
+  BOOST_CHECK_EQUAL(fields_of(refused(s, WithdrawNotice{std::string(1001, 'x')})).at(0), "/reason");
+
+  s = run<Notice>(s, AcknowledgeNotice{"dev-1", "chatline"});
+  s = run<Notice>(s, WithdrawNotice{"called off"});
+  BOOST_CHECK(s.withdrawn);
+  BOOST_CHECK(refused(s, WithdrawNotice{"again"}).kind == Rejection::Kind::conflict);
+  // Read before the withdrawal: acknowledging again still changes nothing.
+  BOOST_CHECK(
+      std::get<std::vector<NewEvent>>(decide(s, AcknowledgeNotice{"dev-1", "chatline"})).empty());
+  const auto late = refused(s, AcknowledgeNotice{"dev-2", "otherline"});
+  BOOST_CHECK(late.kind == Rejection::Kind::conflict);
+  BOOST_CHECK_EQUAL(late.field, "notice_id");
+  // Withdrawn or not, other providers cannot learn of it.
+  BOOST_CHECK(refused(s, AcknowledgeNotice{"dev-3", "thirdline"}).kind ==
+              Rejection::Kind::not_found);
+}
+
 BOOST_AUTO_TEST_CASE(each_developer_acknowledges_a_notice_once) {
-  auto s = run<Notice>(Notice::State{}, notice({"chatline", "otherline"}));
+  auto s = run<Notice>(Notice::State{}, notice({"chatline", "otherline"}), kReserved);
   // Unknown notices and notices for other providers look the same.
   BOOST_CHECK(refused(Notice::State{}, AcknowledgeNotice{"dev-1", "chatline"}).kind ==
               Rejection::Kind::not_found);
@@ -234,4 +273,29 @@ BOOST_AUTO_TEST_CASE(each_developer_acknowledges_a_notice_once) {
       std::get<std::vector<NewEvent>>(decide(s, AcknowledgeNotice{"dev-1", "chatline"})).empty());
   s = run<Notice>(s, AcknowledgeNotice{"dev-2", "otherline"});
   BOOST_CHECK_EQUAL(s.acknowledged_by.size(), 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_correction_replaces_the_notice_and_asks_for_a_new_acknowledgement) {
+  const CorrectNotice fix{notice({"chatline"})};
+  BOOST_CHECK(refused(Notice::State{}, fix, kReserved).kind == Rejection::Kind::not_found);
+  auto s = run<Notice>(Notice::State{}, notice({"chatline", "otherline"}), kReserved);
+  s = run<Notice>(s, AcknowledgeNotice{"dev-1", "chatline"});
+
+  auto bad = fix;
+  bad.title.ru.clear();
+  bad.providers = {"ghostline"};
+  const std::vector<std::string> expected{"/title/ru", "/providers/0"};
+  const auto fields = fields_of(refused(s, bad, kReserved));
+  BOOST_CHECK_EQUAL_COLLECTIONS(fields.begin(), fields.end(), expected.begin(), expected.end());
+
+  // The acknowledgement was of the old text; the audience is the new one's.
+  s = run<Notice>(s, fix, kReserved);
+  BOOST_CHECK(s.acknowledged_by.empty());
+  BOOST_CHECK(concerns(s, "chatline"));
+  BOOST_CHECK(!concerns(s, "otherline"));
+  s = run<Notice>(s, AcknowledgeNotice{"dev-1", "chatline"});
+  BOOST_CHECK(s.acknowledged_by.contains("dev-1"));
+
+  s = run<Notice>(s, WithdrawNotice{"called off"});
+  BOOST_CHECK(refused(s, fix, kReserved).kind == Rejection::Kind::conflict);
 }
