@@ -41,6 +41,17 @@ bool valid_sha256_hex(std::string_view s) {
          });
 }
 
+std::optional<std::string> retired_token_sha256(std::string_view event_type,
+                                                const rapidjson::Value& data) {
+  const char* field = event_type == "ClientTokenDeactivated" ? "token_sha256"
+                      : event_type == "ClientTokenActivated" ? "replaced_token_sha256"
+                                                             : nullptr;
+  if (field == nullptr) return std::nullopt;
+  auto hash = text(data, field);
+  if (hash.empty()) return std::nullopt;
+  return hash;
+}
+
 void Connection::apply(State& s, std::string_view type, std::string_view data) {
   const auto d = parse(data);
   if (type == "ClientTokenActivated") {

@@ -5,7 +5,10 @@
 // disabled or removed. Holds the main account and one child account per channel. Stream
 // "connection-<tenant_id>/<provider_code>".
 
+#include <rapidjson/document.h>
+
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -67,6 +70,12 @@ struct DisconnectAccount {
 
 // Lower-case hex SHA-256: what a client token is known by.
 bool valid_sha256_hex(std::string_view s);
+
+// The SHA-256 of the client token an event of the stream retires: a deactivation's token, or the
+// token an activation replaced. Every node refuses it from then on (api/auth); nothing for other
+// events or a first activation.
+std::optional<std::string> retired_token_sha256(std::string_view event_type,
+                                                const rapidjson::Value& data);
 
 Decision decide(const Connection::State& s, const ActivateToken& c);
 Decision decide(const Connection::State& s, const DeactivateToken& c);

@@ -9,6 +9,7 @@
 
 #include "domain/json.hpp"
 #include "domain/messaging/channel_codes.hpp"
+#include "domain/messaging/connection.hpp"
 #include "eventstore/sql_array.hpp"
 #include "projections/access/access_tokens_projection.hpp"
 #include "projections/dispatch.hpp"
@@ -354,10 +355,12 @@ using Handler = void (*)(pqxx::transaction_base&, const RecordedEvent&, const ra
 
 // Nodes remember the client tokens they authenticated (api/auth) until told the token is dead;
 // sent with the transaction, so it arrives once the row says so.
-void token_revoked(pqxx::transaction_base& tx, const std::string& token_sha256) {
-  if (token_sha256.empty()) return;
+void notify_retired_token(pqxx::transaction_base& tx, const RecordedEvent& e,
+                          const rapidjson::Value& d) {
+  const auto retired = domain::messaging::retired_token_sha256(e.type, d);
+  if (!retired) return;
   tx.exec_params("SELECT pg_notify($1, $2)",
-                 std::string{access::AccessTokensProjection::revoked_channel}, token_sha256);
+                 std::string{access::AccessTokensProjection::revoked_channel}, *retired);
 }
 
 void client_token_activated(pqxx::transaction_base& tx, const RecordedEvent& e,
@@ -376,7 +379,7 @@ void client_token_activated(pqxx::transaction_base& tx, const RecordedEvent& e,
       " WHERE tenant_id = $1 AND provider_code = $2 AND main AND NOT active",
       text(d, "tenant_id"), text(d, "provider_code"), text(d, "app_id"), text(d, "token_sha256"),
       text(d, "token_sealed"), domain::flag(d, "has_history"), e.recorded_at);
-  token_revoked(tx, text(d, "replaced_token_sha256"));
+  notify_retired_token(tx, e, d);
 }
 
 void client_token_deactivated(pqxx::transaction_base& tx, const RecordedEvent& e,
@@ -389,7 +392,7 @@ void client_token_deactivated(pqxx::transaction_base& tx, const RecordedEvent& e
       " WHERE tenant_id = $1 AND provider_code = $2 AND active",
       text(d, "tenant_id"), text(d, "provider_code"), or_default(text(d, "reason"), "deactivated"),
       e.recorded_at);
-  token_revoked(tx, text(d, "token_sha256"));
+  notify_retired_token(tx, e, d);
 }
 
 void account_connected(pqxx::transaction_base& tx, const RecordedEvent& e,

@@ -3,6 +3,7 @@
 #include "api/routes/message_input.hpp"
 #include "domain/json.hpp"
 #include "domain/messaging/channel_codes.hpp"
+#include "domain/messaging/connection.hpp"
 #include "domain/provider_platform/app.hpp"
 
 namespace switchboard::api::routes::crm {
@@ -56,12 +57,8 @@ std::string connection_state_json(const Dependencies& deps, const std::string& t
 
 void forget_retired_token(const Dependencies& deps, const commands::CommandOutcome& outcome) {
   for (const auto& e : outcome.events) {
-    const char* retired = e.type == "ClientTokenDeactivated" ? "token_sha256"
-                          : e.type == "ClientTokenActivated" ? "replaced_token_sha256"
-                                                             : nullptr;
-    if (retired == nullptr) continue;
-    if (const auto hash = domain::text(domain::parse(e.data), retired); !hash.empty())
-      deps.auth.forget(hash);
+    if (const auto retired = domain::messaging::retired_token_sha256(e.type, domain::parse(e.data)))
+      deps.auth.forget(*retired);
   }
 }
 

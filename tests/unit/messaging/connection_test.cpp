@@ -123,6 +123,28 @@ BOOST_AUTO_TEST_CASE(reactivation_brings_back_the_main_account_only) {
   BOOST_CHECK(!s.accounts.at("tg-1").active);
 }
 
+BOOST_AUTO_TEST_CASE(the_token_a_connection_event_retires) {
+  // What every node refuses from then on, read from the events the connection records.
+  const auto retired = [](const std::vector<NewEvent>& events) {
+    std::vector<std::string> hashes;
+    for (const auto& e : events) {
+      if (const auto hash = retired_token_sha256(e.type, parse(e.data))) hashes.push_back(*hash);
+    }
+    return hashes;
+  };
+  Connection::State s;
+  BOOST_CHECK(retired(record<Connection>(s, activation())).empty());
+  BOOST_CHECK(retired(record<Connection>(s, ConnectAccount{"tg-1", "telegram", "bot"})).empty());
+  BOOST_CHECK(retired(record<Connection>(s, activation(kTokenB))) ==
+              std::vector<std::string>{kTokenA});
+  BOOST_CHECK(retired(record<Connection>(s, DeactivateToken{"app_disabled"})) ==
+              std::vector<std::string>{kTokenB});
+  // A reactivation replaces no token: the deactivation retired the last one.
+  BOOST_CHECK(retired(record<Connection>(s, activation())).empty());
+  // A token field of another event is no retirement.
+  BOOST_CHECK(!retired_token_sha256("ClientTokenClaimed", parse(R"({"token_sha256":"aa"})")));
+}
+
 BOOST_AUTO_TEST_CASE(accounts_connect_only_on_an_active_connection) {
   Connection::State inactive;
   BOOST_CHECK(refused(inactive, ConnectAccount{"tg-1", "telegram", "bot"}).kind ==
