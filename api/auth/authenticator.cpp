@@ -30,13 +30,9 @@ std::string Principal::actor() const {
 
 Authenticated Authenticator::authenticate(const http::Request& request) const {
   const auto header = request.header("Authorization");
-  constexpr std::string_view scheme = "Bearer ";
-  if (!header || header->size() <= scheme.size() ||
-      !http::iequals(header->substr(0, scheme.size()), scheme)) {
-    return unauthorized("send Authorization: Bearer <token>");
-  }
-  const auto secret = header->substr(scheme.size());
-  const auto hash = commands::access::token_sha256(secret);
+  const auto secret = header ? http::bearer_token(*header) : std::nullopt;
+  if (!secret) return unauthorized("send Authorization: Bearer <token>");
+  const auto hash = commands::access::token_sha256(*secret);
   const auto stamp = watch_.stamp(cache::ReadModelWatch::revoked_tokens, hash);
   if (auto known = remembered_.find(hash, stamp)) return *known;
   const auto rows = read_models_.with_connection([&](pqxx::connection& c) {

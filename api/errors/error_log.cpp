@@ -23,12 +23,8 @@ constexpr auto kUnknownTokenFor = std::chrono::minutes{1};
 constexpr std::size_t kMaxUnknownTokens = 10'000;
 
 std::string token_hash(std::string_view authorization) {
-  constexpr std::string_view scheme = "Bearer ";
-  if (authorization.size() <= scheme.size() ||
-      !http::iequals(authorization.substr(0, scheme.size()), scheme)) {
-    return {};
-  }
-  return commands::access::token_sha256(authorization.substr(scheme.size()));
+  const auto token = http::bearer_token(authorization);
+  return token ? commands::access::token_sha256(*token) : std::string{};
 }
 
 // Problems are JSON; anything else a route might answer with is kept as its detail.

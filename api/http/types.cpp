@@ -29,6 +29,23 @@ bool iequals(std::string_view a, std::string_view b) {
       a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
 
+std::optional<std::string_view> bearer_token(std::string_view authorization) {
+  const auto trim = [](std::string_view s) {
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string_view{};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  };
+  constexpr std::string_view scheme = "Bearer ";
+  authorization = trim(authorization);
+  if (authorization.size() <= scheme.size() ||
+      !iequals(authorization.substr(0, scheme.size()), scheme)) {
+    return std::nullopt;
+  }
+  const auto token = trim(authorization.substr(scheme.size()));
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
 std::optional<std::string_view> Request::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (iequals(key, name)) return std::string_view{value};

@@ -68,6 +68,10 @@ std::string_view reason_phrase(int status);
 
 bool iequals(std::string_view a, std::string_view b);
 
+// The token of an Authorization header's value `Bearer <token>` (the scheme in any case, spaces
+// and tabs around the token ignored); nothing for another scheme or no token.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
+
 // True when the request's If-None-Match lists `etag` (weak comparison: W/ is ignored on both
 // sides) or is "*": the client holds the representation, so a GET may answer 304.
 bool not_modified(const Request& request, std::string_view etag);

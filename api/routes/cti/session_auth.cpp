@@ -26,11 +26,7 @@ std::optional<std::string> cookie(std::string_view header, std::string_view name
 // The session token from `Authorization: Bearer <token>` or, failing that, the session cookie.
 std::optional<std::string> session_token(const http::Request& request) {
   if (const auto authorization = request.header("Authorization")) {
-    const auto value = trim(*authorization);
-    constexpr std::string_view bearer = "Bearer ";
-    if (value.size() > bearer.size() && http::iequals(value.substr(0, bearer.size()), bearer)) {
-      return std::string{trim(value.substr(bearer.size()))};
-    }
+    if (const auto token = http::bearer_token(*authorization)) return std::string{*token};
   }
   for (const auto& [name, value] : request.headers) {
     if (!http::iequals(name, "Cookie")) continue;

@@ -68,6 +68,19 @@ BOOST_AUTO_TEST_CASE(request_headers_are_case_insensitive_and_query_gives_the_fi
   BOOST_TEST(!r.query_param("nope").has_value());
 }
 
+// One parser for the authenticator, the CTI sessions and the error log: a token one of them
+// takes is the token the others see.
+BOOST_AUTO_TEST_CASE(a_bearer_token_is_read_in_any_case_of_the_scheme_and_nothing_else_is) {
+  BOOST_TEST(http::bearer_token("Bearer abc").value() == "abc");
+  BOOST_TEST(http::bearer_token("bEARER abc").value() == "abc");
+  BOOST_TEST(http::bearer_token(" Bearer \t abc \t").value() == "abc");
+  BOOST_TEST(!http::bearer_token("").has_value());
+  BOOST_TEST(!http::bearer_token("Bearer").has_value());
+  BOOST_TEST(!http::bearer_token("Bearer  \t ").has_value());
+  BOOST_TEST(!http::bearer_token("Bearerabc").has_value());
+  BOOST_TEST(!http::bearer_token("Basic YWxhZGRpbjpvcGVuc2VzYW1l").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(method_names_and_reason_phrases) {
   BOOST_TEST(http::to_string(http::Method::del) == "DELETE");
   BOOST_TEST(http::to_string(http::Method::patch) == "PATCH");
