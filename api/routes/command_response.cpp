@@ -85,8 +85,7 @@ http::Response respond(const commands::CommandOutcome& outcome, http::Response s
     case Status::unavailable:
       spdlog::warn("command not recorded: {}", outcome.error);
       return http::database_unavailable(
-          "the change could not be recorded: the database cannot "
-          "be reached; retry");
+          "the change could not be recorded: the database cannot be reached; retry");
     case Status::failed:
       break;
   }
