@@ -72,6 +72,31 @@ BOOST_AUTO_TEST_CASE(unmatched_paths_are_kept_only_for_a_known_client_token) {
                       " tenant_id IS NULL") == 1);
 }
 
+// The authenticator knows only tokens valid now; the log names the owner of a deactivated one
+// too, since its 401s are what the provider most needs to see (docs/guides/messaging, the error
+// log).
+BOOST_AUTO_TEST_CASE(a_deactivated_client_token_still_names_its_tenant_and_provider) {
+  tests::TestDatabase db;
+  const std::string token = "a-deactivated-client-token-of-acme";
+  db.exec(
+      "INSERT INTO messaging_connections (tenant_id, provider_code, app_id, token_sha256,"
+      " token_sealed, has_history, active, reason, activated_at, updated_at) VALUES ('acme',"
+      " 'chatline', 'app-chatline', '" +
+      commands::access::token_sha256(token) +
+      "', 'sealed', false, false, 'deactivated', now(), now())");
+  eventstore::ConnectionPool pool(db.app_url(), 1);
+  {
+    ErrorLog log(pool, 30);
+    log.start();
+    log.record({"POST", "/public/v1/messages", "refused", "bearer " + token, 401, "{}"});
+    log.record({"GET", api::http::kUnmatchedRoute, "unmatched", "Bearer " + token, 404, "{}"});
+    log.stop();
+  }
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE tenant_id = 'acme' AND"
+                      " provider_code = 'chatline' AND request_id IN ('refused', 'unmatched')") ==
+             2);
+}
+
 BOOST_AUTO_TEST_CASE(probing_paths_with_a_token_nobody_has_crowds_out_no_real_error) {
   tests::TestDatabase db;
   eventstore::ConnectionPool pool(db.app_url(), 1);
