@@ -5,11 +5,10 @@
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <charconv>
-#include <pqxx/pqxx>
 #include <stdexcept>
 #include <thread>
 
-#include "tests/support/test_database.hpp"
+#include "tests/support/database_outage.hpp"
 
 using namespace switchboard;
 using Outcome = commands::CommandOutcome;
@@ -117,18 +116,12 @@ BOOST_AUTO_TEST_CASE(an_append_that_cannot_reach_the_database_is_unavailable_not
 
   // The database goes away under the open connections and refuses new ones; the next command
   // decides on its cached state and only its append finds the database gone.
-  pqxx::connection cluster(std::getenv("SWITCHBOARD_TEST_PG_ADMIN_URL"));
-  pqxx::nontransaction(cluster).exec("ALTER DATABASE " + cluster.quote_name(db.name()) +
-                                     " ALLOW_CONNECTIONS false");
-  pqxx::nontransaction(cluster).exec(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
-      cluster.quote(db.name()));
+  tests::set_reachable(db, false);
   auto lost = pipeline.execute("u1", context(), "add 2", [](auto& s) { return add(s, 2); });
   BOOST_CHECK(lost.status == Outcome::Status::unavailable);
   BOOST_CHECK(!lost.error.empty());
 
-  pqxx::nontransaction(cluster).exec("ALTER DATABASE " + cluster.quote_name(db.name()) +
-                                     " ALLOW_CONNECTIONS true");
+  tests::set_reachable(db, true);
   BOOST_CHECK(pipeline.execute("u1", context(), "add 2", [](auto& s) { return add(s, 2); }).ok());
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'counter-u1'"), 3);
 }
