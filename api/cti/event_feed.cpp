@@ -41,7 +41,11 @@ FeedResult fetch(pqxx::connection_base& c, const std::string& login, std::int64_
     result.status = FeedResult::Status::events;
     result.body = std::move(body);
   } catch (const std::exception& e) {
-    result.status = FeedResult::Status::failed;
+    // A read on a connection that is gone is an outage, whatever libpqxx calls it; anything
+    // else is a fault of the read.
+    result.status = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !c.is_open()
+                        ? FeedResult::Status::unavailable
+                        : FeedResult::Status::failed;
     result.error = e.what();
   }
   return result;
@@ -55,6 +59,7 @@ void EventFeed::poll(std::string cti_login, std::int64_t after, std::chrono::mil
     std::lock_guard lock(mutex_);
     if (!running_) {
       FeedResult r;
+      r.status = FeedResult::Status::unavailable;
       r.error = "the event feed is not running";
       done(std::move(r));
       return;
@@ -170,17 +175,23 @@ class EventFeed::Loop final : public listen::Listener {
 
     bool healthy = connection != nullptr;
     const auto now = Clock::now();
-    const auto wait_or_answer_empty = [&](Waiter& w) {
-      if (w.deadline <= now) return w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
+    // A wait that ends while the feed cannot read is told so (503, or 500 for a fault of the
+    // read), not that nothing arrived.
+    FeedResult unread{FeedResult::Status::unavailable, {}, 0, "no connection to the database"};
+    const auto end_of_wait = [&] {
+      return healthy ? FeedResult{FeedResult::Status::empty, {}, 0, {}} : unread;
+    };
+    const auto wait_or_answer = [&](Waiter& w) {
+      if (w.deadline <= now) return w.done(end_of_wait());
       parked_.add(std::move(w));
     };
     for (auto& w : ready_) {
       if (const auto q = quiet_.find(w.login);
           healthy && q != quiet_.end() && w.after >= q->second) {
-        wait_or_answer_empty(w);
+        wait_or_answer(w);
         continue;
       }
-      auto result = healthy ? fetch(*connection, w.login, w.after, max_batch_) : FeedResult{};
+      auto result = healthy ? fetch(*connection, w.login, w.after, max_batch_) : unread;
       switch (result.status) {
         case FeedResult::Status::events:
           w.done(std::move(result));
@@ -188,20 +199,22 @@ class EventFeed::Loop final : public listen::Listener {
         case FeedResult::Status::empty: {
           const auto [q, fresh] = quiet_.try_emplace(w.login, w.after);
           if (!fresh) q->second = std::min(q->second, w.after);
-          wait_or_answer_empty(w);
+          wait_or_answer(w);
           break;
         }
+        case FeedResult::Status::unavailable:
         case FeedResult::Status::failed:
-          // Probably the connection: try again on a new one; answer empty once the wait is over.
+          // Probably the connection: try again on a new one until the wait is over.
           healthy = false;
-          wait_or_answer_empty(w);
+          unread = std::move(result);
+          wait_or_answer(w);
           break;
       }
     }
     ready_.clear();
 
     parked_.take_due(now, due_);
-    for (auto& w : due_) w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
+    for (auto& w : due_) w.done(end_of_wait());
     due_.clear();
     {
       std::lock_guard lock(feed_.mutex_);

@@ -19,7 +19,9 @@
 namespace switchboard::api::cti {
 
 struct FeedResult {
-  enum class Status { events, empty, failed };
+  // unavailable: the database could not be read until the wait ended (or the feed is not
+  // running); failed: the read itself went wrong.
+  enum class Status { events, empty, unavailable, failed };
   Status status = Status::failed;
   std::string body;         // {"events":[...],"cursor":n} for events
   std::int64_t cursor = 0;  // seq of the last event in body

@@ -1,5 +1,7 @@
 #include "commands/cti/line_commands.hpp"
 
+#include "commands/cti/unreachable.hpp"
+
 namespace switchboard::commands::cti {
 
 namespace cti = domain::cti;
@@ -16,33 +18,45 @@ CommandOutcome LineCommands::acknowledge(const std::string& cti_login, std::int6
     return outcome;
   }
   const cti::Acknowledge command{up_to};
-  return pipeline_.execute(cti_login, context, "ack " + std::to_string(up_to),
-                           [&](const cti::LineState& s) { return cti::decide(s, command); });
+  return outcome_of([&] {
+    return pipeline_.execute(cti_login, context, "ack " + std::to_string(up_to),
+                             [&](const cti::LineState& s) { return cti::decide(s, command); });
+  });
 }
 
 CommandOutcome LineCommands::acknowledge_all(const std::string& cti_login,
                                              const CommandContext& context) {
-  return pipeline_.execute(cti_login, context, "ack all", [](const cti::LineState& s) {
-    return cti::decide(s, cti::Acknowledge{s.last_event_seq});
+  return outcome_of([&] {
+    return pipeline_.execute(cti_login, context, "ack all", [](const cti::LineState& s) {
+      return cti::decide(s, cti::Acknowledge{s.last_event_seq});
+    });
   });
 }
 
-std::int64_t LineCommands::acknowledged(const std::string& cti_login) {
-  return pipeline_.load(pipeline_.stream_id(cti_login))->state.acked_seq;
+std::optional<std::int64_t> LineCommands::acknowledged(const std::string& cti_login) {
+  try {
+    return pipeline_.load(pipeline_.stream_id(cti_login))->state.acked_seq;
+  } catch (const pqxx::broken_connection&) {
+    return std::nullopt;
+  }
 }
 
 CommandOutcome LineCommands::issue(const std::string& cti_login,
                                    const domain::cti::IssueCommand& command,
                                    const CommandContext& context) {
-  return pipeline_.execute(cti_login, context, "issue " + command.rid,
-                           [&](const cti::LineState& s) { return cti::decide(s, command); });
+  return outcome_of([&] {
+    return pipeline_.execute(cti_login, context, "issue " + command.rid,
+                             [&](const cti::LineState& s) { return cti::decide(s, command); });
+  });
 }
 
 CommandOutcome LineCommands::record_answer(const std::string& cti_login,
                                            const domain::cti::RecordAnswer& answer,
                                            const CommandContext& context) {
-  return pipeline_.execute(cti_login, context, "answer " + answer.rid,
-                           [&](const cti::LineState& s) { return cti::decide(s, answer); });
+  return outcome_of([&] {
+    return pipeline_.execute(cti_login, context, "answer " + answer.rid,
+                             [&](const cti::LineState& s) { return cti::decide(s, answer); });
+  });
 }
 
 }  // namespace switchboard::commands::cti

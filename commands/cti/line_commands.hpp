@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "commands/pipeline.hpp"
@@ -21,8 +22,9 @@ class LineCommands {
   // Acknowledges every event the line has: what its agent left unread when the CTI login was
   // taken from it is not handed to the next agent.
   CommandOutcome acknowledge_all(const std::string& cti_login, const CommandContext& context);
-  // How far the agent has acknowledged, as the line's stream has it now (the projection may lag).
-  std::int64_t acknowledged(const std::string& cti_login);
+  // How far the agent has acknowledged, as the line's stream has it now (the projection may lag);
+  // nullopt while the store cannot be reached.
+  std::optional<std::int64_t> acknowledged(const std::string& cti_login);
 
   // Records the command (with its rid) before it is sent, so the audit trail has every attempt.
   CommandOutcome issue(const std::string& cti_login, const domain::cti::IssueCommand& command,

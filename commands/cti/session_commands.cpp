@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include "commands/cti/password.hpp"
+#include "commands/cti/unreachable.hpp"
 
 namespace switchboard::commands::cti {
 namespace {
@@ -38,7 +39,13 @@ std::string SessionCommands::session_id(const std::string& token) {
 LoginResult SessionCommands::login(const std::string& login, const std::string& password,
                                    const CommandContext& context) {
   LoginResult result;
-  const auto agent = agents_.load(login);
+  domain::cti::AgentState agent;
+  try {
+    agent = agents_.load(login);
+  } catch (const pqxx::broken_connection& e) {
+    result.outcome = unreachable(e);
+    return result;
+  }
   const bool password_ok =
       verify_password(password, agent.exists ? agent.password_hash : decoy_hash());
   if (!agent.exists || !agent.enabled || !password_ok) {
@@ -47,20 +54,18 @@ LoginResult SessionCommands::login(const std::string& login, const std::string& 
   }
   unsigned char random[32];
   if (RAND_bytes(random, sizeof random) != 1) {
-    result.error = "no random bytes for a session token";
+    result.outcome.error = "no random bytes for a session token";
     return result;
   }
   result.token = hex(random, sizeof random);
   const auto now = unix_now();
   const cti::StartSession command{agent.login, agent.cti_login, now, now + lifetime_.count()};
   const auto id = session_id(result.token);
-  const auto outcome =
-      pipeline_.execute(id, context, "login " + id,
-                        [&](const cti::SessionState& s) { return cti::decide(s, command); });
-  if (!outcome.ok()) {
-    result.error = outcome.error.empty() ? outcome.rejection.message : outcome.error;
-    return result;
-  }
+  result.outcome = outcome_of([&] {
+    return pipeline_.execute(id, context, "login " + id,
+                             [&](const cti::SessionState& s) { return cti::decide(s, command); });
+  });
+  if (!result.outcome.ok()) return result;
   result.status = LoginResult::Status::ok;
   result.agent = {id, agent.login, agent.cti_login, command.expires_at};
   return result;
@@ -77,28 +82,37 @@ CommandOutcome SessionCommands::end(const std::string& session_id, const std::st
     std::lock_guard lock(verdicts_mutex_);
     verdicts_.erase(session_id);
   }
-  return pipeline_.execute(
-      session_id, context, "logout " + session_id,
-      [&](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{reason}); });
+  return outcome_of([&] {
+    return pipeline_.execute(
+        session_id, context, "logout " + session_id,
+        [&](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{reason}); });
+  });
 }
 
-std::optional<AuthenticatedAgent> SessionCommands::authenticate(const std::string& token) {
-  if (!plausible_token(token)) return std::nullopt;
+Authentication SessionCommands::authenticate(const std::string& token) {
+  if (!plausible_token(token)) return {};
   const auto id = session_id(token);
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(verdicts_mutex_);
     if (const auto it = verdicts_.find(id); it != verdicts_.end() && it->second.until > now) {
-      return it->second.agent;
+      return it->second.verdict;
     }
   }
-  std::optional<AuthenticatedAgent> verdict;
-  const auto session = pipeline_.load(pipeline_.stream_id(id))->state;
-  // A session belongs to the CTI login its agent had at login: once the agent is rebound it no
-  // longer reads or controls that line.
-  const auto agent = agents_.load(session.agent_login);
-  if (session.active_at(unix_now()) && agent.enabled && agent.cti_login == session.cti_login) {
-    verdict = AuthenticatedAgent{id, session.agent_login, session.cti_login, session.expires_at};
+  Authentication verdict;
+  try {
+    const auto session = pipeline_.load(pipeline_.stream_id(id))->state;
+    // A session belongs to the CTI login its agent had at login: once the agent is rebound it no
+    // longer reads or controls that line.
+    const auto agent = agents_.load(session.agent_login);
+    if (session.active_at(unix_now()) && agent.enabled && agent.cti_login == session.cti_login) {
+      verdict = {Authentication::Status::valid,
+                 {id, session.agent_login, session.cti_login, session.expires_at},
+                 {}};
+    }
+  } catch (const pqxx::broken_connection& e) {
+    // No verdict to remember: the next request asks the store again.
+    return {Authentication::Status::unavailable, {}, unreachable(e).error};
   }
   std::lock_guard lock(verdicts_mutex_);
   // Bounded: stale verdicts go when the map grows, unknown tokens included.

@@ -19,9 +19,21 @@ struct AuthenticatedAgent {
 };
 
 struct LoginResult {
-  enum class Status { ok, bad_credentials, failed };
-  Status status = Status::failed;
+  enum class Status { ok, bad_credentials, not_recorded };
+  Status status = Status::not_recorded;
   std::string token;  // shown to the agent once; only its hash is stored
+  AuthenticatedAgent agent;
+  // Why no session was recorded (not_recorded): unavailable while the store cannot be reached,
+  // busy, or failed with its error.
+  CommandOutcome outcome;
+};
+
+// What a session token is worth now: its agent (valid), nothing (invalid: unknown, ended,
+// expired, or its agent disabled or rebound), or no verdict because the store cannot be reached
+// (unavailable, with the error).
+struct Authentication {
+  enum class Status { valid, invalid, unavailable };
+  Status status = Status::invalid;
   AuthenticatedAgent agent;
   std::string error;
 };
@@ -48,7 +60,7 @@ class SessionCommands {
                      const CommandContext& context);
 
   // The session's agent while the session is open, unexpired and its agent enabled.
-  std::optional<AuthenticatedAgent> authenticate(const std::string& token);
+  Authentication authenticate(const std::string& token);
 
   static std::string session_id(const std::string& token);
 
@@ -59,7 +71,7 @@ class SessionCommands {
   std::chrono::milliseconds recheck_;
 
   struct Verdict {
-    std::optional<AuthenticatedAgent> agent;
+    Authentication verdict;
     std::chrono::steady_clock::time_point until;
   };
   std::mutex verdicts_mutex_;

@@ -68,11 +68,8 @@ http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> control(api::cti::CtiSe
 
     const auto outcome =
         service->lines().issue(agent.cti_login, command, agent_context(request, agent.agent_login));
-    if (outcome.status == commands::CommandOutcome::Status::rejected) {
-      return respond(rejection_problem(outcome.rejection));
-    }
-    if (!outcome.ok())
-      return respond(http::problem(500, "cannot record the command", outcome.error));
+    // A command that cannot be recorded is not sent: the audit trail has every attempt.
+    if (!outcome.ok()) return respond(command_problem(outcome));
 
     // The answer is recorded under the command's own context, but the request's idempotency key
     // was spent on the command.

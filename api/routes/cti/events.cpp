@@ -5,6 +5,14 @@
 #include "api/routes/pagination.hpp"
 
 namespace switchboard::api::routes::cti {
+namespace {
+
+http::Response unreadable() {
+  return http::database_unavailable(
+      "the events cannot be read: the database cannot be reached; retry");
+}
+
+}  // namespace
 
 // GET /api/v1/events[?after=SEQ][&wait=SECONDS]: the caller's unacknowledged events after SEQ.
 // `after` acknowledges every event up to SEQ (they are never handed out again); an agent whose
@@ -41,16 +49,15 @@ http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiSer
     if (!request.query_param("after")) {
       // Without a cursor the agent gets everything it has not acknowledged, also when the
       // projection has not applied its latest acknowledgement yet.
-      after = service->lines().acknowledged(agent.cti_login);
+      const auto acknowledged = service->lines().acknowledged(agent.cti_login);
+      if (!acknowledged) {
+        return respond(unreadable());
+      }
+      after = *acknowledged;
     } else if (after > 0) {
       const auto outcome = service->lines().acknowledge(agent.cti_login, after,
                                                         agent_context(request, agent.agent_login));
-      if (outcome.status == commands::CommandOutcome::Status::rejected) {
-        return respond(rejection_problem(outcome.rejection));
-      }
-      if (!outcome.ok()) {
-        return respond(http::problem(500, "cannot acknowledge events", outcome.error));
-      }
+      if (!outcome.ok()) return respond(command_problem(outcome));
     }
 
     service->feed().poll(
@@ -62,6 +69,8 @@ http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiSer
             case Status::empty:
               return respond(
                   http::Response{.status = 204, .content_type = {}, .body = {}, .headers = {}});
+            case Status::unavailable:
+              return respond(unreadable());
             case Status::failed:
               break;
           }

@@ -71,9 +71,7 @@ http::AsyncHandler login(api::cti::CtiService* service) {
                                      "the login/password pair is not valid",
                                      {{"/password", "wrong login or password"}}));
       }
-      if (result.status != Status::ok) {
-        return respond(http::problem(500, "login failed", result.error));
-      }
+      if (result.status != Status::ok) return respond(command_problem(result.outcome));
       const auto cti_login = result.agent.cti_login;
       service->attach(cti_login, [service, result = std::move(result),
                                   ending = agent_context(request, login), respond](Reply reply) {

@@ -9,10 +9,7 @@ http::HandlerFor<commands::cti::AuthenticatedAgent> logout(api::cti::CtiService*
   return [service](const http::Request& request, const commands::cti::AuthenticatedAgent& agent) {
     const auto outcome =
         service->end_session(agent, "logout", agent_context(request, agent.agent_login));
-    if (outcome.status == commands::CommandOutcome::Status::rejected) {
-      return rejection_problem(outcome.rejection);
-    }
-    if (!outcome.ok()) return http::problem(500, "logout failed", outcome.error);
+    if (!outcome.ok()) return command_problem(outcome);
     http::Response response{.status = 204, .content_type = {}, .body = {}, .headers = {}};
     response.headers.emplace_back("Set-Cookie", std::string{session_cookie} +
                                                     "=; Path=/api/v1; HttpOnly; SameSite=Strict; "

@@ -1,5 +1,9 @@
 #include "api/routes/cti/session_auth.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "api/routes/command_response.hpp"
+
 namespace switchboard::api::routes::cti {
 namespace {
 
@@ -52,7 +56,18 @@ std::variant<commands::cti::AuthenticatedAgent, http::Response> authenticate(
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
-  if (auto agent = service->sessions().authenticate(*token)) return std::move(*agent);
+  auto verdict = service->sessions().authenticate(*token);
+  using Status = commands::cti::Authentication::Status;
+  switch (verdict.status) {
+    case Status::valid:
+      return std::move(verdict.agent);
+    case Status::unavailable:
+      spdlog::warn("cti: cannot check a session: {}", verdict.error);
+      return http::database_unavailable(
+          "the session cannot be checked: the database cannot be reached; retry");
+    case Status::invalid:
+      break;
+  }
   auto response = http::problem(401, "not authenticated",
                                 "the session is unknown, ended or expired; log in again",
                                 {{"Authorization", "invalid or expired session"}});
@@ -71,16 +86,15 @@ commands::CommandContext agent_context(const http::Request& request, const std::
           .idempotency_key = std::nullopt};
 }
 
-http::Response rejection_problem(const domain::Rejection& rejection) {
-  using Kind = domain::Rejection::Kind;
-  const int status = rejection.kind == Kind::forbidden   ? 403
-                     : rejection.kind == Kind::not_found ? 404
-                     : rejection.kind == Kind::conflict  ? 409
-                                                         : 400;
-  std::vector<http::FieldError> errors;
-  if (!rejection.field.empty()) errors.push_back({rejection.field, rejection.message});
-  return http::problem(status, status == 403 ? "forbidden" : "invalid request", rejection.message,
-                       std::move(errors));
+http::Response command_problem(const commands::CommandOutcome& outcome) {
+  return respond(outcome, {});
+}
+
+http::Response rejection_problem(domain::Rejection rejection) {
+  commands::CommandOutcome outcome;
+  outcome.status = commands::CommandOutcome::Status::rejected;
+  outcome.rejection = std::move(rejection);
+  return command_problem(outcome);
 }
 
 http::Response reply_problem(const api::cti::Reply& reply, const std::string& what,

@@ -19,8 +19,12 @@ http::Credential<commands::cti::AuthenticatedAgent> agent_session(api::cti::CtiS
 // Metadata for the commands an agent's request causes.
 commands::CommandContext agent_context(const http::Request& request, const std::string& agent);
 
-// A refused command as a problem: invalid 400, forbidden 403, not_found 404, conflict 409.
-http::Response rejection_problem(const domain::Rejection& rejection);
+// A command that did not go through, answered as everywhere in the API (routes::respond): its
+// refusal as 400/403/404/409 naming the field, busy and an unreachable store as 503 with
+// Retry-After, a store that refused to record it as 500.
+http::Response command_problem(const commands::CommandOutcome& outcome);
+// A request refused before any command: as command_problem for a rejected outcome.
+http::Response rejection_problem(domain::Rejection rejection);
 
 // A CTI reply other than Ok/data as a problem: 502 when the CTI API answered Error (its
 // description is the detail, reported on the body's `field`) or is not connected, 504 when it did
