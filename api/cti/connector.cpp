@@ -444,20 +444,25 @@ void Connector::stop() {
   impl_->stop();
 }
 
+// The calls below are queued to the io thread holding no share of the Impl: that thread runs only
+// while the Connector lives (stop() joins it), and a call queued when it does not run (before
+// start, after stop) must go with the Impl's io_context rather than keep the Impl, and with it
+// that io_context, alive for good.
+
 void Connector::attach(const std::string& login, std::function<void(Reply)> done) {
-  net::post(impl_->io, [impl = impl_, login, done = std::move(done)]() mutable {
+  net::post(impl_->io, [impl = impl_.get(), login, done = std::move(done)]() mutable {
     impl->logins[login].asked = std::chrono::steady_clock::now();
     impl->attach(login, std::move(done));
   });
 }
 
 void Connector::detach(const std::string& login) {
-  net::post(impl_->io, [impl = impl_, login] { impl->detach(login); });
+  net::post(impl_->io, [impl = impl_.get(), login] { impl->detach(login); });
 }
 
 void Connector::reconcile(std::set<std::string> open, std::chrono::milliseconds grace) {
   net::post(impl_->io,
-            [impl = impl_, open = std::move(open), grace] { impl->reconcile(open, grace); });
+            [impl = impl_.get(), open = std::move(open), grace] { impl->reconcile(open, grace); });
 }
 
 std::string Connector::next_rid() {
@@ -465,7 +470,7 @@ std::string Connector::next_rid() {
 }
 
 void Connector::send(std::string rid, std::string message, std::function<void(Reply)> done) {
-  net::post(impl_->io, [impl = impl_, rid = std::move(rid), message = std::move(message),
+  net::post(impl_->io, [impl = impl_.get(), rid = std::move(rid), message = std::move(message),
                         done = std::move(done)]() mutable {
     if (!impl->ready) {
       return done(Reply{Reply::Status::unavailable, "not connected to the CTI API", {}});
