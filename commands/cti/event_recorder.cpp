@@ -19,21 +19,34 @@ EventRecorder::EventRecorder(eventstore::EventStore& store)
     : store_(store), thread_([this] { run(); }) {}
 
 EventRecorder::~EventRecorder() {
-  wait_idle(std::chrono::seconds{5});
+  stop();
+}
+
+std::uint64_t EventRecorder::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
-  thread_.join();
-  // A flusher may still hold a callback into this object while an append is in flight.
-  std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, std::chrono::seconds{5}, [this] { return in_flight_.empty(); });
+  // run() returns once no append is in flight: no flusher holds a callback into this object.
+  if (thread_.joinable()) {
+    thread_.join();
+    std::lock_guard lock(mutex_);
+    if (lost_ > 0) {
+      spdlog::error("cti: {} CTI event(s) not recorded: the event store could not take them",
+                    lost_);
+    }
+  }
+  return lost();
 }
 
 void EventRecorder::record(const std::string& login, std::string message) {
   {
     std::lock_guard lock(mutex_);
+    if (stopped_) {
+      ++lost_;
+      return;
+    }
     queued_[login].push_back(std::move(message));
   }
   changed_.notify_all();
@@ -53,6 +66,11 @@ std::uint64_t EventRecorder::recorded() const {
 std::uint64_t EventRecorder::refused() const {
   std::lock_guard lock(mutex_);
   return refused_;
+}
+
+std::uint64_t EventRecorder::lost() const {
+  std::lock_guard lock(mutex_);
+  return lost_;
 }
 
 std::optional<EventRecorder::Pending> EventRecorder::prepare(const std::string& login,
@@ -84,11 +102,10 @@ std::optional<EventRecorder::Pending> EventRecorder::prepare(const std::string& 
 
 void EventRecorder::run() {
   std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    if (!retries_.empty()) {
+  for (;;) {
+    if (!retries_.empty() && !stopping_) {
       // The store was unreachable: give it a moment rather than spin.
       changed_.wait_for(lock, retry_delay, [this] { return stopping_; });
-      if (stopping_) break;
     }
     std::vector<Pending> work;
     while (!retries_.empty()) {
@@ -112,9 +129,15 @@ void EventRecorder::run() {
       }
     }
     if (work.empty()) {
+      // Stopping, everything sent and answered: queued_ is empty, as a login with messages
+      // there and none in flight would have been sent.
+      if (stopping_ && in_flight_.empty()) {
+        stopped_ = true;
+        return;
+      }
       changed_.notify_all();
       changed_.wait(lock, [this] {
-        if (stopping_ || !retries_.empty()) return true;
+        if ((stopping_ && in_flight_.empty()) || !retries_.empty()) return true;
         for (const auto& [login, messages] : queued_) {
           if (!in_flight_.contains(login)) return true;
         }
@@ -139,19 +162,23 @@ void EventRecorder::run() {
 }
 
 void EventRecorder::on_appended(Pending pending, const eventstore::AppendResult& result) {
-  const auto login = pending.login;
-  {
-    std::lock_guard lock(mutex_);
-    if (result.succeeded()) {
-      recorded_ += pending.events.size();
-      in_flight_.erase(login);
-    } else {
-      spdlog::warn("cti: recording {} event(s) for {} failed ({}); retrying", pending.events.size(),
-                   login,
-                   result.error.empty() ? eventstore::to_string(result.status) : result.error);
-      // Stays in flight: later messages of this login wait behind the retry.
-      retries_.push_back(std::move(pending));
-    }
+  // Notified under the lock: once it is released, stop() may return and this object go.
+  std::lock_guard lock(mutex_);
+  if (result.succeeded()) {
+    recorded_ += pending.events.size();
+    in_flight_.erase(pending.login);
+  } else if (stopping_) {
+    spdlog::warn("cti: recording {} event(s) for {} failed at stop ({})", pending.events.size(),
+                 pending.login,
+                 result.error.empty() ? eventstore::to_string(result.status) : result.error);
+    lost_ += pending.events.size();
+    in_flight_.erase(pending.login);
+  } else {
+    spdlog::warn("cti: recording {} event(s) for {} failed ({}); retrying", pending.events.size(),
+                 pending.login,
+                 result.error.empty() ? eventstore::to_string(result.status) : result.error);
+    // Stays in flight: later messages of this login wait behind the retry.
+    retries_.push_back(std::move(pending));
   }
   changed_.notify_all();
 }

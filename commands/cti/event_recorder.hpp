@@ -17,10 +17,12 @@ namespace switchboard::commands::cti {
 // these facts, so they are appended without an expected version; each login's messages keep
 // their arrival order (one append in flight per login) and a failed append is retried with the
 // same event ids, so a retry after an unknown outcome is recognised and nothing is lost or doubled
-// while the process lives.
+// while the process lives. At stop what is queued gets one more try; what the store cannot take
+// then is counted and logged.
 class EventRecorder {
  public:
   explicit EventRecorder(eventstore::EventStore& store);
+  // Stops; the store must outlive it.
   ~EventRecorder();
   EventRecorder(const EventRecorder&) = delete;
   EventRecorder& operator=(const EventRecorder&) = delete;
@@ -30,9 +32,15 @@ class EventRecorder {
 
   // Blocks until everything recorded so far is in the store (tests, shutdown).
   bool wait_idle(std::chrono::milliseconds timeout);
+  // Takes no more messages, gives every queued and failed one a last append and returns once the
+  // store has answered each append (it gives up on an unreachable database after its own
+  // retries): then nothing holds this object any more. Returns lost().
+  std::uint64_t stop();
 
   std::uint64_t recorded() const;
   std::uint64_t refused() const;
+  // Events the store could not take before stop(): not recorded.
+  std::uint64_t lost() const;
 
  private:
   struct Pending {
@@ -51,7 +59,9 @@ class EventRecorder {
   std::deque<Pending> retries_;
   std::uint64_t recorded_ = 0;
   std::uint64_t refused_ = 0;
+  std::uint64_t lost_ = 0;
   bool stopping_ = false;
+  bool stopped_ = false;  // run() has returned: a message now is lost at once
   std::thread thread_;
 };
 
