@@ -156,23 +156,21 @@ void ErrorLog::run(std::stop_token stop) {
   auto next_purge = std::chrono::steady_clock::now();
   std::deque<Queued> batch;
   std::size_t reported_drops = 0;
-  for (;;) {
+  while (!stop.stop_requested()) {
     {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, stop, std::chrono::seconds{1},
                      [&] { return !queue_.empty() && batch.empty(); });
-      while (!queue_.empty() && batch.size() < kBatch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      take_batch(batch);
       if (dropped_ != reported_drops) {
         spdlog::error("error log: {} reports dropped (queue full)", dropped_ - reported_drops);
         reported_drops = dropped_;
       }
     }
     // A failed batch is kept and retried: the database may be restarting.
-    if (!batch.empty() && !flush(batch) && !stop.stop_requested()) {
-      std::this_thread::sleep_for(std::chrono::seconds{1});
+    if (!batch.empty() && !flush(batch)) {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, stop, std::chrono::seconds{1}, [] { return false; });
       continue;
     }
     if (std::chrono::steady_clock::now() >= next_purge) {
@@ -186,11 +184,33 @@ void ErrorLog::run(std::stop_token stop) {
         next_purge = std::chrono::steady_clock::now() + std::chrono::minutes{1};
       }
     }
-    if (stop.stop_requested()) {
-      std::lock_guard lock(mutex_);
-      if (queue_.empty()) return;
-    }
   }
+  store_at_stop(batch);
+}
+
+void ErrorLog::take_batch(std::deque<Queued>& batch) {
+  while (!queue_.empty() && batch.size() < kBatch) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+}
+
+void ErrorLog::store_at_stop(std::deque<Queued>& batch) {
+  // Each batch gets one try: a database that refuses one now is not waited for, and what it
+  // would not take is counted as dropped.
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      take_batch(batch);
+    }
+    if (batch.empty() || !flush(batch)) break;
+  }
+  std::lock_guard lock(mutex_);
+  const auto lost = batch.size() + queue_.size();
+  if (lost == 0) return;
+  dropped_ += lost;
+  queue_.clear();
+  spdlog::error("error log: {} reports not stored at stop: the database cannot be reached", lost);
 }
 
 }  // namespace switchboard::api::errors

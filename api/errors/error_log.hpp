@@ -32,7 +32,8 @@ class ErrorLog {
   ErrorLog& operator=(const ErrorLog&) = delete;
 
   void start();
-  // Stores what it has queued, then stops.
+  // Stores what it has queued, then stops; what the database does not take then (it is not
+  // waited for) is counted in dropped() and logged.
   void stop();
 
   // What routes hand to RouteOptions::on_error.
@@ -42,6 +43,7 @@ class ErrorLog {
   // Rows older than the retention; returns how many were deleted.
   long purge();
 
+  // Reports not stored: the queue was full, or the database could not take them at stop.
   std::size_t dropped() const;
 
  private:
@@ -51,6 +53,9 @@ class ErrorLog {
   };
 
   void run(std::stop_token stop);
+  // Moves up to one batch from the queue (under the lock).
+  void take_batch(std::deque<Queued>& batch);
+  void store_at_stop(std::deque<Queued>& batch);
   bool flush(std::deque<Queued>& batch);
   void remember_unknown(const std::vector<std::string>& token_hashes);
 

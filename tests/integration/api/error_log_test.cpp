@@ -7,7 +7,7 @@
 
 #include "commands/access/access_commands.hpp"
 #include "eventstore/connection_pool.hpp"
-#include "tests/support/test_database.hpp"
+#include "tests/support/database_outage.hpp"
 
 using namespace switchboard;
 using api::errors::ErrorLog;
@@ -122,6 +122,38 @@ BOOST_AUTO_TEST_CASE(probing_paths_with_a_token_nobody_has_crowds_out_no_real_er
   BOOST_TEST(log.dropped() == 0u);
   BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE request_id = 'second'") == 1);
   BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE route = '(unmatched)'") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(stop_stores_every_queued_report_batch_by_batch) {
+  tests::TestDatabase db;
+  eventstore::ConnectionPool pool(db.app_url(), 1);
+  ErrorLog log(pool, 30);
+  log.start();
+  for (int i = 0; i < 2'500; ++i) {
+    log.record({"POST", "/public/v1/messages", "r-" + std::to_string(i), "", 400, "{}"});
+  }
+  log.stop();
+  BOOST_TEST(log.dropped() == 0u);
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log") == 2'500);
+}
+
+BOOST_AUTO_TEST_CASE(stop_with_the_database_gone_is_bounded_and_counts_what_it_could_not_store) {
+  tests::TestDatabase db;
+  eventstore::ConnectionPool pool(db.app_url(), 1);
+  ErrorLog log(pool, 30);
+  log.start();
+  tests::set_reachable(db, false);
+  // More than one batch: the writer used to try the first one again and again at stop.
+  for (int i = 0; i < 2'500; ++i) {
+    log.record({"POST", "/public/v1/messages", "r-" + std::to_string(i), "", 400, "{}"});
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a first failed flush, likely
+  const auto started = std::chrono::steady_clock::now();
+  log.stop();
+  BOOST_TEST(std::chrono::steady_clock::now() - started < std::chrono::seconds{5});
+  BOOST_TEST(log.dropped() == 2'500u);
+  tests::set_reachable(db, true);
+  BOOST_TEST(db.count("SELECT count(*) FROM error_log") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
