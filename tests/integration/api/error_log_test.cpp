@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(stop_with_the_database_gone_is_bounded_and_counts_what_it_c
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a first failed flush, likely
   const auto started = std::chrono::steady_clock::now();
   log.stop();
-  BOOST_TEST(std::chrono::steady_clock::now() - started < std::chrono::seconds{5});
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds{5}));
   BOOST_TEST(log.dropped() == 2'500u);
   tests::set_reachable(db, true);
   BOOST_TEST(db.count("SELECT count(*) FROM error_log") == 0);

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(stop_with_the_database_gone_returns_and_counts_what_was_not
   const auto started = std::chrono::steady_clock::now();
   BOOST_TEST(recorder.stop() == 5u);
   // The store's own reconnect attempts, not a fixed wait of the recorder's.
-  BOOST_TEST(std::chrono::steady_clock::now() - started < std::chrono::seconds{5});
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds{5}));
   BOOST_TEST(recorder.recorded() == 1u);
   recorder.record("op1", user_state("op1", 6));
   BOOST_TEST(recorder.lost() == 6u);
