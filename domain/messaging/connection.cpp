@@ -33,7 +33,43 @@ NewEvent account_disconnected(const Connection::State& s, std::string_view accou
           })};
 }
 
+NewEvent sync_ended(const Connection::State& s, const RecordAccountSync& c) {
+  return {c.reason.empty() ? "AccountSyncCompleted" : "AccountSyncFailed",
+          json_object([&](JsonWriter& w) {
+            write_keys(w, s.tenant_id, s.provider_code);
+            put(w, "activation", c.activation);
+            put(w, "accounts", c.accounts);
+            put(w, "chats", c.chats);
+            if (!c.reason.empty()) {
+              put(w, "reason", c.reason);
+              put(w, "detail", c.detail);
+            }
+          })};
+}
+
+// The running sync cannot finish once its activation is over: it fails for `reason`, with
+// nothing counted (the worker's progress is not known here).
+void end_running_sync(const Connection::State& s, std::string_view reason,
+                      std::vector<NewEvent>& events) {
+  if (s.sync.status != AccountSync::Status::syncing) return;
+  events.push_back(sync_ended(s, {s.sync.activation, 0, 0, std::string(reason), {}}));
+}
+
 }  // namespace
+
+std::string_view status_name(AccountSync::Status status) {
+  switch (status) {
+    case AccountSync::Status::syncing:
+      return "syncing";
+    case AccountSync::Status::synced:
+      return "synced";
+    case AccountSync::Status::failed:
+      return "failed";
+    case AccountSync::Status::unknown:
+      break;
+  }
+  return "unknown";
+}
 
 bool valid_sha256_hex(std::string_view s) {
   return s.size() == 64 && std::ranges::all_of(s, [](char c) {
@@ -61,6 +97,19 @@ void Connection::apply(State& s, std::string_view type, std::string_view data) {
     s.app_id = text(d, "app_id");
     s.token_sha256 = text(d, "token_sha256");
     s.has_history = flag(d, "has_history");
+    ++s.activations;
+    // Activations recorded before sync outcomes were carry no number: nothing ends their sync.
+    s.sync = d.HasMember("activation")
+                 ? AccountSync{AccountSync::Status::syncing, number(d, "activation"), 0, 0, {}, {}}
+                 : AccountSync{};
+  } else if (type == "AccountSyncCompleted" || type == "AccountSyncFailed") {
+    s.sync = {
+        type == "AccountSyncCompleted" ? AccountSync::Status::synced : AccountSync::Status::failed,
+        number(d, "activation"),
+        number(d, "accounts"),
+        number(d, "chats"),
+        text(d, "reason"),
+        text(d, "detail")};
   } else if (type == "ClientTokenDeactivated") {
     s.active = false;
   } else if (type == "AccountConnected") {
@@ -81,18 +130,26 @@ Decision decide(const Connection::State& s, const ActivateToken& c) {
   }
   if (c.token_sealed.empty()) problems.push_back({"token", "the sealed token is missing"});
   if (!problems.empty()) return reject(Kind::invalid, "invalid client token activation", problems);
-  if (s.active && s.token_sha256 == c.token_sha256) return std::vector<NewEvent>{};
+  const bool same_token = s.active && s.token_sha256 == c.token_sha256;
+  // The same token again is a no-op, unless its sync failed: activating it again is how the
+  // tenant retries the sync (a new activation, synced anew).
+  if (same_token && s.sync.status != AccountSync::Status::failed) return std::vector<NewEvent>{};
 
-  std::vector<NewEvent> events{{"ClientTokenActivated", json_object([&](JsonWriter& w) {
-                                  write_keys(w, c.tenant_id, c.provider_code);
-                                  put(w, "app_id", c.app_id);
-                                  put(w, "token_sha256", c.token_sha256);
-                                  put(w, "token_sealed", c.token_sealed);
-                                  put(w, "has_history", c.has_history);
-                                  // The provider is told the old token is dead (its webhook
-                                  // removed, with that token) before the new one is set up.
-                                  if (s.active) put(w, "replaced_token_sha256", s.token_sha256);
-                                })}};
+  std::vector<NewEvent> events;
+  if (s.active) end_running_sync(s, "token_replaced", events);
+  events.push_back({"ClientTokenActivated", json_object([&](JsonWriter& w) {
+                      write_keys(w, c.tenant_id, c.provider_code);
+                      put(w, "app_id", c.app_id);
+                      put(w, "token_sha256", c.token_sha256);
+                      put(w, "token_sealed", c.token_sealed);
+                      put(w, "has_history", c.has_history);
+                      put(w, "activation", s.activations + 1);
+                      // The provider is told the old token is dead (its webhook removed, with
+                      // that token) before the new one is set up.
+                      if (s.active && !same_token) {
+                        put(w, "replaced_token_sha256", s.token_sha256);
+                      }
+                    })});
   // Replacing the token of an active connection keeps its accounts: only the credentials change.
   // The main account has no channel of its own to report, so it shows the provider's code (a
   // single-channel provider is usually named after its channel).
@@ -109,11 +166,13 @@ Decision decide(const Connection::State& s, const DeactivateToken& c) {
                   "reason");
   }
   if (!s.active) return std::vector<NewEvent>{};
-  std::vector<NewEvent> events{{"ClientTokenDeactivated", json_object([&](JsonWriter& w) {
-                                  write_keys(w, s.tenant_id, s.provider_code);
-                                  put(w, "token_sha256", s.token_sha256);
-                                  put(w, "reason", c.reason);
-                                })}};
+  std::vector<NewEvent> events;
+  end_running_sync(s, "connection_deactivated", events);
+  events.push_back({"ClientTokenDeactivated", json_object([&](JsonWriter& w) {
+                      write_keys(w, s.tenant_id, s.provider_code);
+                      put(w, "token_sha256", s.token_sha256);
+                      put(w, "reason", c.reason);
+                    })});
   for (const auto& [account_id, account] : s.accounts) {
     if (account.active) events.push_back(account_disconnected(s, account_id));
   }
@@ -160,6 +219,23 @@ Decision decide(const Connection::State& s, const DisconnectAccount& c) {
   if (it == s.accounts.end()) return reject(Kind::not_found, "no such account", "account_id");
   if (!it->second.active) return std::vector<NewEvent>{};
   return std::vector<NewEvent>{account_disconnected(s, c.account_id)};
+}
+
+Decision decide(const Connection::State& s, const RecordAccountSync& c) {
+  if (c.activation < 1)
+    return reject(Kind::invalid, "an activation's number, from 1", "activation");
+  if (c.accounts < 0) return reject(Kind::invalid, "a count, from 0", "accounts");
+  if (c.chats < 0) return reject(Kind::invalid, "a count, from 0", "chats");
+  if (!c.reason.empty() &&
+      std::ranges::find(kSyncFailureReasons, c.reason) == std::end(kSyncFailureReasons)) {
+    return reject(Kind::invalid, "not a reason an account sync fails for", "reason");
+  }
+  // Ended already (a job run again after a crash), or an older activation's job finishing late
+  // (the newer activation has a sync of its own): nothing to record.
+  if (s.sync.status != AccountSync::Status::syncing || s.sync.activation != c.activation) {
+    return std::vector<NewEvent>{};
+  }
+  return std::vector<NewEvent>{sync_ended(s, c)};
 }
 
 }  // namespace switchboard::domain::messaging

@@ -7,6 +7,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +23,27 @@ inline constexpr std::size_t kMaxAccountIdLength = 128;
 
 inline constexpr std::string_view kDeactivationReasons[] = {"deactivated", "app_disabled",
                                                             "app_removed"};
+
+// Why an activation's account sync failed: the delivery worker's reasons for giving up on its job
+// (the provider refused list_accounts or message_history, it did not answer within the expiry,
+// its endpoint is plain http off loopback), or what ended the activation before the sync did.
+inline constexpr std::string_view kSyncFailureReasons[] = {
+    "rejected", "expired", "insecure_endpoint", "connection_deactivated", "token_replaced"};
+
+// The first-time sync an activation starts (docs/messaging.md, "Account sync"): the provider's
+// channels listed, its history imported. Every activation recorded with a number ends with one
+// outcome, AccountSyncCompleted or AccountSyncFailed.
+struct AccountSync {
+  enum class Status { unknown, syncing, synced, failed };
+  // unknown: the activation predates sync outcomes (nothing will say how its sync went).
+  Status status = Status::unknown;
+  std::int64_t activation = 0;  // the activation the sync belongs to
+  std::int64_t accounts = 0;    // channel accounts the provider listed and were connected
+  std::int64_t chats = 0;       // chats the history import recorded messages in
+  std::string reason;           // one of kSyncFailureReasons when failed
+  std::string detail;
+};
+std::string_view status_name(AccountSync::Status status);
 
 struct Account {
   std::string channel_code;
@@ -39,6 +61,9 @@ struct Connection {
     std::string app_id;
     std::string token_sha256;
     bool has_history = false;
+    // Activations so far: each ClientTokenActivated has the next number.
+    std::int64_t activations = 0;
+    AccountSync sync;
     std::map<std::string, Account> accounts;  // by account id; disconnected ones stay, inactive
   };
   static constexpr std::string_view category = "connection";
@@ -67,6 +92,16 @@ struct ConnectAccount {
 struct DisconnectAccount {
   std::string account_id;
 };
+// How the sync of activation `activation` ended: completed when `reason` is empty, else failed
+// (one of kSyncFailureReasons; `detail` says what the provider did). Recorded once: an outcome
+// for a sync already ended, or for an activation a newer one replaced, records nothing.
+struct RecordAccountSync {
+  std::int64_t activation = 0;
+  std::int64_t accounts = 0;
+  std::int64_t chats = 0;
+  std::string reason;
+  std::string detail;
+};
 
 // Lower-case hex SHA-256: what a client token is known by.
 bool valid_sha256_hex(std::string_view s);
@@ -81,5 +116,6 @@ Decision decide(const Connection::State& s, const ActivateToken& c);
 Decision decide(const Connection::State& s, const DeactivateToken& c);
 Decision decide(const Connection::State& s, const ConnectAccount& c);
 Decision decide(const Connection::State& s, const DisconnectAccount& c);
+Decision decide(const Connection::State& s, const RecordAccountSync& c);
 
 }  // namespace switchboard::domain::messaging

@@ -40,9 +40,11 @@ ActivateToken activation(const std::string& token = kTokenA) {
   return {"t1", "chatline", "app-1", token, "c2VhbGVk", true};
 }
 
+// Active, its first sync over.
 Connection::State active() {
   Connection::State s;
   record<Connection>(s, activation());
+  record<Connection>(s, RecordAccountSync{1, 0, 0, "", ""});
   return s;
 }
 
@@ -184,6 +186,113 @@ BOOST_AUTO_TEST_CASE(disconnecting_an_account) {
   BOOST_CHECK(types(events) == std::vector<std::string>{"AccountDisconnected"});
   BOOST_CHECK_EQUAL(text(parse(events[0].data), "provider_code"), "chatline");
   BOOST_CHECK(record<Connection>(s, DisconnectAccount{"tg-1"}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_activation_starts_a_sync_whose_outcome_is_recorded_once) {
+  Connection::State s;
+  const auto activated = record<Connection>(s, activation());
+  BOOST_CHECK_EQUAL(number(parse(activated[0].data), "activation"), 1);
+  BOOST_CHECK(s.sync.status == AccountSync::Status::syncing);
+  BOOST_CHECK_EQUAL(s.sync.activation, 1);
+
+  const auto events = record<Connection>(s, RecordAccountSync{1, 2, 5, "", ""});
+  BOOST_CHECK(types(events) == std::vector<std::string>{"AccountSyncCompleted"});
+  const auto d = parse(events[0].data);
+  BOOST_CHECK_EQUAL(text(d, "tenant_id"), "t1");
+  BOOST_CHECK_EQUAL(text(d, "provider_code"), "chatline");
+  BOOST_CHECK_EQUAL(number(d, "activation"), 1);
+  BOOST_CHECK_EQUAL(number(d, "accounts"), 2);
+  BOOST_CHECK_EQUAL(number(d, "chats"), 5);
+  BOOST_CHECK(!d.HasMember("reason"));
+  BOOST_CHECK(s.sync.status == AccountSync::Status::synced);
+  BOOST_CHECK_EQUAL(s.sync.accounts, 2);
+  BOOST_CHECK_EQUAL(s.sync.chats, 5);
+  // The job run again after a crash, with other counts or as a failure: nothing more.
+  BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 3, 6, "", ""}).empty());
+  BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 0, 0, "expired", "late"}).empty());
+  BOOST_CHECK(s.sync.status == AccountSync::Status::synced);
+  // The same token again is still a no-op once synced.
+  BOOST_CHECK(record<Connection>(s, activation()).empty());
+}
+
+BOOST_AUTO_TEST_CASE(bad_sync_outcomes_are_refused) {
+  Connection::State s;
+  record<Connection>(s, activation());
+  BOOST_CHECK_EQUAL(refused(s, RecordAccountSync{0, 0, 0, "", ""}).field, "activation");
+  BOOST_CHECK_EQUAL(refused(s, RecordAccountSync{1, -1, 0, "", ""}).field, "accounts");
+  BOOST_CHECK_EQUAL(refused(s, RecordAccountSync{1, 0, -1, "", ""}).field, "chats");
+  BOOST_CHECK_EQUAL(refused(s, RecordAccountSync{1, 0, 0, "bored", ""}).field, "reason");
+  BOOST_CHECK(s.sync.status == AccountSync::Status::syncing);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_sync_is_retried_by_activating_the_same_token_again) {
+  Connection::State s;
+  record<Connection>(s, activation());
+  record<Connection>(s, ConnectAccount{"tg-1", "telegram", "bot"});
+  const auto failed = record<Connection>(
+      s, RecordAccountSync{1, 1, 0, "rejected", "message_history answered 403: forbidden"});
+  BOOST_CHECK(types(failed) == std::vector<std::string>{"AccountSyncFailed"});
+  const auto d = parse(failed[0].data);
+  BOOST_CHECK_EQUAL(text(d, "reason"), "rejected");
+  BOOST_CHECK_EQUAL(text(d, "detail"), "message_history answered 403: forbidden");
+  BOOST_CHECK_EQUAL(number(d, "accounts"), 1);
+  BOOST_CHECK(s.sync.status == AccountSync::Status::failed);
+  BOOST_CHECK_EQUAL(s.sync.reason, "rejected");
+
+  // A new activation of the same token: no replacement (the token lives on) and no new main
+  // account, but a sync of its own.
+  const auto again = record<Connection>(s, activation());
+  BOOST_CHECK(types(again) == std::vector<std::string>{"ClientTokenActivated"});
+  BOOST_CHECK(!parse(again[0].data).HasMember("replaced_token_sha256"));
+  BOOST_CHECK_EQUAL(number(parse(again[0].data), "activation"), 2);
+  BOOST_CHECK(s.sync.status == AccountSync::Status::syncing);
+  BOOST_CHECK(s.accounts.at("tg-1").active);
+  // While it runs the token is active and syncing: the same token is a no-op again.
+  BOOST_CHECK(record<Connection>(s, activation()).empty());
+  // The first activation's job finishing late does not end the second's sync.
+  BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 1, 0, "", ""}).empty());
+  BOOST_CHECK(types(record<Connection>(s, RecordAccountSync{2, 1, 4, "", ""})) ==
+              std::vector<std::string>{"AccountSyncCompleted"});
+  BOOST_CHECK(s.sync.status == AccountSync::Status::synced);
+}
+
+BOOST_AUTO_TEST_CASE(an_activation_ended_before_its_sync_did_fails_the_sync) {
+  Connection::State s;
+  record<Connection>(s, activation());
+  const auto deactivated = record<Connection>(s, DeactivateToken{"deactivated"});
+  BOOST_CHECK(types(deactivated) ==
+              (std::vector<std::string>{"AccountSyncFailed", "ClientTokenDeactivated",
+                                        "AccountDisconnected"}));
+  BOOST_CHECK_EQUAL(text(parse(deactivated[0].data), "reason"), "connection_deactivated");
+  BOOST_CHECK_EQUAL(number(parse(deactivated[0].data), "activation"), 1);
+  // The worker's outcome of the ended activation comes too late to count.
+  BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 1, 0, "", ""}).empty());
+  BOOST_CHECK_EQUAL(s.sync.reason, "connection_deactivated");
+
+  record<Connection>(s, activation(kTokenB));
+  BOOST_CHECK_EQUAL(s.sync.activation, 2);
+  const auto replaced = record<Connection>(s, activation());
+  BOOST_CHECK(types(replaced) ==
+              (std::vector<std::string>{"AccountSyncFailed", "ClientTokenActivated"}));
+  BOOST_CHECK_EQUAL(text(parse(replaced[0].data), "reason"), "token_replaced");
+  BOOST_CHECK_EQUAL(number(parse(replaced[0].data), "activation"), 2);
+  BOOST_CHECK_EQUAL(number(parse(replaced[1].data), "activation"), 3);
+  BOOST_CHECK(s.sync.status == AccountSync::Status::syncing);
+  BOOST_CHECK_EQUAL(s.sync.activation, 3);
+}
+
+BOOST_AUTO_TEST_CASE(an_activation_recorded_before_syncs_had_outcomes_expects_none) {
+  Connection::State s;
+  Connection::apply(s, "ClientTokenActivated",
+                    R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
+                    R"("token_sha256":")" +
+                        kTokenA + R"(","token_sealed":"x","has_history":false})");
+  BOOST_CHECK(s.sync.status == AccountSync::Status::unknown);
+  BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 0, 0, "", ""}).empty());
+  // Deactivating it fails no sync; the next activation is the second.
+  BOOST_CHECK(types(record<Connection>(s, DeactivateToken{"deactivated"})) ==
+              std::vector<std::string>{"ClientTokenDeactivated"});
+  BOOST_CHECK_EQUAL(number(parse(record<Connection>(s, activation())[0].data), "activation"), 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_token_belongs_to_its_first_connection) {
