@@ -218,6 +218,8 @@ class DeliveryWorker::Consumer {
     bool accounts_recorded = false;
     std::string history_cursor;
     int history_pages = 0;
+    bool history_imported = false;
+    SyncTally tally;
     // What the last failed attempt saw, for the expiry's detail.
     std::string last_problem;
     int last_status = 0;
@@ -901,7 +903,7 @@ class DeliveryWorker::Consumer {
     const Job& job = e.job;
     const auto detail = std::string(endpoint) + " answered " + std::to_string(answer.status) +
                         (answer.body.empty() ? "" : ": " + clip(answer.body));
-    if (!outcomes_.not_sent(job, "rejected", detail)) return unrecorded(e, answer, url);
+    if (!given_up(e, "rejected", detail)) return unrecorded(e, answer, url);
     spdlog::warn("delivery: job {} ({}) rejected by {}: {}", job.job_id, job.kind,
                  job.provider_code, detail);
     log_error(job, method, endpoint, url, answer.status, "rejected by the provider", detail,
@@ -931,7 +933,7 @@ class DeliveryWorker::Consumer {
     const auto detail =
         std::string(why) +
         (e.last_problem.empty() ? std::string() : "; last attempt: " + e.last_problem);
-    if (!outcomes_.not_sent(job, reason, detail)) return later();
+    if (!given_up(e, reason, detail)) return later();
     spdlog::warn("delivery: job {} ({}) for {} not sent ({}): {}", job.job_id, job.kind,
                  job.provider_code, reason, detail);
     log_error(job, method, endpoint, url, e.last_status, fmt::format("not sent: {}", reason),
@@ -940,7 +942,16 @@ class DeliveryWorker::Consumer {
     return {reason == "insecure_endpoint" ? Result::rejected : Result::dropped};
   }
 
-  // list_accounts, then every page of message_history when the connection imports history.
+  // What a job given up leaves: its sync's failure, or its message not sent.
+  bool given_up(const Entry& e, std::string_view reason, std::string_view detail) {
+    if (e.job.kind == kinds::sync_accounts) {
+      return outcomes_.sync_ended(e.job, e.tally, reason, detail);
+    }
+    return outcomes_.not_sent(e.job, reason, detail);
+  }
+
+  // list_accounts, then every page of message_history when the connection imports history, then
+  // the sync's outcome.
   Attempt sync_accounts(Entry& e, const Target& target, ProviderClient& client) {
     const Job& job = e.job;
     if (!e.accounts_recorded) {
@@ -955,13 +966,20 @@ class DeliveryWorker::Consumer {
         return reject(e, {true, 422, "list_accounts answered without an accounts array", {}},
                       "list_accounts", "GET", target.url);
       }
-      if (!outcomes_.accounts_listed(job, *accounts)) return later();
+      if (!outcomes_.accounts_listed(job, *accounts, e.tally)) return later();
       e.accounts_recorded = true;
       e.attempts = 0;
     }
-    if (!job.flag("has_history") || target.history_url.empty()) return {Result::done};
-    if (auto refused = insecure(e, "message_history", "GET", target.history_url)) return *refused;
-    while (e.history_pages < max_history_pages) {
+    if (!job.flag("has_history") || target.history_url.empty()) e.history_imported = true;
+    if (!e.history_imported) {
+      if (auto refused = insecure(e, "message_history", "GET", target.history_url)) return *refused;
+    }
+    while (!e.history_imported) {
+      if (e.history_pages == max_history_pages) {
+        spdlog::error("delivery: message_history of {} still had pages after {}; stopped",
+                      job.provider_code, max_history_pages);
+        break;
+      }
       auto url = target.history_url;
       if (!e.history_cursor.empty()) {
         url += (url.find('?') == std::string::npos ? "?cursor=" : "&cursor=") +
@@ -979,15 +997,14 @@ class DeliveryWorker::Consumer {
         return reject(e, {true, 422, "message_history answered without a messages array", {}},
                       "message_history", "GET", url);
       }
-      if (!outcomes_.history_page(job, *messages)) return later();
+      if (!outcomes_.history_page(job, *messages, e.tally)) return later();
       e.attempts = 0;
       ++e.history_pages;
       e.history_cursor = string_member(d, "next_cursor");
-      if (e.history_cursor.empty()) return {Result::done};
+      e.history_imported = e.history_cursor.empty();
     }
-    spdlog::error("delivery: message_history of {} still had pages after {}; stopped",
-                  job.provider_code, max_history_pages);
-    return {Result::done};
+    e.history_imported = true;
+    return outcomes_.sync_ended(job, e.tally, {}, {}) ? Attempt{Result::done} : later();
   }
 
   // The error log (GET /admin/v1/errors): final failures and the moment a provider became

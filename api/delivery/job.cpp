@@ -119,4 +119,9 @@ bool Job::flag(const char* name) const {
   return it != document.MemberEnd() && it->value.IsBool() && it->value.GetBool();
 }
 
+std::int64_t Job::number(const char* name) const {
+  const auto it = document.FindMember(name);
+  return it != document.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
+}
+
 }  // namespace switchboard::api::delivery

@@ -5,7 +5,8 @@
 //   {"job_id", "kind", "tenant_id", "provider_code", "lane", "created_at",
 //    "body": {what the provider endpoint gets; absent for sync_accounts, remove_webhook and
 //             remove_app},
-//    and per kind: sync_accounts {"app_id", "token_sha256", "has_history"},
+//    and per kind: sync_accounts {"app_id", "token_sha256", "has_history", "activation" (a number;
+//                                 absent in jobs of activations recorded before it was)},
 //                  set_webhook, remove_webhook, app_disabled {"token_sha256"},
 //                  remove_webhook of a replaced token {"token_sha256" (the old token),
 //                                                      "replaced_by" (the new one)},
@@ -14,6 +15,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +56,8 @@ struct Job {
   // A string from the job's top level or, failing that, its body ("" when absent).
   std::string field(const char* name) const;
   bool flag(const char* name) const;
+  // An integer from the job's top level (0 when absent).
+  std::int64_t number(const char* name) const;
 };
 
 // remove_webhook for a token replaced on an active connection: it goes with that old token,

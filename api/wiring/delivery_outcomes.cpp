@@ -94,7 +94,8 @@ bool DeliveryOutcomes::not_sent(const delivery::Job& job, std::string_view reaso
 }
 
 bool DeliveryOutcomes::accounts_listed(const delivery::Job& job,
-                                       const rapidjson::Value& accounts_array) {
+                                       const rapidjson::Value& accounts_array,
+                                       delivery::SyncTally& tally) {
   for (const auto& account : accounts_array.GetArray()) {
     if (!account.IsObject()) continue;
     const dm::ConnectAccount command{domain::text(account, "id"),
@@ -104,12 +105,14 @@ bool DeliveryOutcomes::accounts_listed(const delivery::Job& job,
         messaging_.on_connection(job.tenant_id, job.provider_code, command, job_context(job),
                                  job.job_id + "/account/" + command.account_id);
     if (!recorded(job, "account " + command.account_id, outcome)) return false;
+    if (outcome.ok()) tally.accounts.insert(command.account_id);
   }
   return true;
 }
 
 bool DeliveryOutcomes::history_page(const delivery::Job& job,
-                                    const rapidjson::Value& messages_array) {
+                                    const rapidjson::Value& messages_array,
+                                    delivery::SyncTally& tally) {
   // Each message goes the way POST /public/v1/history takes it: checked against the public
   // message schema, recorded silently (no unread count, no notification).
   const routes::public_api::Dependencies deps{auth_, messaging_};
@@ -135,9 +138,25 @@ bool DeliveryOutcomes::history_page(const delivery::Job& job,
     if (answer.status >= 400) {
       spdlog::warn("delivery: message_history of {} for {}: message {} refused: {}",
                    job.provider_code, job.tenant_id, i, answer.body);
+      continue;
     }
+    // The schema asked for the chat and its id.
+    tally.chats.insert(domain::text(message["chat"], "id"));
   }
   return true;
+}
+
+bool DeliveryOutcomes::sync_ended(const delivery::Job& job, const delivery::SyncTally& tally,
+                                  std::string_view reason, std::string_view detail) {
+  // A job of an activation recorded before activations were numbered has no outcome to record.
+  const auto activation = job.number("activation");
+  if (activation == 0) return true;
+  const dm::RecordAccountSync command{activation, static_cast<std::int64_t>(tally.accounts.size()),
+                                      static_cast<std::int64_t>(tally.chats.size()),
+                                      std::string(reason), std::string(detail)};
+  return recorded(job, "account sync",
+                  messaging_.on_connection(job.tenant_id, job.provider_code, command,
+                                           job_context(job), job.job_id + "/sync_ended"));
 }
 
 bool DeliveryOutcomes::remove_app(const delivery::Job& job) {

@@ -19,8 +19,12 @@ class DeliveryOutcomes final : public delivery::DeliveryOutcomes {
   bool delivered(const delivery::Job& job, const std::string& provider_message_id) override;
   bool not_sent(const delivery::Job& job, std::string_view reason,
                 std::string_view detail) override;
-  bool accounts_listed(const delivery::Job& job, const rapidjson::Value& accounts_array) override;
-  bool history_page(const delivery::Job& job, const rapidjson::Value& messages_array) override;
+  bool accounts_listed(const delivery::Job& job, const rapidjson::Value& accounts_array,
+                       delivery::SyncTally& tally) override;
+  bool history_page(const delivery::Job& job, const rapidjson::Value& messages_array,
+                    delivery::SyncTally& tally) override;
+  bool sync_ended(const delivery::Job& job, const delivery::SyncTally& tally,
+                  std::string_view reason, std::string_view detail) override;
   bool remove_app(const delivery::Job& job) override;
 
  private:

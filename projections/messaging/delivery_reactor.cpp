@@ -99,6 +99,8 @@ std::vector<DeliveryJob> token_activated(const Source& s) {
   }
   jobs.push_back(s.connection_job("sync_accounts", [&](JsonWriter& w) {
     copy(w, s.d, "app_id");
+    // The sync's outcome names the activation it belongs to.
+    copy(w, s.d, "activation");
     domain::put(w, "has_history", domain::flag(s.d, "has_history"));
   }));
   // After the accounts (same lane): the provider pushes once Switchboard knows its channels.

@@ -54,6 +54,11 @@ class RecordingOutcomes final : public DeliveryOutcomes {
   struct NotSent {
     std::string job_id, message_id, reason, detail;
   };
+  struct Sync {
+    std::int64_t activation;
+    std::size_t accounts, chats;
+    std::string reason, detail;
+  };
 
   bool delivered(const Job& job, const std::string& provider_message_id) override {
     std::lock_guard lock(mutex_);
@@ -70,17 +75,28 @@ class RecordingOutcomes final : public DeliveryOutcomes {
         {job.job_id, job.field("message_id"), std::string(reason), std::string(detail)});
     return true;
   }
-  bool accounts_listed(const Job&, const rapidjson::Value& accounts) override {
+  bool accounts_listed(const Job&, const rapidjson::Value& accounts, SyncTally& tally) override {
     std::lock_guard lock(mutex_);
     ++calls_;
     accounts_ += accounts.Size();
+    for (rapidjson::SizeType i = 0; i < accounts.Size(); ++i) tally.accounts.insert(key(i));
     return !refuse_;
   }
-  bool history_page(const Job&, const rapidjson::Value& messages) override {
+  // Each history message counts as a chat of its own.
+  bool history_page(const Job&, const rapidjson::Value& messages, SyncTally& tally) override {
     std::lock_guard lock(mutex_);
     ++calls_;
-    history_ += messages.Size();
+    for (rapidjson::SizeType i = 0; i < messages.Size(); ++i) tally.chats.insert(key(history_++));
     return !refuse_;
+  }
+  bool sync_ended(const Job& job, const SyncTally& tally, std::string_view reason,
+                  std::string_view detail) override {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    if (refuse_) return false;
+    syncs_.push_back({job.number("activation"), tally.accounts.size(), tally.chats.size(),
+                      std::string(reason), std::string(detail)});
+    return true;
   }
   bool remove_app(const Job& job) override {
     std::lock_guard lock(mutex_);
@@ -117,6 +133,10 @@ class RecordingOutcomes final : public DeliveryOutcomes {
     std::lock_guard lock(mutex_);
     return removed_;
   }
+  std::vector<Sync> syncs() const {
+    std::lock_guard lock(mutex_);
+    return syncs_;
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -127,6 +147,9 @@ class RecordingOutcomes final : public DeliveryOutcomes {
   std::size_t accounts_ = 0;
   std::size_t history_ = 0;
   std::vector<std::string> removed_;
+  std::vector<Sync> syncs_;
+
+  static std::string key(std::size_t i) { return std::to_string(i); }
 };
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds within = 20s) {
@@ -221,6 +244,16 @@ struct Fixture {
     std::string error;
     BOOST_REQUIRE_MESSAGE(publisher->publish(jobs, error), error);
     return e.event_id;
+  }
+
+  // The connection's activation number `activation`, as the read model and the log have it.
+  void activate(int activation) {
+    db.exec("UPDATE messaging_connections SET updated_at = now(), activated_at = now()");
+    publish("connection-t1/chatline", "ClientTokenActivated",
+            R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
+            R"("token_sha256":"sha-of-token","token_sealed":"x","has_history":true,)"
+            R"("activation":)" +
+                std::to_string(activation) + "}");
   }
 
   std::string submit(const std::string& chat, const std::string& message,
@@ -577,10 +610,7 @@ BOOST_AUTO_TEST_CASE(activation_lists_the_accounts_and_imports_every_history_pag
   Fixture f;
   DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
   worker.start();
-  f.db.exec("UPDATE messaging_connections SET updated_at = now(), activated_at = now()");
-  f.publish("connection-t1/chatline", "ClientTokenActivated",
-            R"({"tenant_id":"t1","provider_code":"chatline","app_id":"app-1",)"
-            R"("token_sha256":"sha-of-token","token_sealed":"x","has_history":true})");
+  f.activate(2);
   BOOST_REQUIRE(eventually([&] { return worker.metrics().delivered == 1; }));
   BOOST_CHECK_EQUAL(f.outcomes.accounts(), 1u);
   BOOST_CHECK_EQUAL(f.outcomes.history(), 3u);
@@ -588,12 +618,39 @@ BOOST_AUTO_TEST_CASE(activation_lists_the_accounts_and_imports_every_history_pag
   for (const auto& r : f.peer.received()) targets.push_back(r.target);
   BOOST_CHECK(
       (targets == std::vector<std::string>{"/accounts", "/history", "/history?cursor=c%2F2"}));
+  // The sync's outcome comes last, once, for the activation the job was made for.
+  const auto syncs = f.outcomes.syncs();
+  BOOST_REQUIRE_EQUAL(syncs.size(), 1u);
+  BOOST_CHECK_EQUAL(syncs[0].activation, 2);
+  BOOST_CHECK_EQUAL(syncs[0].reason, "");
+  BOOST_CHECK_EQUAL(syncs[0].accounts, 1u);
+  BOOST_CHECK_EQUAL(syncs[0].chats, 3u);
   // The app is removed for the tenant: the command deactivates the connection.
   f.publish("tenant-t1", "AppRemoved",
             R"({"app_id":"app-1","provider_code":"chatline","app_version":"1.0",)"
             R"("configuration_version":1,"reason":"removed"})");
   BOOST_REQUIRE(eventually([&] { return f.outcomes.removed().size() == 1; }));
   BOOST_CHECK_EQUAL(f.outcomes.removed()[0], "app_removed");
+}
+
+BOOST_AUTO_TEST_CASE(a_sync_whose_list_accounts_is_refused_fails_naming_the_answer) {
+  Fixture f;
+  f.peer.mode(PeerMode::refusing);
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  f.activate(1);
+  BOOST_REQUIRE(eventually([&] { return worker.metrics().rejected == 1; }));
+  const auto syncs = f.outcomes.syncs();
+  BOOST_REQUIRE_EQUAL(syncs.size(), 1u);
+  BOOST_CHECK_EQUAL(syncs[0].activation, 1);
+  BOOST_CHECK_EQUAL(syncs[0].reason, "rejected");
+  BOOST_CHECK_MESSAGE(syncs[0].detail.find("list_accounts answered 400") != std::string::npos &&
+                          syncs[0].detail.find("no such chat") != std::string::npos,
+                      syncs[0].detail);
+  BOOST_CHECK_EQUAL(syncs[0].accounts, 0u);
+  // Once, and not as a message not sent: a sync has no message or author.
+  BOOST_CHECK(f.outcomes.not_sent().empty());
+  BOOST_CHECK_EQUAL(f.peer.received().size(), 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_crashed_owners_jobs_come_back_before_newer_work_of_their_lane) {
