@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 #include <string_view>
+#include <type_traits>
 
 #include "api/routes/sql_views.hpp"
 
@@ -92,14 +93,32 @@ void write_accounts(JsonWriter& w, const pqxx::result& accounts, const std::stri
   w.EndArray();
 }
 
+template <class T>
+std::optional<T> optional(const pqxx::field& f) {
+  return f.is_null() ? std::nullopt : std::optional<T>(f.as<T>());
+}
+
+// Columns 6 to 11 of connections' row.
+std::optional<SyncView> sync_of(const pqxx::row& r) {
+  if (r[6].is_null()) return std::nullopt;
+  return SyncView{r[6].c_str(),
+                  true,
+                  optional<std::string>(r[7]),
+                  optional<std::string>(r[8]),
+                  optional<std::string>(r[9]),
+                  optional<std::int64_t>(r[10]),
+                  optional<std::int64_t>(r[11])};
+}
+
 std::string connections(pqxx::transaction_base& tx, const std::string& tenant,
                         const std::optional<std::string>& provider) {
-  const auto rows =
-      tx.exec_params("SELECT provider_code, app_id, active, reason, " + iso_time("activated_at") +
-                         ", " + iso_time("updated_at") +
-                         " FROM messaging_connections WHERE tenant_id = $1 AND ($2::text IS NULL OR"
-                         " provider_code = $2) ORDER BY provider_code",
-                     tenant, provider);
+  const auto rows = tx.exec_params(
+      "SELECT provider_code, app_id, active, reason, " + iso_time("activated_at") + ", " +
+          iso_time("updated_at") + ", sync_state, " + iso_time("sync_finished_at") +
+          ", sync_reason, sync_detail, sync_accounts, sync_chats"
+          " FROM messaging_connections WHERE tenant_id = $1 AND ($2::text IS NULL OR"
+          " provider_code = $2) ORDER BY provider_code",
+      tenant, provider);
   const auto accounts = tx.exec_params(
       "SELECT provider_code, account_id, channel_code, icon, name, main, active"
       " FROM messaging_accounts WHERE tenant_id = $1 AND ($2::text IS NULL OR provider_code = $2)"
@@ -116,6 +135,7 @@ std::string connections(pqxx::transaction_base& tx, const std::string& tenant,
       put_nullable(w, "reason", r[3]);
       put_nullable(w, "activated_at", r[4]);
       put_nullable(w, "updated_at", r[5]);
+      write_sync(w, sync_of(r));
       write_accounts(w, accounts, r[0].c_str());
       w.EndObject();
     }
@@ -124,6 +144,32 @@ std::string connections(pqxx::transaction_base& tx, const std::string& tenant,
 }
 
 }  // namespace
+
+void write_sync(JsonWriter& w, const std::optional<SyncView>& sync) {
+  const auto nullable = [&w](const char* key, const auto& value) {
+    w.Key(key);
+    if (!value) {
+      w.Null();
+    } else if constexpr (std::is_same_v<std::decay_t<decltype(*value)>, std::string>) {
+      w.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
+    } else {
+      w.Int64(*value);
+    }
+  };
+  w.Key("sync");
+  if (!sync) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  put(w, "state", sync->state);
+  if (sync->from_read_model) nullable("finished_at", sync->finished_at);
+  nullable("reason", sync->reason);
+  nullable("detail", sync->detail);
+  nullable("accounts", sync->accounts);
+  nullable("chats", sync->chats);
+  w.EndObject();
+}
 
 std::optional<std::string> chats_page_json(pqxx::transaction_base& tx, const std::string& tenant,
                                            const ChatFilter& filter, const PageRequest& page) {

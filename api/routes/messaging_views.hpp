@@ -3,10 +3,12 @@
 // The messaging read models as JSON (migrations/0020_messaging.sql): what the CRM API lists.
 // Lists are newest first; their cursors are log positions.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
 #include "api/routes/pagination.hpp"
+#include "domain/json.hpp"
 
 namespace pqxx {
 class transaction_base;
@@ -31,6 +33,20 @@ std::optional<std::string> notifications_page_json(pqxx::transaction_base& tx,
                                                    const std::string& tenant,
                                                    const std::string& user,
                                                    const PageRequest& page);
+// A connection's account sync as the CRM sees it ("sync": null when nothing will tell how it
+// went: an activation recorded before sync outcomes were). `finished_at` (the log's time of the
+// outcome) is known to the read model only: a view from the connection's state leaves it out.
+struct SyncView {
+  std::string state;  // syncing | synced | failed
+  bool from_read_model = false;
+  std::optional<std::string> finished_at;  // once ended
+  std::optional<std::string> reason;       // while failed
+  std::optional<std::string> detail;       // while failed
+  std::optional<std::int64_t> accounts;    // once ended
+  std::optional<std::int64_t> chats;       // once ended
+};
+void write_sync(domain::JsonWriter& w, const std::optional<SyncView>& sync);
+
 // {"items": [connection with its accounts]} for every provider the tenant ever connected.
 std::string connections_json(pqxx::transaction_base& tx, const std::string& tenant);
 // One connection, or nullopt when the tenant never activated a token for the provider.

@@ -369,16 +369,21 @@ void client_token_activated(pqxx::transaction_base& tx, const RecordedEvent& e,
   // connection; the channel accounts come back as the provider reports them again.
   tx.exec_params(
       "WITH c AS (INSERT INTO messaging_connections (tenant_id, provider_code, app_id,"
-      "   token_sha256, token_sealed, has_history, active, reason, activated_at, updated_at)"
-      "   VALUES ($1, $2, $3, $4, $5, $6, true, NULL, $7::timestamptz, $7::timestamptz)"
+      "   token_sha256, token_sealed, has_history, active, reason, activated_at, updated_at,"
+      "   sync_state)"
+      "   VALUES ($1, $2, $3, $4, $5, $6, true, NULL, $7::timestamptz, $7::timestamptz, $8)"
       "   ON CONFLICT (tenant_id, provider_code) DO UPDATE SET app_id = excluded.app_id,"
       "   token_sha256 = excluded.token_sha256, token_sealed = excluded.token_sealed,"
       "   has_history = excluded.has_history, active = true, reason = NULL,"
-      "   activated_at = excluded.activated_at, updated_at = excluded.updated_at)"
+      "   activated_at = excluded.activated_at, updated_at = excluded.updated_at,"
+      "   sync_state = excluded.sync_state, sync_finished_at = NULL, sync_reason = NULL,"
+      "   sync_detail = NULL, sync_accounts = NULL, sync_chats = NULL)"
       " UPDATE messaging_accounts SET active = true, updated_at = $7::timestamptz"
       " WHERE tenant_id = $1 AND provider_code = $2 AND main AND NOT active",
       text(d, "tenant_id"), text(d, "provider_code"), text(d, "app_id"), text(d, "token_sha256"),
-      text(d, "token_sealed"), domain::flag(d, "has_history"), e.recorded_at);
+      text(d, "token_sealed"), domain::flag(d, "has_history"), e.recorded_at,
+      // An activation recorded before activations were numbered has no sync outcome to come.
+      d.HasMember("activation") ? std::optional<std::string>("syncing") : std::nullopt);
   notify_retired_token(tx, e, d);
 }
 
@@ -393,6 +398,21 @@ void client_token_deactivated(pqxx::transaction_base& tx, const RecordedEvent& e
       text(d, "tenant_id"), text(d, "provider_code"), or_default(text(d, "reason"), "deactivated"),
       e.recorded_at);
   notify_retired_token(tx, e, d);
+}
+
+// AccountSyncCompleted, AccountSyncFailed: the outcome of the connection's current activation
+// (the domain records none for an older one).
+void account_sync_ended(pqxx::transaction_base& tx, const RecordedEvent& e,
+                        const rapidjson::Value& d) {
+  const auto reason = text(d, "reason");
+  tx.exec_params(
+      "UPDATE messaging_connections SET sync_state = $3, sync_finished_at = $4::timestamptz,"
+      " sync_reason = $5, sync_detail = $6, sync_accounts = $7, sync_chats = $8"
+      " WHERE tenant_id = $1 AND provider_code = $2",
+      text(d, "tenant_id"), text(d, "provider_code"), reason.empty() ? "synced" : "failed",
+      e.recorded_at, reason.empty() ? std::nullopt : std::optional<std::string>(reason),
+      reason.empty() ? std::nullopt : std::optional<std::string>(text(d, "detail")),
+      domain::number(d, "accounts"), domain::number(d, "chats"));
 }
 
 void account_connected(pqxx::transaction_base& tx, const RecordedEvent& e,
@@ -538,6 +558,8 @@ constexpr On<Handler> kConnection[] = {
     {"ClientTokenDeactivated", client_token_deactivated},
     {"AccountConnected", account_connected},
     {"AccountDisconnected", account_disconnected},
+    {"AccountSyncCompleted", account_sync_ended},
+    {"AccountSyncFailed", account_sync_ended},
 };
 constexpr On<Handler> kChat[] = {
     {"ChatEdited", chat_edited},

@@ -1,6 +1,7 @@
 #include "api/routes/crm/crm_call.hpp"
 
 #include "api/routes/message_input.hpp"
+#include "api/routes/messaging_views.hpp"
 #include "domain/json.hpp"
 #include "domain/messaging/channel_codes.hpp"
 #include "domain/messaging/connection.hpp"
@@ -26,6 +27,20 @@ std::variant<CrmCall, http::Response> crm_call(const http::Request& request,
   return call;
 }
 
+std::optional<SyncView> sync_view(const domain::messaging::AccountSync& sync) {
+  using Status = domain::messaging::AccountSync::Status;
+  if (sync.status == Status::unknown) return std::nullopt;
+  SyncView view{std::string(domain::messaging::status_name(sync.status))};
+  if (sync.status == Status::syncing) return view;
+  view.accounts = sync.accounts;
+  view.chats = sync.chats;
+  if (sync.status == Status::failed) {
+    view.reason = sync.reason;
+    view.detail = sync.detail;
+  }
+  return view;
+}
+
 }  // namespace
 
 http::Credential<CrmCall> crm_caller(const Dependencies& deps) {
@@ -39,6 +54,7 @@ std::string connection_state_json(const Dependencies& deps, const std::string& t
     domain::put(w, "provider_code", provider_code);
     domain::put(w, "app_id", state.app_id);
     domain::put(w, "state", state.active ? "active" : "inactive");
+    write_sync(w, sync_view(state.sync));
     w.Key("accounts");
     w.StartArray();
     for (const auto& [account_id, account] : state.accounts) {

@@ -220,15 +220,41 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_accounts WHERE tenant_id = 'acme'"
                       " AND active") == 0);
 
-  // A reactivation brings the connection and its main account back.
-  acme.connection("ClientTokenActivated",
-                  R"("app_id":"app-chat","token_sha256":"aaaa","token_sealed":"c2VhbGVk",)"
-                  R"("has_history":false)");
+  // An activation recorded before sync outcomes has no sync to show.
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
+                      " AND sync_state IS NULL") == 1);
+
+  // A reactivation brings the connection and its main account back, and its sync runs.
+  const std::string activation =
+      R"("app_id":"app-chat","token_sha256":"aaaa","token_sealed":"c2VhbGVk","has_history":false,)";
+  acme.connection("ClientTokenActivated", activation + R"("activation":2)");
   catch_up(store, db, projection);
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
-                      " AND active AND reason IS NULL AND NOT has_history") == 1);
+                      " AND active AND reason IS NULL AND NOT has_history"
+                      " AND sync_state = 'syncing' AND sync_finished_at IS NULL") == 1);
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_accounts WHERE tenant_id = 'acme'"
                       " AND active") == 1);
+  acme.connection("AccountSyncFailed",
+                  R"("activation":2,"accounts":0,"chats":0,"reason":"rejected",)"
+                  R"("detail":"list_accounts answered 403")");
+  catch_up(store, db, projection);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
+                      " AND sync_state = 'failed' AND sync_reason = 'rejected'"
+                      " AND sync_detail = 'list_accounts answered 403' AND sync_accounts = 0"
+                      " AND sync_finished_at = (SELECT recorded_at FROM events"
+                      "   WHERE event_type = 'AccountSyncFailed')") == 1);
+  // Activated again to retry it: syncing afresh, then synced with its counts.
+  acme.connection("ClientTokenActivated", activation + R"("activation":3)");
+  catch_up(store, db, projection);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
+                      " AND sync_state = 'syncing' AND sync_reason IS NULL"
+                      " AND sync_detail IS NULL AND sync_accounts IS NULL") == 1);
+  acme.connection("AccountSyncCompleted", R"("activation":3,"accounts":2,"chats":7)");
+  catch_up(store, db, projection);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
+                      " AND sync_state = 'synced' AND sync_reason IS NULL AND sync_accounts = 2"
+                      " AND sync_chats = 7 AND sync_finished_at = (SELECT recorded_at FROM events"
+                      "   WHERE event_type = 'AccountSyncCompleted')") == 1);
 
   BOOST_TEST(projections::verify(db.admin_url(), *projection).empty());
   const auto before = tests::projection_contents(db, *projection);
