@@ -49,11 +49,16 @@ BOOST_AUTO_TEST_CASE(provider_and_crm_user_exchange_messages_both_ways) {
   const auto token = e2e::messaging::client_token("acme");
   const auto client = stack.connect(user, token);
 
-  // Accounts: the main one plus one per channel; an unknown channel code gets the stub icon.
-  stack.until(user, "/crm/v1/connections", [](const e2e::HttpResponse& r) {
-    return r.text().find("\"sq-1\"") != std::string::npos;
-  });
+  // The sync is over (connect waited for it): the view says so, with what it brought.
   const auto connections = json_of(user.call("GET", "/crm/v1/connections"));
+  const auto& sync = connections["items"][0]["sync"];
+  BOOST_TEST(std::string(sync["state"].GetString()) == "synced");
+  BOOST_TEST(sync["accounts"].GetInt() == 2);
+  BOOST_TEST(sync["chats"].GetInt() == 1);
+  BOOST_TEST(sync["finished_at"].IsString());
+  BOOST_TEST(sync["reason"].IsNull());
+  BOOST_TEST(sync["detail"].IsNull());
+  // Accounts: the main one plus one per channel; an unknown channel code gets the stub icon.
   const auto& accounts = connections["items"][0]["accounts"];
   BOOST_TEST(accounts.Size() == 3u);
   for (const auto& a : accounts.GetArray()) {
@@ -67,9 +72,8 @@ BOOST_AUTO_TEST_CASE(provider_and_crm_user_exchange_messages_both_ways) {
   BOOST_TEST(std::string(listed[0]["authorization"].GetString()) == "Bearer " + token);
 
   // History is imported silently: the chat is there, with nothing unread.
-  stack.until(user, "/crm/v1/chats", [](const e2e::HttpResponse& r) {
-    return chat_has(r, "c-old", [](const auto& c) { return c["unread_count"].GetInt() == 0; });
-  });
+  BOOST_TEST(chat_has(user.call("GET", "/crm/v1/chats"), "c-old",
+                      [](const auto& c) { return c["unread_count"].GetInt() == 0; }));
 
   // An inbound message creates the chat with its participants; the text keeps every character.
   const std::string text = R"("Привет, *мир* <b>&amp;</b> \"quoted\" \\ 🙂")";
@@ -268,10 +272,9 @@ BOOST_AUTO_TEST_CASE(app_removal_deactivates_the_accounts_and_tells_the_provider
   const auto user = stack.user("initech", "u1");
   const auto client = stack.connect(user, e2e::messaging::client_token("initech"));
   // A single-channel provider lists no channels: the main account only.
-  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse& r) {
-    return stack.provider().received("/accounts").Size() >= 1u && r.status == 200;
-  });
+  BOOST_TEST(stack.provider().received("/accounts").Size() == 1u);
   BOOST_TEST(json_of(user.call("GET", "/crm/v1/connections"))["items"][0]["accounts"].Size() == 1u);
+  BOOST_TEST(stack.sync_of(user)["accounts"].GetInt() == 0);
 
   const auto removed = stack.marketplace().call(
       "DELETE", "/internal/v1/tenants/initech/installations/app-chatline?reason=removed");
@@ -290,6 +293,93 @@ BOOST_AUTO_TEST_CASE(app_removal_deactivates_the_accounts_and_tells_the_provider
     return stack.provider().received("/app-disabled").Size() == 1u;
   });
   BOOST_TEST(client.call("POST", "/public/v1/messages", inbound("pm-1", R"("hi")")).status == 401);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_account_sync_says_why_and_activating_the_token_again_retries_it) {
+  MessagingStack stack;
+  auto& provider = stack.provider();
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto token = e2e::messaging::client_token("acme");
+  const auto& db = stack.server().database();
+  const auto count = [&](const std::string& types) {
+    return db.count(
+        "SELECT count(*) FROM events WHERE stream_id = 'connection-acme/chatline'"
+        " AND event_type IN (" +
+        types + ")");
+  };
+  const std::string outcomes = "'AccountSyncCompleted', 'AccountSyncFailed'";
+
+  // The activation answers with the sync under way.
+  provider.add_token(token);
+  provider.set_mode({.mode = "failing", .status = 403, .count = 1});
+  const auto activated = user.call("POST", "/crm/v1/connections",
+                                   R"({"provider_code":"chatline","token":")" + token + R"("})");
+  BOOST_REQUIRE_MESSAGE(activated.status == 201, activated.text());
+  BOOST_TEST(std::string(json_of(activated)["sync"]["state"].GetString()) == "syncing");
+  BOOST_TEST(json_of(activated)["sync"]["accounts"].IsNull());
+
+  // list_accounts refuses (403): the sync fails at once, saying why; the connection stays.
+  stack.until_synced(token);
+  const auto failed = stack.sync_of(user);
+  BOOST_TEST(std::string(failed["state"].GetString()) == "failed");
+  BOOST_TEST(std::string(failed["reason"].GetString()) == "rejected");
+  const std::string detail = failed["detail"].GetString();
+  BOOST_TEST(detail.find("list_accounts answered 403") != std::string::npos, detail);
+  BOOST_TEST(failed["accounts"].GetInt() == 0);
+  BOOST_TEST(failed["chats"].GetInt() == 0);
+  BOOST_TEST(failed["finished_at"].IsString());
+  const auto connections = json_of(user.call("GET", "/crm/v1/connections"));
+  BOOST_TEST(std::string(connections["items"][0]["state"].GetString()) == "active");
+  BOOST_TEST(connections["items"][0]["accounts"].Size() == 1u);
+  BOOST_TEST(count("'AccountSyncFailed'") == 1);
+  // Given up, not retried: the provider was asked once.
+  BOOST_TEST(provider.received("/accounts").Size() == 1u);
+
+  // Activating the same token again is a new activation that syncs anew.
+  stack.connect(user, token);
+  const auto synced = stack.sync_of(user);
+  BOOST_TEST(std::string(synced["state"].GetString()) == "synced");
+  BOOST_TEST(synced["accounts"].GetInt() == 1);
+  BOOST_TEST(synced["reason"].IsNull());
+  BOOST_TEST(json_of(user.call("GET", "/crm/v1/connections"))["items"][0]["accounts"].Size() == 2u);
+  BOOST_TEST(count("'ClientTokenActivated'") == 2);
+  BOOST_TEST(count(outcomes) == 2);
+  BOOST_TEST(count("'AccountSyncCompleted'") == 1);
+
+  // Once synced, the same token again changes nothing and starts no sync.
+  const auto events = db.count("SELECT count(*) FROM events");
+  const auto again = user.call("POST", "/crm/v1/connections",
+                               R"({"provider_code":"chatline","token":")" + token + R"("})");
+  BOOST_TEST(again.status == 201, again.text());
+  BOOST_TEST(std::string(json_of(again)["sync"]["state"].GetString()) == "synced");
+  BOOST_TEST(db.count("SELECT count(*) FROM events") == events);
+  BOOST_TEST(provider.received("/accounts").Size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_deactivated_mid_sync_records_the_sync_failed_once) {
+  MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  // The provider answers too late (the server waits 1 s): the sync is retried meanwhile.
+  stack.connect_mid_sync(user, e2e::messaging::client_token("acme"), 3'000);
+  auto& provider = stack.provider();
+  const auto deactivated = user.call("DELETE", "/crm/v1/connections/chatline");
+  BOOST_REQUIRE_MESSAGE(deactivated.status == 200, deactivated.text());
+  const auto answer = json_of(deactivated);
+  const auto& sync = answer["sync"];
+  BOOST_TEST(std::string(sync["state"].GetString()) == "failed");
+  BOOST_TEST(std::string(sync["reason"].GetString()) == "connection_deactivated");
+  // The provider answers again: the sync's job is dropped (its activation is over) and records
+  // nothing more.
+  provider.set_mode({});
+  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse&) {
+    return provider.received("/app-disabled").Size() == 1u;
+  });
+  BOOST_TEST(stack.server().database().count("SELECT count(*) FROM events WHERE event_type IN"
+                                             " ('AccountSyncCompleted', 'AccountSyncFailed')") ==
+             1);
+  BOOST_TEST(std::string(stack.sync_of(user)["reason"].GetString()) == "connection_deactivated");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -31,16 +31,6 @@ std::vector<std::string> calls(e2e::messaging::FakeProvider& provider) {
   return out;
 }
 
-// Connects the tenant "acme" and waits for the provider's accounts to be asked for.
-e2e::ApiClient connect(MessagingStack& stack, const e2e::ApiClient& user,
-                       const std::string& token) {
-  auto client = stack.connect(user, token);
-  stack.until(user, "/crm/v1/connections", [&](const e2e::HttpResponse&) {
-    return stack.provider().received("/accounts").Size() >= 1u;
-  });
-  return client;
-}
-
 // An inbound message from the provider, as `client` (its token) sends it.
 int push(const e2e::ApiClient& client, const std::string& provider_message_id) {
   return client
@@ -69,7 +59,7 @@ BOOST_AUTO_TEST_CASE(activation_sets_the_webhook_and_deactivation_removes_it_bef
   stack.install("acme");
   const auto user = stack.user("acme", "u1");
   const auto token = e2e::messaging::client_token("acme");
-  connect(stack, user, token);
+  stack.connect(user, token);
 
   stack.until(user, "/crm/v1/connections",
               [&](const e2e::HttpResponse&) { return provider.state()["webhook"].IsString(); });
@@ -114,7 +104,7 @@ BOOST_AUTO_TEST_CASE(a_new_token_removes_the_old_tokens_webhook_before_setting_i
   stack.install("acme");
   const auto user = stack.user("acme", "u1");
   const auto old_token = e2e::messaging::client_token("acme");
-  const auto old_client = connect(stack, user, old_token);
+  const auto old_client = stack.connect(user, old_token);
   stack.until(user, "/crm/v1/connections",
               [&](const e2e::HttpResponse&) { return provider.received("/webhook").Size() == 1u; });
 
@@ -151,9 +141,9 @@ BOOST_AUTO_TEST_CASE(a_configuration_without_webhook_endpoints_never_gets_them_c
   MessagingStack stack;  // a public base URL, but no set_webhook or remove_webhook declared
   stack.install("acme");
   const auto user = stack.user("acme", "u1");
-  connect(stack, user, e2e::messaging::client_token("acme"));
+  stack.connect(user, e2e::messaging::client_token("acme"));
   // Replacing the token calls nothing for the old one either.
-  connect(stack, user, e2e::messaging::client_token("acme"));
+  stack.connect(user, e2e::messaging::client_token("acme"));
   // Jobs of a lane run in order: once app_disabled came, the webhook jobs before it were settled.
   deactivate_and_wait_for_the_notice(stack, user);
   BOOST_TEST(stack.provider().received("/webhook").Size() == 0u);
@@ -166,7 +156,7 @@ BOOST_AUTO_TEST_CASE(without_a_public_base_url_set_webhook_is_not_called_and_tha
   MessagingStack stack{settings, Webhooks::declared};
   stack.install("acme");
   const auto user = stack.user("acme", "u1");
-  connect(stack, user, e2e::messaging::client_token("acme"));
+  stack.connect(user, e2e::messaging::client_token("acme"));
   deactivate_and_wait_for_the_notice(stack, user);
   // The webhook is still removed: an earlier run with the setting may have set it.
   const auto hooks = calls(stack.provider());

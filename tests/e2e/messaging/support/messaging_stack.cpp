@@ -90,24 +90,60 @@ ApiClient MessagingStack::user(const std::string& tenant, const std::string& use
 }
 
 ApiClient MessagingStack::connect(const ApiClient& user, const std::string& token,
-                                  const std::string& provider) {
+                                  const std::string& provider, SyncWait wait) {
   provider_.add_token(token);
   const auto activated =
       user.call("POST", "/crm/v1/connections",
                 R"({"provider_code":")" + provider + R"(","token":")" + token + R"("})");
   BOOST_REQUIRE_MESSAGE(activated.status == 201, activated.text());
-  // The activation answers once authentication knows the token, or after at most 2 s when the
-  // projection is slower than that (a loaded machine): the tests start once it is known.
-  const auto known =
-      "SELECT count(*) FROM messaging_connections WHERE active AND token_sha256 = '" +
-      commands::access::token_sha256(token) + "'";
+  if (wait == SyncWait::ended) until_synced(token);
+  return client(token);
+}
+
+ApiClient MessagingStack::connect_mid_sync(const ApiClient& user, const std::string& token,
+                                           int delay_ms) {
+  provider_.set_mode({.mode = "slow", .delay_ms = delay_ms});
+  auto caller = connect(user, token, "chatline", SyncWait::none);
+  until(user, "/crm/v1/connections",
+        [&](const HttpResponse&) { return provider_.received("/accounts").Size() >= 1u; });
+  return caller;
+}
+
+void MessagingStack::until_synced(const std::string& token) const {
+  // Every activation ends with one sync outcome, recorded after the accounts and chats its sync
+  // brought: once the log has one per activation and the read model has the newest, nothing more
+  // of the activations is to come (a test may count events) and the CRM's view says how it went.
+  const auto outcomes = [](const char* types) {
+    return "(SELECT count(*) FROM events WHERE stream_id = 'connection-' || c.tenant_id || '/' ||"
+           " c.provider_code AND event_type IN (" +
+           std::string(types) + "))";
+  };
+  const auto ended =
+      "SELECT count(*) FROM messaging_connections c WHERE c.active AND c.token_sha256 = '" +
+      commands::access::token_sha256(token) + "' AND c.sync_state <> 'syncing' AND " +
+      outcomes("'ClientTokenActivated'") + " = " +
+      outcomes("'AccountSyncCompleted', 'AccountSyncFailed'") +
+      " AND c.sync_finished_at = (SELECT max(recorded_at) FROM events WHERE stream_id ="
+      " 'connection-' || c.tenant_id || '/' || c.provider_code AND event_type IN"
+      " ('AccountSyncCompleted', 'AccountSyncFailed'))";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (server_->database().count(known) != 1) {
+  while (server_->database().count(ended) != 1) {
     BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
-                          "the activated token is not in the read model after 20 s");
+                          "the activation's account sync has not ended after 20 s");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return client(token);
+}
+
+rapidjson::Document MessagingStack::sync_of(const ApiClient& user,
+                                            const std::string& provider) const {
+  const auto listed = user.call("GET", "/crm/v1/connections");
+  BOOST_REQUIRE_MESSAGE(listed.status == 200, listed.text());
+  const auto d = json_of(listed);
+  rapidjson::Document sync;
+  for (const auto& c : d["items"].GetArray()) {
+    if (c["provider_code"].GetString() == provider) sync.CopyFrom(c["sync"], sync.GetAllocator());
+  }
+  return sync;
 }
 
 HttpResponse MessagingStack::until(const ApiClient& caller, const std::string& target,

@@ -43,9 +43,21 @@ class MessagingStack {
   // A CRM user's token, through the internal API.
   ApiClient user(const std::string& tenant, const std::string& user_id) const;
   // The provider's client token for `tenant` (the fake provider learns it too), activated by
-  // `user`; returns the provider's caller with that token.
+  // `user`; returns the provider's caller with that token once the activation's account sync has
+  // ended (synced or failed), or at once with SyncWait::none (a provider that is down holds the
+  // sync up to the delivery expiry).
+  enum class SyncWait { ended, none };
   ApiClient connect(const ApiClient& user, const std::string& token,
-                    const std::string& provider = "chatline");
+                    const std::string& provider = "chatline", SyncWait wait = SyncWait::ended);
+  // Activates `token` as connect() does with the provider holding every answer `delay_ms`, and
+  // returns once it got the sync's list_accounts: the sync is under way.
+  ApiClient connect_mid_sync(const ApiClient& user, const std::string& token, int delay_ms);
+  // Waits until the account sync of every activation of the connection `token` is active on has
+  // ended (synced or failed) and the read model shows the newest outcome.
+  void until_synced(const std::string& token) const;
+  // The `sync` of `user`'s connection to `provider` (GET /crm/v1/connections); null when none.
+  rapidjson::Document sync_of(const ApiClient& user,
+                              const std::string& provider = "chatline") const;
   ApiClient client(const std::string& token) const { return {server_->endpoint(), token}; }
 
   // Calls `target` as `caller` until `done` holds; fails the test after 20 s.
