@@ -14,6 +14,7 @@ void register_routes(http::Router& router, Dependencies deps) {
   router.add(Method::del, std::string(configurations) + "/:version", owner,
              delete_configuration(deps));
   router.add(Method::post, "/developer/v1/tokens", deps.auth.developer_token(), rotate_token(deps));
+  register_documentation(router);
 }
 
 http::Credential<OwnProvider> provider_owner(const Dependencies& deps) {
