@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace switchboard::domain {
 
@@ -40,6 +41,12 @@ inline void put(JsonWriter& w, const char* key, std::int64_t value) {
 inline void put(JsonWriter& w, const char* key, bool value) {
   w.Key(key);
   w.Bool(value);
+}
+inline void put(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  w.EndArray();
 }
 
 // `parent` and one more member name or index, escaped as a JSON pointer (RFC 6901) needs:
@@ -76,6 +83,17 @@ inline std::int64_t number(const rapidjson::Value& v, const char* key) {
   if (!v.IsObject()) return 0;
   const auto it = v.FindMember(key);
   return it != v.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
+}
+// The strings of the array `key` (other items skipped); empty when there is none.
+inline std::vector<std::string> texts(const rapidjson::Value& v, const char* key) {
+  std::vector<std::string> values;
+  if (!v.IsObject()) return values;
+  if (const auto it = v.FindMember(key); it != v.MemberEnd() && it->value.IsArray()) {
+    for (const auto& item : it->value.GetArray()) {
+      if (item.IsString()) values.emplace_back(item.GetString(), item.GetStringLength());
+    }
+  }
+  return values;
 }
 inline bool flag(const rapidjson::Value& v, const char* key) {
   if (!v.IsObject()) return false;

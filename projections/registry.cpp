@@ -5,6 +5,7 @@
 #include "projections/cti/event_cache_projection.hpp"
 #include "projections/messaging/delivery_reactor.hpp"
 #include "projections/messaging/messaging_projection.hpp"
+#include "projections/provider_platform/notices_projection.hpp"
 #include "projections/provider_platform/providers_projection.hpp"
 #include "projections/provider_platform/tenant_bindings_projection.hpp"
 #include "projections/stream_catalog/stream_catalog_projection.hpp"
@@ -19,6 +20,7 @@ std::vector<std::shared_ptr<Projection>> all_projections() {
       std::make_shared<cti::DirectoryProjection>(),
       std::make_shared<provider_platform::ProvidersProjection>(),
       std::make_shared<provider_platform::TenantBindingsProjection>(),
+      std::make_shared<provider_platform::NoticesProjection>(),
       std::make_shared<messaging::MessagingProjection>(),
   };
 }

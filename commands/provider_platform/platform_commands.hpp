@@ -1,13 +1,14 @@
 #pragma once
 
 // The provider platform's commands (seeds 000, 001): apps and their providers, configurations,
-// publication, tenant installations. Routes call these; the rules live in
-// domain/provider_platform.
+// publication, tenant installations, update notices to providers. Routes call these; the rules live
+// in domain/provider_platform.
 
 #include <string>
 
 #include "commands/pipeline.hpp"
 #include "domain/provider_platform/app.hpp"
+#include "domain/provider_platform/notice.hpp"
 #include "domain/provider_platform/provider_code.hpp"
 #include "domain/provider_platform/tenant.hpp"
 
@@ -18,7 +19,7 @@ namespace pp = domain::provider_platform;
 class PlatformCommands {
  public:
   explicit PlatformCommands(eventstore::EventStore& store)
-      : apps_(store), tenants_(store), codes_(store) {}
+      : apps_(store), tenants_(store), codes_(store), notices_(store) {}
 
   // Reserves the system name as the provider code, then registers the app.
   CommandOutcome register_app(const pp::RegisterApp& command, const CommandContext& context,
@@ -30,6 +31,14 @@ class PlatformCommands {
                         const CommandContext& context, std::string_view canonical) {
     return apps_.execute(app_id, context, canonical,
                          [&](const pp::App::State& s) { return pp::decide(s, command); });
+  }
+
+  // Publishing an update notice and acknowledging it: decide(notice state, command).
+  template <class Command>
+  CommandOutcome on_notice(const std::string& notice_id, const Command& command,
+                           const CommandContext& context, std::string_view canonical) {
+    return notices_.execute(notice_id, context, canonical,
+                            [&](const pp::Notice::State& s) { return pp::decide(s, command); });
   }
 
   // Installations decide with the app's current state at hand.
@@ -63,6 +72,7 @@ class PlatformCommands {
   Pipeline<pp::App> apps_;
   Pipeline<pp::Tenant> tenants_;
   Pipeline<pp::ProviderCode> codes_;
+  Pipeline<pp::Notice> notices_;
 };
 
 }  // namespace switchboard::commands::provider_platform

@@ -14,11 +14,6 @@ using Kind = Rejection::Kind;
 // Endpoint URLs: Switchboard calls them, so an absolute http(s) URL with a host.
 constexpr std::size_t kMaxEndpointUrlLength = 2048;
 
-bool known_endpoint(std::string_view name) {
-  return std::ranges::find(kRequiredEndpoints, name) != std::end(kRequiredEndpoints) ||
-         std::ranges::find(kOptionalEndpoints, name) != std::end(kOptionalEndpoints);
-}
-
 Decision not_registered() {
   return reject(Kind::not_found, "no such app", "app_id");
 }
@@ -28,6 +23,11 @@ std::vector<NewEvent> one(std::string type, std::string data) {
 }
 
 }  // namespace
+
+bool known_endpoint(std::string_view name) {
+  return std::ranges::find(kRequiredEndpoints, name) != std::end(kRequiredEndpoints) ||
+         std::ranges::find(kOptionalEndpoints, name) != std::end(kOptionalEndpoints);
+}
 
 bool valid_system_name(std::string_view name) {
   if (name.size() < 2 || name.size() > 64) return false;

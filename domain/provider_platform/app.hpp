@@ -23,6 +23,9 @@ inline constexpr std::string_view kRequiredEndpoints[] = {
 inline constexpr std::string_view kOptionalEndpoints[] = {"message_history", "bulk_send",
                                                           "set_webhook", "remove_webhook"};
 
+// One of kRequiredEndpoints or kOptionalEndpoints.
+bool known_endpoint(std::string_view name);
+
 struct Configuration {
   std::int64_t version = 0;
   std::string app_version;

@@ -1,8 +1,9 @@
 #pragma once
 
 // The provider developer API (developer token; seed 001 "only the app's own developer"): the
-// provider's configurations and the developer's own tokens. Another developer's provider is a
-// 404, the same as one that does not exist, so codes cannot be probed.
+// provider's configurations, the update notices that concern it and the developer's own tokens.
+// Another developer's provider is a 404, the same as one that does not exist, so codes cannot be
+// probed.
 
 #include <string>
 #include <variant>
@@ -47,6 +48,10 @@ http::HandlerFor<OwnProvider> get_active_configuration(Dependencies deps);
 http::HandlerFor<OwnProvider> list_configurations(Dependencies deps);
 // DELETE /developer/v1/providers/:code/configurations/:version
 http::HandlerFor<OwnProvider> delete_configuration(Dependencies deps);
+// GET /developer/v1/providers/:code/notices
+http::HandlerFor<OwnProvider> list_notices(Dependencies deps);
+// POST /developer/v1/providers/:code/notices/:notice_id/acknowledgement
+http::HandlerFor<OwnProvider> acknowledge_notice(Dependencies deps);
 // POST /developer/v1/tokens
 http::HandlerFor<auth::Principal> rotate_token(Dependencies deps);
 

@@ -13,6 +13,10 @@ void register_routes(http::Router& router, Dependencies deps) {
              get_active_configuration(deps));
   router.add(Method::del, std::string(configurations) + "/:version", owner,
              delete_configuration(deps));
+  constexpr const char* notices = "/developer/v1/providers/:code/notices";
+  router.add(Method::get, notices, owner, list_notices(deps));
+  router.add(Method::post, std::string(notices) + "/:notice_id/acknowledgement", owner,
+             acknowledge_notice(deps));
   router.add(Method::post, "/developer/v1/tokens", deps.auth.developer_token(), rotate_token(deps));
   register_documentation(router);
 }

@@ -1,5 +1,6 @@
 #include "api/routes/marketplace/installations.hpp"
 #include "api/routes/marketplace/marketplace.hpp"
+#include "api/routes/publish_notice.hpp"
 
 namespace switchboard::api::routes::marketplace {
 
@@ -20,6 +21,8 @@ void register_routes(http::Router& router, Dependencies deps) {
              request_publication(deps));
   router.add(Method::post, "/internal/v1/developers/:developer_id/tokens", service,
              issue_developer_token(deps));
+  router.add(Method::post, "/internal/v1/notices", service, publish_notice(deps.platform),
+             {.body_schema = "provider_notice"});
 
   router.add(Method::post, "/internal/v1/tenants/:tenant_id/installations", installation,
              install_app(deps), {.body_schema = "install_app"});

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "domain/provider_platform/app.hpp"
+#include "domain/provider_platform/notice.hpp"
 #include "domain/provider_platform/tenant.hpp"
 
 using namespace switchboard::domain;
@@ -165,4 +166,72 @@ BOOST_AUTO_TEST_CASE(an_upgrade_moves_the_binding_and_removal_is_recorded_once) 
   BOOST_CHECK(!tenant.installations.at("app-1").active);
   BOOST_CHECK(
       std::get<std::vector<NewEvent>>(decide(tenant, RemoveApp{"app-1", "disabled"})).empty());
+}
+
+namespace {
+
+PublishNotice notice(std::vector<std::string> providers = {}) {
+  return {"n-1",
+          {"Новый контракт", "New contract"},
+          {"Текст", "Text"},
+          "v2",
+          "2027-02-28",
+          providers,
+          {"set_webhook"}};
+}
+
+std::vector<std::string> fields_of(const Rejection& r) {
+  std::vector<std::string> fields;
+  for (const auto& p : r.problems) fields.push_back(p.field);
+  return fields;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_notice_names_every_bad_field_at_once) {
+  auto bad = notice({"chatline", "Bad Code", "chatline"});
+  bad.title.en.clear();
+  bad.body.ru = std::string(20001, 'x');
+  bad.api_version = "v 2";
+  bad.effective_date = "2027-02-30";
+  bad.endpoints = {"set_webhook", "fax"};
+  const auto r = refused(Notice::State{}, bad);
+  BOOST_CHECK(r.kind == Rejection::Kind::invalid);
+  const std::vector<std::string> expected{"/title/en",       "/body/ru",     "/api_version",
+                                          "/effective_date", "/providers/1", "/providers/2",
+                                          "/endpoints/1"};
+  const auto fields = fields_of(r);
+  BOOST_CHECK_EQUAL_COLLECTIONS(fields.begin(), fields.end(), expected.begin(), expected.end());
+
+  auto undated = notice();
+  undated.effective_date.clear();
+  BOOST_CHECK(run<Notice>(Notice::State{}, undated).published);
+  undated.effective_date = "2028-02-29";  // a leap day
+  BOOST_CHECK(run<Notice>(Notice::State{}, undated).published);
+}
+
+BOOST_AUTO_TEST_CASE(a_notice_is_published_once_and_concerns_its_providers) {
+  const auto everyone = run<Notice>(Notice::State{}, notice());
+  BOOST_CHECK(concerns(everyone, "chatline"));
+  BOOST_CHECK_EQUAL(refused(everyone, notice()).field, "notice_id");
+
+  const auto some = run<Notice>(Notice::State{}, notice({"chatline"}));
+  BOOST_CHECK(concerns(some, "chatline"));
+  BOOST_CHECK(!concerns(some, "otherline"));
+}
+
+BOOST_AUTO_TEST_CASE(each_developer_acknowledges_a_notice_once) {
+  auto s = run<Notice>(Notice::State{}, notice({"chatline", "otherline"}));
+  // Unknown notices and notices for other providers look the same.
+  BOOST_CHECK(refused(Notice::State{}, AcknowledgeNotice{"dev-1", "chatline"}).kind ==
+              Rejection::Kind::not_found);
+  BOOST_CHECK_EQUAL(refused(s, AcknowledgeNotice{"dev-3", "thirdline"}).field, "notice_id");
+
+  s = run<Notice>(s, AcknowledgeNotice{"dev-1", "chatline"});
+  BOOST_CHECK(s.acknowledged_by.contains("dev-1"));
+  BOOST_CHECK(!s.acknowledged_by.contains("dev-2"));
+  BOOST_CHECK(
+      std::get<std::vector<NewEvent>>(decide(s, AcknowledgeNotice{"dev-1", "chatline"})).empty());
+  s = run<Notice>(s, AcknowledgeNotice{"dev-2", "otherline"});
+  BOOST_CHECK_EQUAL(s.acknowledged_by.size(), 2u);
 }
