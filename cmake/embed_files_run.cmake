@@ -3,7 +3,7 @@ set(out "#include <string_view>\n#include <utility>\n#include <vector>\n\nnamesp
 string(APPEND out "const std::vector<std::pair<std::string_view, std::string_view>>& ${FUNCTION}() {\n")
 string(APPEND out "  static const std::vector<std::pair<std::string_view, std::string_view>> files = {\n")
 foreach(f IN LISTS FILES)
-  get_filename_component(name ${f} NAME)
+  file(RELATIVE_PATH name ${DIRECTORY} ${f})
   file(READ ${f} text)
   string(APPEND out "    {\"${name}\", R\"sb_embed(${text})sb_embed\"},\n")
 endforeach()

@@ -49,6 +49,22 @@ inline void put(JsonWriter& w, const char* key, const std::vector<std::string>& 
   w.EndArray();
 }
 
+// `parent` and one more member name or index, escaped as a JSON pointer (RFC 6901) needs:
+// ("/a", "b/c") -> "/a/b~1c".
+inline std::string child_pointer(const std::string& parent, std::string_view name) {
+  std::string out = parent + "/";
+  for (const char c : name) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Parses event data written by json_object; events in the log are trusted to be well formed.
 inline rapidjson::Document parse(std::string_view data) {
   rapidjson::Document d;

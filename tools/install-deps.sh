@@ -9,7 +9,7 @@ packages=(
   # libraries
   librestinio-dev libhttp-parser-dev libfmt-dev libspdlog-dev
   libboost-dev libboost-system-dev libboost-test-dev libboost-program-options-dev
-  libpqxx-dev libpq-dev libnats-dev rapidjson-dev libssl-dev zlib1g-dev
+  libpqxx-dev libpq-dev libnats-dev rapidjson-dev libssl-dev zlib1g-dev libyaml-cpp-dev
   # servers and the tools the scripts call
   postgresql postgresql-contrib nats-server curl procps iproute2 openssl
 )

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "domain/json.hpp"
+
 namespace switchboard::api::http {
 
 struct SchemaRegistry::Compiled {
@@ -39,20 +41,6 @@ std::string pointer_text(const rapidjson::Pointer& pointer) {
   rapidjson::StringBuffer buffer;
   pointer.Stringify(buffer);
   return {buffer.GetString(), buffer.GetSize()};
-}
-
-std::string child_pointer(const std::string& parent, std::string_view name) {
-  std::string out = parent + "/";
-  for (char c : name) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // Resolves schema-to-schema $refs while the registry compiles. RapidJSON 1.1.0 passes the URI
@@ -183,7 +171,7 @@ std::vector<FieldError> missing_members(const rapidjson::Value& schema,
   if (required == schema.MemberEnd() || !required->value.IsArray()) return errors;
   for (const auto& name : required->value.GetArray()) {
     if (name.IsString() && !instance.HasMember(name)) {
-      errors.push_back({child_pointer(at, name.GetString()), "is required"});
+      errors.push_back({domain::child_pointer(at, name.GetString()), "is required"});
     }
   }
   return errors;

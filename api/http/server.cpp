@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -150,9 +151,19 @@ class Exchange {
     if (!response.body.empty()) {
       builder.append_header(restinio::http_field::content_type, response.content_type);
     }
+    const bool compressible = response.body.size() > gzip_threshold_bytes;
+    if (compressible) {
+      // One Vary listing every header the answer depends on (a route may name its own).
+      auto vary = std::find_if(response.headers.begin(), response.headers.end(),
+                               [](const auto& header) { return iequals(header.first, "Vary"); });
+      if (vary == response.headers.end()) {
+        response.headers.emplace_back("Vary", "Accept-Encoding");
+      } else {
+        vary->second += ", Accept-Encoding";
+      }
+    }
     for (auto& [name, value] : response.headers) builder.append_header(name, std::move(value));
-    if (response.body.size() > gzip_threshold_bytes) {
-      builder.append_header(restinio::http_field::vary, "Accept-Encoding");
+    if (compressible) {
       if (gzip_ok_) {
         builder.append_header(restinio::http_field::content_encoding, "gzip");
         response.body = gzip(response.body);

@@ -25,6 +25,11 @@ struct Dependencies {
 
 void register_routes(http::Router& router, Dependencies deps);
 
+// GET /developer/v1/docs/...: the OpenAPI document and the provider guides, localised, without
+// credentials (api/routes/developer/documentation.cpp). Throws std::runtime_error when the
+// embedded documents cannot be read.
+void register_documentation(http::Router& router);
+
 // The calling developer and the app behind `:code`, when that provider is theirs.
 struct OwnProvider {
   auth::Principal principal;

@@ -18,6 +18,7 @@ void register_routes(http::Router& router, Dependencies deps) {
   router.add(Method::post, std::string(notices) + "/:notice_id/acknowledgement", owner,
              acknowledge_notice(deps));
   router.add(Method::post, "/developer/v1/tokens", deps.auth.developer_token(), rotate_token(deps));
+  register_documentation(router);
 }
 
 http::Credential<OwnProvider> provider_owner(const Dependencies& deps) {
