@@ -10,18 +10,20 @@ namespace switchboard::commands::access {
 namespace {
 
 std::string new_secret(domain::access::TokenKind kind) {
-  std::array<unsigned char, 32> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    throw std::runtime_error("no randomness for a token secret");
-  }
-  // The prefix tells a leaked secret's kind at a glance (and to secret scanners).
-  const char* prefix = kind == domain::access::TokenKind::service ? "sbs_"
+  return random_secret(kind == domain::access::TokenKind::service ? "sbs_"
                        : kind == domain::access::TokenKind::user  ? "sbu_"
-                                                                  : "sbd_";
-  return prefix + hex(bytes.data(), bytes.size());
+                                                                  : "sbd_");
 }
 
 }  // namespace
+
+std::string random_secret(std::string_view prefix) {
+  std::array<unsigned char, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("no randomness for a secret");
+  }
+  return std::string(prefix) + hex(bytes.data(), bytes.size());
+}
 
 std::string token_sha256(std::string_view secret) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

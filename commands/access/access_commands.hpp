@@ -13,6 +13,10 @@ struct IssuedToken {
   std::string secret;  // shown to the caller once, never stored
 };
 
+// 256 random bits as hex after `prefix`, which tells a leaked secret's kind at a glance (and to
+// secret scanners): "sbd_" developer tokens, "sbw_" notice webhook signing secrets.
+std::string random_secret(std::string_view prefix);
+
 // SHA-256 of a token secret, hex: what the log and the read model keep.
 std::string token_sha256(std::string_view secret);
 

@@ -12,6 +12,7 @@
 #include "commands/pipeline.hpp"
 #include "domain/provider_platform/app.hpp"
 #include "domain/provider_platform/notice.hpp"
+#include "domain/provider_platform/notice_webhook.hpp"
 #include "domain/provider_platform/provider_code.hpp"
 #include "domain/provider_platform/tenant.hpp"
 
@@ -22,7 +23,7 @@ namespace pp = domain::provider_platform;
 class PlatformCommands {
  public:
   explicit PlatformCommands(eventstore::EventStore& store)
-      : apps_(store), tenants_(store), codes_(store), notices_(store) {}
+      : apps_(store), tenants_(store), codes_(store), notices_(store), notice_webhooks_(store) {}
 
   // Reserves the system name as the provider code, then registers the app.
   CommandOutcome register_app(const pp::RegisterApp& command, const CommandContext& context,
@@ -55,6 +56,15 @@ class PlatformCommands {
                            const CommandContext& context, std::string_view canonical) {
     return notices_.execute(notice_id, context, canonical,
                             [&](const pp::Notice::State& s) { return pp::decide(s, command); });
+  }
+
+  // A developer's notice webhook (registering, replacing, removing it).
+  template <class Command>
+  CommandOutcome on_notice_webhook(const Command& command, const CommandContext& context,
+                                   std::string_view canonical) {
+    return notice_webhooks_.execute(
+        command.developer_id, context, canonical,
+        [&](const pp::NoticeWebhook::State& s) { return pp::decide(s, command); });
   }
 
   // Installations decide with the app's current state at hand.
@@ -96,6 +106,7 @@ class PlatformCommands {
   Pipeline<pp::Tenant> tenants_;
   Pipeline<pp::ProviderCode> codes_;
   Pipeline<pp::Notice> notices_;
+  Pipeline<pp::NoticeWebhook> notice_webhooks_;
 };
 
 }  // namespace switchboard::commands::provider_platform

@@ -29,6 +29,16 @@ bool known_endpoint(std::string_view name) {
          std::ranges::find(kOptionalEndpoints, name) != std::end(kOptionalEndpoints);
 }
 
+std::optional<std::string> endpoint_url_problem(std::string_view url) {
+  if (!http_url(url, kMaxEndpointUrlLength)) return "must be an absolute http or https URL";
+  // Calls carry secrets (a client's token, a signature): plain http only where it never leaves
+  // the machine.
+  if (clear_text_off_loopback(url)) {
+    return "must be https: plain http only to a loopback host (127.0.0.0/8, ::1, localhost)";
+  }
+  return std::nullopt;
+}
+
 bool valid_system_name(std::string_view name) {
   if (name.size() < 2 || name.size() > 64) return false;
   if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
@@ -55,13 +65,8 @@ std::vector<FieldProblem> validate_configuration(const Configuration& c) {
   for (const auto& [name, url] : c.endpoints) {
     if (!known_endpoint(name)) {
       problems.push_back({"/endpoints/" + name, "unknown endpoint"});
-    } else if (!http_url(url, kMaxEndpointUrlLength)) {
-      problems.push_back({"/endpoints/" + name, "must be an absolute http or https URL"});
-    } else if (clear_text_off_loopback(url)) {
-      // Calls carry the client's token: plain http only where it never leaves the machine.
-      problems.push_back({"/endpoints/" + name,
-                          "must be https: plain http only to a loopback host (127.0.0.0/8, "
-                          "::1, localhost)"});
+    } else if (auto problem = endpoint_url_problem(url)) {
+      problems.push_back({"/endpoints/" + name, *problem});
     }
   }
   return problems;

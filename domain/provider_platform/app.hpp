@@ -26,6 +26,11 @@ inline constexpr std::string_view kOptionalEndpoints[] = {"message_history", "bu
 // One of kRequiredEndpoints or kOptionalEndpoints.
 bool known_endpoint(std::string_view name);
 
+// What is wrong with a URL Switchboard is to call at a provider (a configuration's endpoint, a
+// notice webhook): not an absolute http(s) URL, or plain http to a host that is not loopback.
+// nullopt when nothing is.
+std::optional<std::string> endpoint_url_problem(std::string_view url);
+
 struct Configuration {
   std::int64_t version = 0;
   std::string app_version;

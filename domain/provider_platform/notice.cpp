@@ -177,4 +177,19 @@ Decision decide(const Notice::State& s, const AcknowledgeNotice& c) {
                                 })}};
 }
 
+Decision decide(const Notice::State& s, const RecordNoticePush& c) {
+  if (!s.published) return reject(Kind::not_found, "no such notice", "notice_id");
+  return std::vector<NewEvent>{
+      {c.delivered ? "ProviderNoticePushDelivered" : "ProviderNoticePushFailed",
+       json_object([&](JsonWriter& w) {
+         put(w, "provider_code", c.provider_code);
+         put(w, "developer_id", c.developer_id);
+         put(w, "change_event_id", c.change_event_id);
+         if (!c.delivered) {
+           put(w, "reason", c.reason);
+           put(w, "detail", c.detail);
+         }
+       })}};
+}
+
 }  // namespace switchboard::domain::provider_platform

@@ -56,6 +56,19 @@ struct AcknowledgeNotice {
   std::string provider_code;  // the provider through which the developer read it
 };
 
+// What became of pushing one change of a notice (the event with id `change_event_id`) to the
+// notice webhook of the developer of provider `provider_code`: delivered (the webhook answered
+// 2xx), or failed with `reason` ("rejected": it answered 4xx; "expired": no 2xx within the
+// delivery expiry; "webhook_removed": the developer removed it meanwhile) and `detail`.
+struct RecordNoticePush {
+  std::string provider_code;
+  std::string developer_id;
+  std::string change_event_id;
+  bool delivered = false;
+  std::string reason;
+  std::string detail;
+};
+
 // Every reason a notice cannot be published, each naming its field by JSON pointer
 // ("/title/en", "/providers/2"). `reserved`: the codes among c.providers that an app holds (the
 // ProviderCode streams); any other well-formed code is no provider. Empty when valid.
@@ -76,5 +89,8 @@ Decision decide(const Notice::State& s, const WithdrawNotice& c);
 // learn of notices meant for others; acknowledging again changes nothing, also once withdrawn.
 // A withdrawn notice not yet acknowledged is a conflict: there is nothing left to act on.
 Decision decide(const Notice::State& s, const AcknowledgeNotice& c);
+// Refused as not found for a notice never published; the push's outcome is recorded whatever
+// became of the notice since (a withdrawal is pushed too).
+Decision decide(const Notice::State& s, const RecordNoticePush& c);
 
 }  // namespace switchboard::domain::provider_platform

@@ -1,8 +1,10 @@
 // The provider platform's rules as pure functions: no database, microseconds each.
 #include <boost/test/unit_test.hpp>
 
+#include "domain/json.hpp"
 #include "domain/provider_platform/app.hpp"
 #include "domain/provider_platform/notice.hpp"
+#include "domain/provider_platform/notice_webhook.hpp"
 #include "domain/provider_platform/tenant.hpp"
 
 using namespace switchboard::domain;
@@ -298,4 +300,44 @@ BOOST_AUTO_TEST_CASE(a_correction_replaces_the_notice_and_asks_for_a_new_acknowl
 
   s = run<Notice>(s, WithdrawNotice{"called off"});
   BOOST_CHECK(refused(s, fix, kReserved).kind == Rejection::Kind::conflict);
+}
+
+BOOST_AUTO_TEST_CASE(a_notice_webhook_is_https_and_each_registration_replaces_the_last) {
+  for (const std::string url : {"http://provider.example/notices", "ftp://provider.example/n",
+                                "provider.example/notices", "https://", ""}) {
+    BOOST_TEST_CONTEXT(url) {
+      const auto fields =
+          fields_of(refused(NoticeWebhook::State{}, RegisterNoticeWebhook{"dev-1", url, "s"}));
+      BOOST_CHECK(fields == std::vector<std::string>{"/url"});
+    }
+  }
+  // Plain http only where it never leaves the machine, as for configuration endpoints.
+  auto s = run<NoticeWebhook>(NoticeWebhook::State{},
+                              RegisterNoticeWebhook{"dev-1", "http://127.0.0.1:8097/notices", "s"});
+  BOOST_CHECK(s.registered);
+  const auto again = std::get<std::vector<NewEvent>>(
+      decide(s, RegisterNoticeWebhook{"dev-1", "https://provider.example/notices", "t"}));
+  BOOST_REQUIRE_EQUAL(again.size(), 1u);
+  BOOST_CHECK_EQUAL(again[0].type, "NoticeWebhookRegistered");
+  BOOST_CHECK(flag(parse(again[0].data), "replaced"));
+  BOOST_CHECK_EQUAL(text(parse(again[0].data), "secret_sealed"), "t");
+
+  s = run<NoticeWebhook>(s, RemoveNoticeWebhook{"dev-1"});
+  BOOST_CHECK(!s.registered);
+  BOOST_CHECK(refused(s, RemoveNoticeWebhook{"dev-1"}).kind == Rejection::Kind::not_found);
+}
+
+BOOST_AUTO_TEST_CASE(a_push_outcome_is_recorded_for_a_published_notice_even_once_withdrawn) {
+  const RecordNoticePush failed{"chatline", "dev-1", "event-1", false, "expired", "no answer"};
+  BOOST_CHECK(refused(Notice::State{}, failed).kind == Rejection::Kind::not_found);
+  auto s = run<Notice>(Notice::State{}, notice({"chatline"}), kReserved);
+  s = run<Notice>(s, WithdrawNotice{"called off"});
+  const auto events = std::get<std::vector<NewEvent>>(decide(s, failed));
+  BOOST_REQUIRE_EQUAL(events.size(), 1u);
+  BOOST_CHECK_EQUAL(events[0].type, "ProviderNoticePushFailed");
+  BOOST_CHECK_EQUAL(text(parse(events[0].data), "reason"), "expired");
+  const auto delivered = std::get<std::vector<NewEvent>>(
+      decide(s, RecordNoticePush{"chatline", "dev-1", "event-1", true, "", ""}));
+  BOOST_CHECK_EQUAL(delivered.at(0).type, "ProviderNoticePushDelivered");
+  BOOST_CHECK(!parse(delivered.at(0).data).HasMember("reason"));
 }
