@@ -117,7 +117,7 @@ int serve(const config::Config& config) {
         "messaging.public_base_url is not set: providers' set_webhook endpoints are not called, "
         "since Switchboard cannot tell them where to push");
   }
-  wiring::DeliveryOutcomes outcomes{runtime.auth, runtime.messaging};
+  wiring::DeliveryOutcomes outcomes{runtime.auth, runtime.messaging, runtime.platform};
   wiring::DeliveryService delivery{runtime.store, outcomes, delivery_settings(config, *secret_key),
                                    config.nats_url};
   delivery.start();

@@ -4,10 +4,10 @@
 
 namespace switchboard::projections {
 
-void Reactor::apply(pqxx::transaction_base&, std::span<const eventstore::RecordedEvent> events) {
+void Reactor::apply(pqxx::transaction_base& tx, std::span<const eventstore::RecordedEvent> events) {
   std::vector<OutboundMessage> batch;
   for (const auto& e : events) {
-    for (auto& m : react(e)) batch.push_back(std::move(m));
+    for (auto& m : react(tx, e)) batch.push_back(std::move(m));
   }
   if (batch.empty()) return;
   std::string error;

@@ -35,8 +35,10 @@ class Reactor : public Projection {
   void apply(pqxx::transaction_base& tx, std::span<const eventstore::RecordedEvent> events) final;
 
  protected:
-  // The messages one event makes, in the order the broker is to store them (often none).
-  virtual std::vector<OutboundMessage> react(const eventstore::RecordedEvent& event) = 0;
+  // The messages one event makes, in the order the broker is to store them (often none). `tx` is
+  // the runner's transaction, for a reactor whose work follows from a read model.
+  virtual std::vector<OutboundMessage> react(pqxx::transaction_base& tx,
+                                             const eventstore::RecordedEvent& event) = 0;
 
  private:
   std::shared_ptr<Publisher> publisher_;

@@ -5,6 +5,7 @@
 #include "projections/cti/event_cache_projection.hpp"
 #include "projections/messaging/delivery_reactor.hpp"
 #include "projections/messaging/messaging_projection.hpp"
+#include "projections/provider_platform/notice_push_reactor.hpp"
 #include "projections/provider_platform/notices_projection.hpp"
 #include "projections/provider_platform/providers_projection.hpp"
 #include "projections/provider_platform/tenant_bindings_projection.hpp"
@@ -26,7 +27,7 @@ std::vector<std::shared_ptr<Projection>> all_projections() {
 }
 
 std::vector<std::string> reactor_names() {
-  return {messaging::kDeliveryReactorName};
+  return {messaging::kDeliveryReactorName, provider_platform::kNoticePushReactorName};
 }
 
 }  // namespace switchboard::projections

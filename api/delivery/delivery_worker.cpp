@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/crypto/signature.hpp"
 #include "api/delivery/fairness.hpp"
 #include "api/delivery/policy.hpp"
 #include "api/delivery/provider_client.hpp"
@@ -809,7 +810,8 @@ class DeliveryWorker::Consumer {
       return {Result::dropped};
     }
     if (e.unrecorded) return settle(e, *e.unrecorded, endpoint, method, e.unrecorded_url);
-    const auto target = resolver_.resolve(job, endpoint);
+    const bool push = job.kind == kinds::notice_push;
+    const auto target = push ? resolver_.notice_webhook(job) : resolver_.resolve(job, endpoint);
     if (target.gate == Gate::wait) {
       spdlog::debug("delivery: job {} waits: {}", job.job_id, target.why);
       // A read model that never catches up must not keep the job beyond its expiry either.
@@ -820,7 +822,8 @@ class DeliveryWorker::Consumer {
       return {Result::dropped};
     } else if (target.gate == Gate::give_up) {
       // Checked before the expiry: the deactivation, not the wait, is why it was never sent.
-      return give_up(e, "connection_deactivated", target.why, endpoint, method, target.url);
+      return give_up(e, push ? "webhook_removed" : "connection_deactivated", target.why, endpoint,
+                     method, target.url);
     }
     if (auto refused = insecure(e, endpoint, method, target.url)) return *refused;
     if (expired(policy_for(policy_, job.kind), job.created, Clock::now())) {
@@ -831,8 +834,26 @@ class DeliveryWorker::Consumer {
     }
     if (job.kind == kinds::sync_accounts) return sync_accounts(e, target, client);
     const auto answer =
-        client.call(request(job, method, target.url, job.body_json(), target.token));
+        client.call(push ? signed_push(job, target)
+                         : request(job, method, target.url, job.body_json(), target.token));
     return settle(e, answer, endpoint, method, target.url);
+  }
+
+  // A notice push carries no token: it is signed with the webhook's secret (target.token), over
+  // the timestamp and the exact body sent, so the receiver can tell it is ours and fresh.
+  static HttpCall signed_push(const Job& job, const Target& target) {
+    auto body = job.body_json();
+    const auto timestamp = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count());
+    auto signature = crypto::hmac_sha256_hex(target.token, timestamp + "." + body);
+    return {"POST",
+            target.url,
+            {{"Idempotency-Key", job.job_id},
+             {"X-Switchboard-Timestamp", timestamp},
+             {"X-Switchboard-Signature", std::move(signature)},
+             {"Content-Type", "application/json"},
+             {"Accept", "application/json"}},
+            std::move(body)};
   }
 
   static HttpCall request(const Job& job, std::string_view method, const std::string& url,
@@ -864,6 +885,9 @@ class DeliveryWorker::Consumer {
                      job.provider_code, answer.status);
       }
       if (!outcomes_.delivered(job, id)) return unrecorded(e, answer, url);
+    }
+    if (job.kind == kinds::notice_push && !outcomes_.notice_pushed(job, {}, {})) {
+      return unrecorded(e, answer, url);
     }
     return {Result::done};
   }
@@ -942,11 +966,12 @@ class DeliveryWorker::Consumer {
     return {reason == "insecure_endpoint" ? Result::rejected : Result::dropped};
   }
 
-  // What a job given up leaves: its sync's failure, or its message not sent.
+  // What a job given up leaves: its sync's failure, its push's, or its message not sent.
   bool given_up(const Entry& e, std::string_view reason, std::string_view detail) {
     if (e.job.kind == kinds::sync_accounts) {
       return outcomes_.sync_ended(e.job, e.tally, reason, detail);
     }
+    if (e.job.kind == kinds::notice_push) return outcomes_.notice_pushed(e.job, reason, detail);
     return outcomes_.not_sent(e.job, reason, detail);
   }
 

@@ -84,8 +84,9 @@ std::optional<Job> parse_job(std::string_view json) {
   job.lane = string_member(job.document, "lane");
   job.created_at = string_member(job.document, "created_at");
   const auto created = parse_timestamp(job.created_at);
-  if (job.job_id.empty() || job.kind.empty() || job.tenant_id.empty() ||
-      job.provider_code.empty() || job.lane.empty() || !created) {
+  if (job.job_id.empty() || job.kind.empty() ||
+      (job.tenant_id.empty() && job.kind != kinds::notice_push) || job.provider_code.empty() ||
+      job.lane.empty() || !created) {
     return std::nullopt;
   }
   job.created = *created;

@@ -11,6 +11,9 @@
 //                  remove_webhook of a replaced token {"token_sha256" (the old token),
 //                                                      "replaced_by" (the new one)},
 //                  remove_app {"app_id", "reason"}}
+// A notice_push job (projections/provider_platform/notice_push_reactor.hpp) is no tenant's: it
+// has no "tenant_id" and carries {"developer_id", "notice_id", "change_event_id", "body": what
+// the developer's notice webhook gets}; its lane is "notices/<developer_id>".
 
 #include <rapidjson/document.h>
 
@@ -32,6 +35,7 @@ inline constexpr std::string_view set_webhook = "set_webhook";
 inline constexpr std::string_view remove_webhook = "remove_webhook";
 inline constexpr std::string_view app_disabled = "app_disabled";
 inline constexpr std::string_view remove_app = "remove_app";
+inline constexpr std::string_view notice_push = "notice_push";
 }  // namespace kinds
 
 // The calls that tell a provider about a deactivation (remove_webhook, then app_disabled): they

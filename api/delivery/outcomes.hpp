@@ -47,6 +47,9 @@ class DeliveryOutcomes {
   // remove_app: deactivate the tenant's connection to the provider (job fields "app_id" and
   // "reason": app_disabled | app_removed), which queues the app_disabled notice.
   virtual bool remove_app(const Job& job) = 0;
+  // notice_push: the developer's notice webhook answered 2xx (`reason` empty), or the push was
+  // given up for `reason` ("rejected", "expired", "webhook_removed") with `detail`.
+  virtual bool notice_pushed(const Job& job, std::string_view reason, std::string_view detail) = 0;
 };
 
 }  // namespace switchboard::api::delivery

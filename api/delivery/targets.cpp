@@ -1,5 +1,7 @@
 #include "api/delivery/targets.hpp"
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <limits>
 #include <optional>
@@ -62,6 +64,8 @@ bool deactivated_since(pqxx::transaction_base& tx, const Job& job) {
 }  // namespace
 
 EndpointOf endpoint_of(std::string_view kind) {
+  // Not a configuration's endpoint: the developer registers it (api/routes/developer).
+  if (kind == kinds::notice_push) return {"notice_webhook", "POST"};
   for (const auto& call : kEndpointCalls) {
     if (call.kind == kind) return {call.endpoint, call.method};
   }
@@ -177,18 +181,39 @@ Target TargetResolver::resolve(const Job& job, std::string_view endpoint) {
       return t;
     }
   }
-  auto token = crypto::open(sealed, key_);
-  if (!token) {
-    // Wrong messaging.secret_key or a damaged row: nothing can be sent until an operator acts,
-    // and the job expires (the user is told) if that takes too long.
-    t.gate = Gate::wait;
-    t.why =
-        "the client token cannot be unsealed (is messaging.secret_key the one it was sealed "
-        "with?)";
+  unseal(t, sealed, "client token");
+  return t;
+}
+
+Target TargetResolver::notice_webhook(const Job& job) {
+  const auto rows = pool_.with_connection([&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return tx.exec_params("SELECT url, secret_sealed FROM notice_webhooks WHERE developer_id = $1",
+                          job.field("developer_id"));
+  });
+  Target t;
+  if (rows.empty()) {
+    t.gate = Gate::give_up;
+    t.why = "the developer removed the notice webhook";
     return t;
   }
-  t.token = std::move(*token);
+  t.gate = Gate::call;
+  t.url = rows[0][0].as<std::string>();
+  unseal(t, rows[0][1].as<std::string>(), "notice webhook secret");
   return t;
+}
+
+void TargetResolver::unseal(Target& t, const std::string& sealed, std::string_view what) const {
+  auto secret = crypto::open(sealed, key_);
+  if (!secret) {
+    // Wrong messaging.secret_key or a damaged row: nothing can be sent until an operator acts,
+    // and the job expires (a message's author is told) if that takes too long.
+    t.gate = Gate::wait;
+    t.why = fmt::format(
+        "the {} cannot be unsealed (is messaging.secret_key the one it was sealed with?)", what);
+    return;
+  }
+  t.token = std::move(*secret);
 }
 
 }  // namespace switchboard::api::delivery

@@ -67,8 +67,16 @@ class TargetResolver {
 
   // Throws what libpqxx throws when PostgreSQL cannot answer.
   Target resolve(const Job& job, std::string_view endpoint);
+  // A notice_push job's target: the developer's notice webhook as it is now (a replaced one's
+  // URL), its signing secret unsealed in `token`. give_up once the webhook was removed (it was
+  // there when the job was queued, so the read model is not behind); wait while the secret cannot
+  // be unsealed.
+  Target notice_webhook(const Job& job);
 
  private:
+  // Into t.token; else t waits, saying why.
+  void unseal(Target& t, const std::string& sealed, std::string_view what) const;
+
   eventstore::ConnectionPool& pool_;
   const crypto::Key& key_;
 };
@@ -94,7 +102,8 @@ inline constexpr EndpointCall kEndpointCalls[] = {
     {kinds::remove_webhook, "remove_webhook", "DELETE"},
     {kinds::app_disabled, "app_disabled", "POST"}};
 
-// The provider endpoint a kind calls first and its HTTP method; endpoint "" for remove_app.
+// The provider endpoint a kind calls first and its HTTP method; endpoint "" for remove_app,
+// "notice_webhook" for notice_push.
 struct EndpointOf {
   std::string_view endpoint;
   std::string_view method;

@@ -166,4 +166,18 @@ bool DeliveryOutcomes::remove_app(const delivery::Job& job) {
                                            job_context(job), job.job_id + "/remove_app"));
 }
 
+bool DeliveryOutcomes::notice_pushed(const delivery::Job& job, std::string_view reason,
+                                     std::string_view detail) {
+  const domain::provider_platform::RecordNoticePush command{
+      job.provider_code, job.field("developer_id"), job.field("change_event_id"),
+      reason.empty(),    std::string(reason),       std::string(detail)};
+  // The notice's state does not say a push was recorded: the key makes a redelivered job record
+  // it once.
+  auto context = job_context(job);
+  context.idempotency_key = job.job_id + "/pushed";
+  return recorded(
+      job, "notice push",
+      platform_.on_notice(job.field("notice_id"), command, context, job.job_id + "/pushed"));
+}
+
 }  // namespace switchboard::api::wiring

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "projections/messaging/delivery_reactor.hpp"
+#include "projections/provider_platform/notice_push_reactor.hpp"
+#include "projections/registry.hpp"
 
 namespace switchboard::api::wiring {
 namespace {
@@ -86,7 +88,9 @@ bool DeliveryService::connect() {
       store_,
       std::vector<std::shared_ptr<projections::Projection>>{
           std::make_shared<projections::messaging::DeliveryReactor>(
-              publisher, settings_.public_base_url, settings_.subject)},
+              publisher, settings_.public_base_url, settings_.subject),
+          std::make_shared<projections::provider_platform::NoticePushReactor>(publisher,
+                                                                              settings_.subject)},
       projections::RunnerOptions{.database_url = settings_.database_url});
   auto worker = std::make_unique<delivery::DeliveryWorker>(*nats_, outcomes_, settings_);
   reactor->start();
@@ -101,8 +105,7 @@ bool DeliveryService::connect() {
 std::vector<projections::ProjectionStatus> DeliveryService::reactor_status() {
   std::lock_guard lock(mutex_);
   if (reactor_) return reactor_->status();
-  return projections::projection_status(settings_.database_url,
-                                        {projections::messaging::kDeliveryReactorName});
+  return projections::projection_status(settings_.database_url, projections::reactor_names());
 }
 
 void DeliveryService::add_metrics(http::Metrics& metrics) {

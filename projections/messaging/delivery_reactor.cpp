@@ -216,7 +216,8 @@ std::vector<DeliveryJob> DeliveryReactor::jobs_for(const eventstore::RecordedEve
   return reaction->jobs(s);
 }
 
-std::vector<OutboundMessage> DeliveryReactor::react(const eventstore::RecordedEvent& event) {
+std::vector<OutboundMessage> DeliveryReactor::react(pqxx::transaction_base&,
+                                                    const eventstore::RecordedEvent& event) {
   std::vector<OutboundMessage> messages;
   for (auto& j : jobs_for(event, public_base_url_)) {
     messages.push_back({subject_, std::move(j.job_id), std::move(j.payload)});

@@ -52,7 +52,8 @@ class DeliveryReactor final : public Reactor {
                                            std::string_view public_base_url);
 
  protected:
-  std::vector<OutboundMessage> react(const eventstore::RecordedEvent& event) override;
+  std::vector<OutboundMessage> react(pqxx::transaction_base& tx,
+                                     const eventstore::RecordedEvent& event) override;
 
  private:
   std::string public_base_url_;

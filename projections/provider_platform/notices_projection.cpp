@@ -11,8 +11,9 @@ namespace {
 using domain::text;
 using eventstore::RecordedEvent;
 
-using Handler = void (*)(pqxx::transaction_base&, const std::string& notice_id,
-                         const RecordedEvent&, const rapidjson::Document&);
+// `id`: the stream's id after its category (the notice id, the developer id).
+using Handler = void (*)(pqxx::transaction_base&, const std::string& id, const RecordedEvent&,
+                         const rapidjson::Document&);
 
 std::string json_member(const rapidjson::Document& d, const char* key) {
   rapidjson::StringBuffer buffer;
@@ -41,6 +42,21 @@ void exec_notice(pqxx::transaction_base& tx, const std::string& sql, const std::
                  json_member(d, "providers"), json_member(d, "endpoints"), more...);
 }
 
+// The notice's change `e` queued for each provider it now concerns whose developer has a notice
+// webhook; what became of its previous change goes (the operator follows the latest).
+void queue_pushes(pqxx::transaction_base& tx, const std::string& notice_id, const RecordedEvent& e,
+                  const char* change) {
+  tx.exec_params("DELETE FROM notice_pushes WHERE notice_id = $1", notice_id);
+  tx.exec_params(
+      std::string("INSERT INTO notice_pushes (notice_id, provider_code, developer_id, change,"
+                  " change_event_id, state, queued_at)"
+                  " SELECT n.notice_id, c.code, c.developer_id, $2, $3, 'pending', $4::timestamptz"
+                  " FROM provider_notices n CROSS JOIN LATERAL ") +
+          kConcernedProviders +
+          " c JOIN notice_webhooks w ON w.developer_id = c.developer_id WHERE n.notice_id = $1",
+      notice_id, change, e.event_id, e.recorded_at);
+}
+
 void notice_published(pqxx::transaction_base& tx, const std::string& notice_id,
                       const RecordedEvent& e, const rapidjson::Document& d) {
   exec_notice(tx,
@@ -48,6 +64,7 @@ void notice_published(pqxx::transaction_base& tx, const std::string& notice_id,
                   ", global_position, published_at) VALUES ($1, " + kNoticeValues +
                   ", $10, $11::timestamptz)",
               notice_id, d, e.position.global_position, e.recorded_at);
+  queue_pushes(tx, notice_id, e, "published");
 }
 
 // The notice replaced whole; the acknowledgements of the old text no longer count.
@@ -58,6 +75,7 @@ void notice_corrected(pqxx::transaction_base& tx, const std::string& notice_id,
                   kNoticeValues + ", $10::timestamptz) WHERE notice_id = $1",
               notice_id, d, e.recorded_at);
   tx.exec_params("DELETE FROM provider_notice_acknowledgements WHERE notice_id = $1", notice_id);
+  queue_pushes(tx, notice_id, e, "corrected");
 }
 
 void notice_withdrawn(pqxx::transaction_base& tx, const std::string& notice_id,
@@ -66,6 +84,7 @@ void notice_withdrawn(pqxx::transaction_base& tx, const std::string& notice_id,
       "UPDATE provider_notices SET withdrawn_at = $2::timestamptz, withdrawal_reason = $3"
       " WHERE notice_id = $1",
       notice_id, e.recorded_at, text(d, "reason"));
+  queue_pushes(tx, notice_id, e, "withdrawn");
 }
 
 void notice_acknowledged(pqxx::transaction_base& tx, const std::string& notice_id,
@@ -76,14 +95,59 @@ void notice_acknowledged(pqxx::transaction_base& tx, const std::string& notice_i
       notice_id, text(d, "developer_id"), text(d, "provider_code"), e.recorded_at);
 }
 
-constexpr On<Handler> kHandlers[] = {
-    {"ProviderNoticePublished", notice_published},
-    {"ProviderNoticeCorrected", notice_corrected},
-    {"ProviderNoticeWithdrawn", notice_withdrawn},
-    {"ProviderNoticeAcknowledged", notice_acknowledged},
+// Only the push of the change it names: an outcome of a change superseded since is history.
+void push_settled(pqxx::transaction_base& tx, const std::string& notice_id, const RecordedEvent& e,
+                  const rapidjson::Document& d) {
+  const bool delivered = e.type == "ProviderNoticePushDelivered";
+  tx.exec_params(
+      "UPDATE notice_pushes SET state = $4, settled_at = $5::timestamptz,"
+      " failure_reason = NULLIF($6, ''), failure_detail = NULLIF($7, '')"
+      " WHERE notice_id = $1 AND provider_code = $2 AND change_event_id = $3",
+      notice_id, text(d, "provider_code"), text(d, "change_event_id"),
+      delivered ? "delivered" : "failed", e.recorded_at, text(d, "reason"), text(d, "detail"));
+}
+
+void webhook_registered(pqxx::transaction_base& tx, const std::string& developer_id,
+                        const RecordedEvent& e, const rapidjson::Document& d) {
+  tx.exec_params(
+      "INSERT INTO notice_webhooks (developer_id, url, secret_sealed, registered_at)"
+      " VALUES ($1, $2, $3, $4::timestamptz) ON CONFLICT (developer_id) DO UPDATE SET"
+      " url = excluded.url, secret_sealed = excluded.secret_sealed,"
+      " registered_at = excluded.registered_at",
+      developer_id, text(d, "url"), text(d, "secret_sealed"), e.recorded_at);
+}
+
+void webhook_removed(pqxx::transaction_base& tx, const std::string& developer_id,
+                     const RecordedEvent&, const rapidjson::Document&) {
+  tx.exec_params("DELETE FROM notice_webhooks WHERE developer_id = $1", developer_id);
+}
+
+struct Handling {
+  std::string_view stream;  // the stream id's prefix: the category and '-'
+  Handler handler;
+};
+
+constexpr std::string_view kNotice = "notice-";
+constexpr std::string_view kWebhook = "noticewebhook-";
+
+constexpr On<Handling> kHandlers[] = {
+    {"ProviderNoticePublished", {kNotice, notice_published}},
+    {"ProviderNoticeCorrected", {kNotice, notice_corrected}},
+    {"ProviderNoticeWithdrawn", {kNotice, notice_withdrawn}},
+    {"ProviderNoticeAcknowledged", {kNotice, notice_acknowledged}},
+    {"ProviderNoticePushDelivered", {kNotice, push_settled}},
+    {"ProviderNoticePushFailed", {kNotice, push_settled}},
+    {"NoticeWebhookRegistered", {kWebhook, webhook_registered}},
+    {"NoticeWebhookRemoved", {kWebhook, webhook_removed}},
 };
 
 }  // namespace
+
+const char* const kConcernedProviders =
+    "(SELECT a.system_name AS code, a.developer_id FROM apps a"
+    " WHERE n.providers = '[]'::jsonb AND a.provider_code IS NOT NULL"
+    " UNION ALL SELECT p.code, a.developer_id FROM jsonb_array_elements_text(n.providers) p(code)"
+    " LEFT JOIN apps a ON a.system_name = p.code)";
 
 eventstore::EventFilter NoticesProjection::filter() const {
   return filter_of(kHandlers);
@@ -91,12 +155,10 @@ eventstore::EventFilter NoticesProjection::filter() const {
 
 void NoticesProjection::apply(pqxx::transaction_base& tx,
                               std::span<const eventstore::RecordedEvent> events) {
-  constexpr std::string_view prefix = "notice-";
   for (const auto& e : events) {
-    if (!e.stream_id.starts_with(prefix)) continue;
-    if (const auto* handler = handler_for(kHandlers, e.type)) {
-      (*handler)(tx, e.stream_id.substr(prefix.size()), e, domain::parse(e.data));
-    }
+    const auto* handling = handler_for(kHandlers, e.type);
+    if (handling == nullptr || !e.stream_id.starts_with(handling->stream)) continue;
+    handling->handler(tx, e.stream_id.substr(handling->stream.size()), e, domain::parse(e.data));
   }
 }
 

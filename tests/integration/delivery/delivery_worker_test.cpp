@@ -104,6 +104,12 @@ class RecordingOutcomes final : public DeliveryOutcomes {
     removed_.push_back(job.field("reason"));
     return !refuse_;
   }
+  bool notice_pushed(const Job&, std::string_view reason, std::string_view) override {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    pushed_.emplace_back(reason);
+    return !refuse_;
+  }
 
   void refuse(bool r) {
     std::lock_guard lock(mutex_);
@@ -137,6 +143,10 @@ class RecordingOutcomes final : public DeliveryOutcomes {
     std::lock_guard lock(mutex_);
     return syncs_;
   }
+  std::vector<std::string> pushed() const {
+    std::lock_guard lock(mutex_);
+    return pushed_;
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -147,6 +157,7 @@ class RecordingOutcomes final : public DeliveryOutcomes {
   std::size_t accounts_ = 0;
   std::size_t history_ = 0;
   std::vector<std::string> removed_;
+  std::vector<std::string> pushed_;
   std::vector<Sync> syncs_;
 
   static std::string key(std::size_t i) { return std::to_string(i); }

@@ -78,7 +78,8 @@ class EchoReactor final : public projections::Reactor {
   std::string name() const override { return "echo"; }
 
  protected:
-  std::vector<projections::OutboundMessage> react(const eventstore::RecordedEvent& e) override {
+  std::vector<projections::OutboundMessage> react(pqxx::transaction_base&,
+                                                  const eventstore::RecordedEvent& e) override {
     return {{"test.echo", e.event_id, e.type}};
   }
 };

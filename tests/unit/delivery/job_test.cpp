@@ -211,6 +211,19 @@ BOOST_AUTO_TEST_CASE(connection_events_use_the_connection_lane) {
   BOOST_CHECK(no_job(event("app-1", "AppRemoved", "{}")));
 }
 
+BOOST_AUTO_TEST_CASE(a_notice_push_is_the_only_job_without_a_tenant) {
+  const std::string rest =
+      R"("provider_code":"chatline","lane":"notices/dev-1","created_at":"2026-05-01T10:00:00Z",)"
+      R"("developer_id":"dev-1","body":{"notice_id":"n-1","change":"published"}})";
+  const auto push = parse_job(R"({"job_id":"e/chatline","kind":"notice_push",)" + rest);
+  BOOST_REQUIRE(push.has_value());
+  BOOST_CHECK(push->tenant_id.empty());
+  BOOST_CHECK_EQUAL(push->field("developer_id"), "dev-1");
+  BOOST_CHECK_EQUAL(push->body_json(), R"({"notice_id":"n-1","change":"published"})");
+  BOOST_CHECK(endpoint_of(kinds::notice_push).method == "POST");
+  BOOST_CHECK(!parse_job(R"({"job_id":"e","kind":"send_message",)" + rest).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(malformed_jobs_are_refused) {
   BOOST_CHECK(!parse_job("").has_value());
   BOOST_CHECK(!parse_job("[]").has_value());

@@ -2,6 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "api/crypto/signature.hpp"
+
 using namespace switchboard::api::crypto;
 
 namespace {
@@ -61,4 +63,12 @@ BOOST_AUTO_TEST_CASE(tampering_is_detected) {
 
 BOOST_AUTO_TEST_CASE(the_wrong_key_does_not_open) {
   BOOST_CHECK(!open(seal("secret", key), other_key).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(signatures_are_hex_hmac_sha256) {
+  // RFC 4231, test case 2: what any provider's HMAC library computes.
+  BOOST_CHECK_EQUAL(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  BOOST_CHECK_NE(hmac_sha256_hex("Jefe", "what do ya want for nothing!"),
+                 hmac_sha256_hex("Jefe", "what do ya want for nothing?"));
 }
