@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "api/routes/sql_views.hpp"
+#include "projections/provider_platform/notices_projection.hpp"
 
 namespace switchboard::api::routes {
 namespace {
@@ -34,12 +35,9 @@ constexpr int kFirstExtraColumn = 13;
 // is on. A developer's acknowledgement counts for each of their providers, as it reads on their
 // notice list.
 const std::string kConcerned =
-    "(SELECT c.code, c.developer_id, k.acknowledged_at FROM ("
-    "SELECT a.system_name AS code, a.developer_id FROM apps a"
-    " WHERE n.providers = '[]'::jsonb AND a.provider_code IS NOT NULL"
-    " UNION ALL SELECT p.code, a.developer_id FROM jsonb_array_elements_text(n.providers) p(code)"
-    " LEFT JOIN apps a ON a.system_name = p.code) c"
-    " LEFT JOIN provider_notice_acknowledgements k"
+    std::string("(SELECT c.code, c.developer_id, k.acknowledged_at FROM ") +
+    projections::provider_platform::kConcernedProviders +
+    " c LEFT JOIN provider_notice_acknowledgements k"
     " ON k.notice_id = n.notice_id AND k.developer_id = c.developer_id)";
 
 const std::string kOperatorColumns =
@@ -140,11 +138,17 @@ std::optional<std::string> operator_notice_json(pqxx::transaction_base& tx,
   const auto notice =
       tx.exec_params("SELECT " + kOperatorColumns + " WHERE n.notice_id = $1", notice_id);
   if (notice.empty()) return std::nullopt;
-  const auto providers =
-      tx.exec_params("SELECT y.code, y.developer_id, " + iso_time("y.acknowledged_at") +
-                         " FROM provider_notices n CROSS JOIN LATERAL " + kConcerned +
-                         " y WHERE n.notice_id = $1 ORDER BY y.acknowledged_at IS NOT NULL, y.code",
-                     notice_id);
+  const auto providers = tx.exec_params(
+      "SELECT y.code, y.developer_id, " + iso_time("y.acknowledged_at") +
+          ", coalesce(p.state, 'not_registered'), p.change, " + iso_time("p.queued_at") + ", " +
+          iso_time("CASE p.state WHEN 'delivered' THEN p.settled_at END") + ", " +
+          iso_time("CASE p.state WHEN 'failed' THEN p.settled_at END") +
+          ", p.failure_reason, p.failure_detail"
+          " FROM provider_notices n CROSS JOIN LATERAL " +
+          kConcerned +
+          " y LEFT JOIN notice_pushes p ON p.notice_id = n.notice_id AND p.provider_code = y.code"
+          " WHERE n.notice_id = $1 ORDER BY y.acknowledged_at IS NOT NULL, y.code",
+      notice_id);
   return domain::json_object([&](JsonWriter& w) {
     write_operator_row(w, notice[0]);
     w.Key("acknowledgements");
@@ -154,6 +158,17 @@ std::optional<std::string> operator_notice_json(pqxx::transaction_base& tx,
       put(w, "provider_code", r[0].c_str());
       put_nullable(w, "developer_id", r[1]);
       put_nullable(w, "acknowledged_at", r[2]);
+      // Where pushing the notice's latest change to the developer's webhook stands.
+      w.Key("push");
+      w.StartObject();
+      put(w, "state", r[3].c_str());
+      put_nullable(w, "change", r[4]);
+      put_nullable(w, "queued_at", r[5]);
+      put_nullable(w, "delivered_at", r[6]);
+      put_nullable(w, "failed_at", r[7]);
+      put_nullable(w, "failure_reason", r[8]);
+      put_nullable(w, "failure_detail", r[9]);
+      w.EndObject();
       w.EndObject();
     }
     w.EndArray();

@@ -25,9 +25,9 @@ std::optional<http::Response> malformed_notice_id(const std::string& id);
 void write_notice(domain::JsonWriter& w, const domain::provider_platform::PublishNotice& n);
 
 // {"items": [notice... + published_at, updated_at, withdrawn_at, withdrawal_reason, read,
-// acknowledged_at], "next_cursor": ...}: the notices that concern provider `code`, newest first, read or not as
-// `developer_id` has acknowledged them; only the unread ones still standing when `unread_only`.
-// nullopt when the cursor is not one of these.
+// acknowledged_at], "next_cursor": ...}: the notices that concern provider `code`, newest first,
+// read or not as `developer_id` has acknowledged them; only the unread ones still standing when
+// `unread_only`. nullopt when the cursor is not one of these.
 std::optional<std::string> notices_page_json(pqxx::transaction_base& tx, const std::string& code,
                                              const std::string& developer_id, bool unread_only,
                                              const PageRequest& page);
@@ -39,8 +39,9 @@ std::optional<std::string> operator_notices_page_json(pqxx::transaction_base& tx
                                                       const PageRequest& page);
 
 // One notice as the operator's list has it, plus `acknowledgements`: each provider it concerns
-// with its developer and when they acknowledged it (null: not yet), the unread first. nullopt
-// when there is no such notice.
+// with its developer, when they acknowledged it (null: not yet) and `push`, where pushing the
+// notice's latest change to their notice webhook stands (not_registered, pending, delivered,
+// failed), the unread first. nullopt when there is no such notice.
 std::optional<std::string> operator_notice_json(pqxx::transaction_base& tx,
                                                 const std::string& notice_id);
 

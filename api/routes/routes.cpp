@@ -23,7 +23,8 @@ void register_routes(http::Router& router, Services& services) {
   developer::register_routes(router, {.auth = services.auth,
                                       .platform = services.platform,
                                       .access = services.access,
-                                      .read_models = services.read_models});
+                                      .read_models = services.read_models,
+                                      .secret_key = services.secret_key});
   admin::register_routes(
       router,
       {.auth = services.auth, .platform = services.platform, .read_models = services.read_models});

@@ -65,6 +65,12 @@ void ControlApi::handle(const Request& request, const Reply& reply) {
     provider_.add_token(token);
     return reply(kOk);
   }
+  if (path == "/notice-secret") {
+    auto secret = string_member(*body, "secret");
+    if (secret.empty()) return reply({400, error_body("secret is required")});
+    provider_.notices().set_secret(std::move(secret));
+    return reply(kOk);
+  }
   if (path == "/accounts") {
     const auto accounts = body->FindMember("accounts");
     if (accounts != body->MemberEnd() && accounts->value.IsArray()) {

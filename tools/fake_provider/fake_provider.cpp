@@ -94,19 +94,24 @@ Answer FakeProvider::decide(const Request& request, RecordedRequest& record) {
     if (mode_.remaining > 0 && --mode_.remaining == 0) set_mode({});
     return {status, error_body("failing on purpose")};
   }
+  // Notice pushes are signed instead of carrying a client token.
+  const bool notice = record.path == NoticeReceiver::path;
   constexpr std::string_view bearer = "Bearer ";
   const auto token = record.authorization.starts_with(bearer)
                          ? record.authorization.substr(bearer.size())
                          : std::string();
-  if (!tokens_.contains(token)) return {401, error_body("unknown token")};
-  if (record.idempotency_key.empty()) return endpoints_.handle(request, token);
+  if (!notice && !tokens_.contains(token)) return {401, error_body("unknown token")};
+  const auto handle = [&] {
+    return notice ? notices_.handle(request) : endpoints_.handle(request, token);
+  };
+  if (record.idempotency_key.empty()) return handle();
   const auto scope = record.authorization + '\n' + record.method + ' ' + record.target + '\n' +
                      record.idempotency_key;
   if (const auto first = first_answers_.find(scope); first != first_answers_.end()) {
     record.repeat = true;
     return first->second;
   }
-  auto answer = endpoints_.handle(request, token);
+  auto answer = handle();
   first_answers_.emplace(scope, answer);
   return answer;
 }
@@ -130,6 +135,7 @@ std::string FakeProvider::state_json() const {
   writer.Key("tokens");
   writer.Uint64(tokens_.size());
   endpoints_.write_state(writer);
+  notices_.write_state(writer);
   writer.Key("counters");
   log_.write_counters(writer);
   writer.EndObject();

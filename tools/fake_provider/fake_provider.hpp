@@ -1,6 +1,7 @@
 #pragma once
 
-// The fake messaging provider's provider port: checks the Bearer token, plays the current mode
+// The fake messaging provider's provider port: checks the Bearer token (a signature for the notice
+// webhook, NoticeReceiver), plays the current mode
 // (normal, down, slow, failing), honours Idempotency-Key, records every request, and lets
 // ProviderEndpoints do the rest. Single-threaded: everything runs on the io_context given to it.
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "tools/fake_provider/http_listener.hpp"
+#include "tools/fake_provider/notice_receiver.hpp"
 #include "tools/fake_provider/provider_endpoints.hpp"
 #include "tools/fake_provider/request_log.hpp"
 
@@ -40,6 +42,7 @@ class FakeProvider {
   std::uint16_t port() const { return listener_.port(); }
   bool tls() const { return listener_.tls(); }
   ProviderEndpoints& endpoints() { return endpoints_; }
+  NoticeReceiver& notices() { return notices_; }
 
   void add_token(const std::string& token);
   void set_mode(const ModeSettings& mode);
@@ -48,7 +51,7 @@ class FakeProvider {
   void reset();
 
   // {"mode","listening","port","delay_ms","status","remaining","tokens",<endpoint state>,
-  //  "counters":{...}}
+  //  <notice receiver state>,"counters":{...}}
   std::string state_json() const;
   // The recorded requests whose path is `path` (every one when empty).
   std::string received_json(const std::string& path) const;
@@ -66,6 +69,7 @@ class FakeProvider {
   std::map<std::string, Answer> first_answers_;
   RequestLog log_;
   ProviderEndpoints endpoints_;
+  NoticeReceiver notices_;
   HttpListener listener_;  // last: its handler uses the members above
 };
 

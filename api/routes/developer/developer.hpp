@@ -1,7 +1,8 @@
 #pragma once
 
 // The provider developer API (developer token; seed 001 "only the app's own developer"): the
-// provider's configurations, the update notices that concern it and the developer's own tokens.
+// provider's configurations, the update notices that concern it, the developer's own tokens and
+// the webhook notices are pushed to.
 // Another developer's provider is a 404, the same as one that does not exist, so codes cannot be
 // probed.
 
@@ -9,6 +10,7 @@
 #include <variant>
 
 #include "api/auth/authenticator.hpp"
+#include "api/crypto/sealed_box.hpp"
 #include "api/http/router.hpp"
 #include "commands/access/access_commands.hpp"
 #include "commands/provider_platform/platform_commands.hpp"
@@ -21,6 +23,8 @@ struct Dependencies {
   commands::provider_platform::PlatformCommands& platform;
   commands::access::AccessCommands& access;
   eventstore::ConnectionPool& read_models;
+  // Seals notice webhook secrets before they enter the log (messaging.secret_key).
+  const crypto::Key& secret_key;
 };
 
 void register_routes(http::Router& router, Dependencies deps);
@@ -52,6 +56,13 @@ http::HandlerFor<OwnProvider> delete_configuration(Dependencies deps);
 http::HandlerFor<OwnProvider> list_notices(Dependencies deps);
 // POST /developer/v1/providers/:code/notices/:notice_id/acknowledgement
 http::HandlerFor<OwnProvider> acknowledge_notice(Dependencies deps);
+// PUT /developer/v1/notice-webhook: registers or replaces the caller's notice webhook; the
+// answer shows its new signing secret, once.
+http::HandlerFor<auth::Principal> register_notice_webhook(Dependencies deps);
+// GET /developer/v1/notice-webhook
+http::HandlerFor<auth::Principal> get_notice_webhook(Dependencies deps);
+// DELETE /developer/v1/notice-webhook
+http::HandlerFor<auth::Principal> remove_notice_webhook(Dependencies deps);
 // POST /developer/v1/tokens
 http::HandlerFor<auth::Principal> rotate_token(Dependencies deps);
 

@@ -17,6 +17,11 @@ void register_routes(http::Router& router, Dependencies deps) {
   router.add(Method::get, notices, owner, list_notices(deps));
   router.add(Method::post, std::string(notices) + "/:notice_id/acknowledgement", owner,
              acknowledge_notice(deps));
+  constexpr const char* notice_webhook = "/developer/v1/notice-webhook";
+  router.add(Method::put, notice_webhook, deps.auth.developer_token(),
+             register_notice_webhook(deps), {.body_schema = "notice_webhook"});
+  router.add(Method::get, notice_webhook, deps.auth.developer_token(), get_notice_webhook(deps));
+  router.add(Method::del, notice_webhook, deps.auth.developer_token(), remove_notice_webhook(deps));
   router.add(Method::post, "/developer/v1/tokens", deps.auth.developer_token(), rotate_token(deps));
   register_documentation(router);
 }

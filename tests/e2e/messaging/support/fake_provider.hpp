@@ -50,6 +50,10 @@ inline constexpr FakeEndpoint kFakeEndpoints[] = {{"list_accounts", "/accounts"}
                                                   {"remove_webhook", "/webhook"},
                                                   {"bulk_send", "/bulk"}};
 
+// Where the fake receives notice pushes (a developer's notice webhook, not a configuration's
+// endpoint): it checks their signature with the secret set by set_notice_secret().
+inline constexpr const char* kNoticeWebhookPath = "/notices";
+
 class FakeProvider {
  public:
   // Multi-channel (one account, ch-1) and no tokens until add_token().
@@ -69,6 +73,8 @@ class FakeProvider {
   rapidjson::Document received(const std::string& path = {});
   rapidjson::Document state();
   void add_token(const std::string& token);
+  // The signing secret a notice webhook registration answered with.
+  void set_notice_secret(const std::string& secret);
   void set_mode(const ProviderMode& mode);
   // Stops the process and starts a new one on the same ports: everything it knew is gone.
   void restart();
