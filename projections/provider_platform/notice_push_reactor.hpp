@@ -8,7 +8,9 @@
 // (the notice as it stands); the worker reads the webhook and its secret when it calls.
 //
 // The projection decides who gets a change, so the operator's view and the jobs never disagree:
-// the reactor waits for it to have applied the event before reading its rows.
+// the reactor waits for it to have applied the event before reading its rows. A change the
+// projection has already superseded by the next one (a reactor far behind) has no rows left and
+// is not pushed: the next change carries the notice as it now reads.
 
 #include <chrono>
 #include <string>
