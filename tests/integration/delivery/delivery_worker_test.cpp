@@ -862,3 +862,45 @@ BOOST_AUTO_TEST_CASE(a_stuck_providers_backlog_is_fetched_ever_less_often) {
       "delay, %.1f/s with the backoff up to 8 s\n",
       jobs - held, fixed, backoff);
 }
+
+BOOST_AUTO_TEST_CASE(a_notice_push_goes_to_the_developers_webhook_as_it_is_when_called) {
+  Fixture f;
+  f.db.exec(
+      "INSERT INTO notice_webhooks (developer_id, url, secret_sealed, registered_at)"
+      " VALUES ('dev-1', '" +
+      f.peer.url("/notices") + "', '" + api::crypto::seal("sbw_secret", secret_key) + "', now())");
+  DeliveryWorker worker(*f.nats, f.outcomes, f.settings);
+  worker.start();
+  const auto push = [&](const std::string& change_event_id) {
+    const std::string body = R"({"notice_id":"n-1","change":"published"})";
+    const std::string job = R"({"job_id":")" + change_event_id +
+                            R"(/chatline","kind":"notice_push",)"
+                            R"("provider_code":"chatline","lane":"notices/dev-1","created_at":")" +
+                            now_iso() +
+                            R"(","developer_id":"dev-1","notice_id":"n-1","change_event_id":")" +
+                            change_event_id + R"(","body":)" + body + "}";
+    std::string error;
+    BOOST_REQUIRE_MESSAGE(
+        f.publisher->publish({{f.settings.subject, change_event_id + "/chatline", job}}, error),
+        error);
+    return body;
+  };
+  const auto body = push("e-1");
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.pushed().size() == 1; }));
+  BOOST_CHECK_EQUAL(f.outcomes.pushed()[0], "");  // delivered
+  const auto received = f.peer.received();
+  BOOST_REQUIRE_EQUAL(received.size(), 1u);
+  BOOST_CHECK_EQUAL(received[0].method, "POST");
+  BOOST_CHECK_EQUAL(received[0].target, "/notices");
+  BOOST_CHECK_EQUAL(received[0].body, body);
+  BOOST_CHECK_EQUAL(received[0].idempotency_key, "e-1/chatline");
+  // Signed, never carrying the secret (nor any token).
+  BOOST_CHECK(received[0].authorization.empty());
+
+  // Removed since the change was queued: given up without a call.
+  f.db.exec("DELETE FROM notice_webhooks");
+  push("e-2");
+  BOOST_REQUIRE(eventually([&] { return f.outcomes.pushed().size() == 2; }));
+  BOOST_CHECK_EQUAL(f.outcomes.pushed()[1], "webhook_removed");
+  BOOST_CHECK_EQUAL(f.peer.received().size(), 1u);
+}
