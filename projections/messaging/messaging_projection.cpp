@@ -391,7 +391,7 @@ void client_token_activated(pqxx::transaction_base& tx, const RecordedEvent& e,
       text(d, "tenant_id"), text(d, "provider_code"), text(d, "app_id"), text(d, "token_sha256"),
       text(d, "token_sealed"), domain::flag(d, "has_history"), e.recorded_at,
       // An activation recorded before activations were numbered has no sync outcome to come.
-      d.HasMember("activation") ? std::optional<std::string>("syncing") : std::nullopt);
+      d.HasMember("activation") ? "syncing" : "unknown");
   notify_retired_token(tx, e, d);
 }
 
@@ -413,14 +413,19 @@ void client_token_deactivated(pqxx::transaction_base& tx, const RecordedEvent& e
 void account_sync_ended(pqxx::transaction_base& tx, const RecordedEvent& e,
                         const rapidjson::Value& d) {
   const auto reason = text(d, "reason");
+  std::optional<std::int64_t> accounts, chats;
+  if (const auto counts = domain::messaging::sync_counts(d)) {
+    accounts = counts->accounts;
+    chats = counts->chats;
+  }
   tx.exec_params(
       "UPDATE messaging_connections SET sync_state = $3, sync_finished_at = $4::timestamptz,"
       " sync_reason = $5, sync_detail = $6, sync_accounts = $7, sync_chats = $8"
       " WHERE tenant_id = $1 AND provider_code = $2",
       text(d, "tenant_id"), text(d, "provider_code"), reason.empty() ? "synced" : "failed",
       e.recorded_at, reason.empty() ? std::nullopt : std::optional<std::string>(reason),
-      reason.empty() ? std::nullopt : std::optional<std::string>(text(d, "detail")),
-      domain::number(d, "accounts"), domain::number(d, "chats"));
+      reason.empty() ? std::nullopt : std::optional<std::string>(text(d, "detail")), accounts,
+      chats);
 }
 
 void account_connected(pqxx::transaction_base& tx, const RecordedEvent& e,

@@ -234,9 +234,10 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_accounts WHERE tenant_id = 'acme'"
                       " AND active") == 0);
 
-  // An activation recorded before sync outcomes has no sync to show.
+  // An activation recorded before sync outcomes: nothing will say how its sync went.
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
-                      " AND sync_state IS NULL") == 1);
+                      " AND sync_state = 'unknown' AND sync_finished_at IS NULL"
+                      " AND sync_accounts IS NULL") == 1);
 
   // A reactivation brings the connection and its main account back, and its sync runs.
   const std::string activation =
@@ -269,6 +270,15 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
                       " AND sync_state = 'synced' AND sync_reason IS NULL AND sync_accounts = 2"
                       " AND sync_chats = 7 AND sync_finished_at = (SELECT recorded_at FROM events"
                       "   WHERE event_type = 'AccountSyncCompleted')") == 1);
+  // A sync the end of its activation failed has no counts; recorded before such failures went
+  // without them, it carries 0s, which are no counts either.
+  acme.connection("ClientTokenActivated", activation + R"("activation":4)");
+  acme.connection("AccountSyncFailed",
+                  R"("activation":4,"accounts":0,"chats":0,"reason":"token_replaced")");
+  catch_up(store, db, projection);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
+                      " AND sync_state = 'failed' AND sync_reason = 'token_replaced'"
+                      " AND sync_accounts IS NULL AND sync_chats IS NULL") == 1);
 
   BOOST_TEST(projections::verify(db.admin_url(), *projection).empty());
   const auto before = tests::projection_contents(db, *projection);
