@@ -10,7 +10,7 @@
 
 #include "api/http/json_schema.hpp"
 #include "api/routes/developer/developer.hpp"
-#include "commands/access/access_commands.hpp"
+#include "commands/digest.hpp"
 #include "domain/json.hpp"
 
 namespace switchboard::api::routes::developer {
@@ -27,7 +27,7 @@ struct Representation {
   Representation(std::string body_text, std::string type)
       : body(std::move(body_text)),
         content_type(std::move(type)),
-        etag('"' + commands::access::token_sha256(body).substr(0, 32) + '"') {}
+        etag('"' + commands::sha256_hex(body).substr(0, 32) + '"') {}
 };
 
 using ByLanguage = std::map<docs::Language, Representation>;
