@@ -8,6 +8,8 @@
 #include <array>
 #include <random>
 
+#include "commands/digest.hpp"
+
 namespace switchboard::commands {
 
 std::string hex(const unsigned char* bytes, std::size_t n) {
@@ -67,10 +69,7 @@ std::string metadata_json(const CommandContext& c) {
 }
 
 std::string fingerprint(std::string_view canonical_command) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical_command.data()), canonical_command.size(),
-         digest);
-  return hex(digest, 16);
+  return sha256_hex(canonical_command).substr(0, 32);
 }
 
 }  // namespace switchboard::commands

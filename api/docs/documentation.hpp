@@ -1,8 +1,9 @@
 #pragma once
 
 // What the developer portal serves (seed 000: the public API's documentation, localised): the
-// OpenAPI document and the provider guides, in every language of language.hpp, rendered once at
-// start-up from the files CMake embeds into the binary, so a server finds them wherever it runs.
+// OpenAPI document and the provider guides, in every language of language.hpp, rendered once (on
+// the first request for them) from the files CMake embeds into the binary, so a server finds them
+// wherever it runs.
 
 #include <map>
 #include <string>

@@ -99,8 +99,7 @@ std::optional<T> optional(const pqxx::field& f) {
 }
 
 // Columns 6 to 11 of connections' row.
-std::optional<SyncView> sync_of(const pqxx::row& r) {
-  if (r[6].is_null()) return std::nullopt;
+SyncView sync_of(const pqxx::row& r) {
   return SyncView{r[6].c_str(),
                   true,
                   optional<std::string>(r[7]),
@@ -145,7 +144,7 @@ std::string connections(pqxx::transaction_base& tx, const std::string& tenant,
 
 }  // namespace
 
-void write_sync(JsonWriter& w, const std::optional<SyncView>& sync) {
+void write_sync(JsonWriter& w, const SyncView& sync) {
   const auto nullable = [&w](const char* key, const auto& value) {
     w.Key(key);
     if (!value) {
@@ -157,17 +156,13 @@ void write_sync(JsonWriter& w, const std::optional<SyncView>& sync) {
     }
   };
   w.Key("sync");
-  if (!sync) {
-    w.Null();
-    return;
-  }
   w.StartObject();
-  put(w, "state", sync->state);
-  if (sync->from_read_model) nullable("finished_at", sync->finished_at);
-  nullable("reason", sync->reason);
-  nullable("detail", sync->detail);
-  nullable("accounts", sync->accounts);
-  nullable("chats", sync->chats);
+  put(w, "state", sync.state);
+  if (sync.from_read_model) nullable("finished_at", sync.finished_at);
+  nullable("reason", sync.reason);
+  nullable("detail", sync.detail);
+  nullable("accounts", sync.accounts);
+  nullable("chats", sync.chats);
   w.EndObject();
 }
 

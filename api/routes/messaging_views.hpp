@@ -33,19 +33,20 @@ std::optional<std::string> notifications_page_json(pqxx::transaction_base& tx,
                                                    const std::string& tenant,
                                                    const std::string& user,
                                                    const PageRequest& page);
-// A connection's account sync as the CRM sees it ("sync": null when nothing will tell how it
-// went: an activation recorded before sync outcomes were). `finished_at` (the log's time of the
-// outcome) is known to the read model only: a view from the connection's state leaves it out.
+// A connection's account sync as the CRM sees it. `finished_at` (the log's time of the outcome)
+// is known to the read model only: a view from the connection's state leaves it out.
 struct SyncView {
-  std::string state;  // syncing | synced | failed
+  // unknown (an activation recorded before sync outcomes were: nothing will tell how its sync
+  // went) | syncing | synced | failed
+  std::string state;
   bool from_read_model = false;
   std::optional<std::string> finished_at;  // once ended
   std::optional<std::string> reason;       // while failed
   std::optional<std::string> detail;       // while failed
-  std::optional<std::int64_t> accounts;    // once ended
-  std::optional<std::int64_t> chats;       // once ended
+  std::optional<std::int64_t> accounts;    // once ended, unless its activation's end failed it
+  std::optional<std::int64_t> chats;       // likewise
 };
-void write_sync(domain::JsonWriter& w, const std::optional<SyncView>& sync);
+void write_sync(domain::JsonWriter& w, const SyncView& sync);
 
 // {"items": [connection with its accounts]} for every provider the tenant ever connected.
 std::string connections_json(pqxx::transaction_base& tx, const std::string& tenant);

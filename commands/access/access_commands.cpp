@@ -1,10 +1,11 @@
 #include "commands/access/access_commands.hpp"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <array>
 #include <stdexcept>
+
+#include "commands/digest.hpp"
 
 namespace switchboard::commands::access {
 namespace {
@@ -26,9 +27,7 @@ std::string random_secret(std::string_view prefix) {
 }
 
 std::string token_sha256(std::string_view secret) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), digest);
-  return hex(digest, sizeof digest);
+  return sha256_hex(secret);
 }
 
 std::variant<IssuedToken, CommandOutcome> AccessCommands::issue(domain::access::TokenKind kind,

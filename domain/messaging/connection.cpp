@@ -33,13 +33,19 @@ NewEvent account_disconnected(const Connection::State& s, std::string_view accou
           })};
 }
 
+bool ended_by_activation(std::string_view reason) {
+  return std::ranges::find(kSyncEndedByActivation, reason) != std::end(kSyncEndedByActivation);
+}
+
 NewEvent sync_ended(const Connection::State& s, const RecordAccountSync& c) {
   return {c.reason.empty() ? "AccountSyncCompleted" : "AccountSyncFailed",
           json_object([&](JsonWriter& w) {
             write_keys(w, s.tenant_id, s.provider_code);
             put(w, "activation", c.activation);
-            put(w, "accounts", c.accounts);
-            put(w, "chats", c.chats);
+            if (!ended_by_activation(c.reason)) {
+              put(w, "accounts", c.accounts);
+              put(w, "chats", c.chats);
+            }
             if (!c.reason.empty()) {
               put(w, "reason", c.reason);
               put(w, "detail", c.detail);
@@ -47,8 +53,8 @@ NewEvent sync_ended(const Connection::State& s, const RecordAccountSync& c) {
           })};
 }
 
-// The running sync cannot finish once its activation is over: it fails for `reason`, with
-// nothing counted (the worker's progress is not known here).
+// The running sync cannot finish once its activation is over: it fails for `reason` (one of
+// kSyncEndedByActivation: no counts).
 void end_running_sync(const Connection::State& s, std::string_view reason,
                       std::vector<NewEvent>& events) {
   if (s.sync.status != AccountSync::Status::syncing) return;
@@ -69,6 +75,11 @@ std::string_view status_name(AccountSync::Status status) {
       break;
   }
   return "unknown";
+}
+
+std::optional<SyncCounts> sync_counts(const rapidjson::Value& data) {
+  if (ended_by_activation(text(data, "reason"))) return std::nullopt;
+  return SyncCounts{number(data, "accounts"), number(data, "chats")};
 }
 
 bool valid_sha256_hex(std::string_view s) {
@@ -100,16 +111,12 @@ void Connection::apply(State& s, std::string_view type, std::string_view data) {
     ++s.activations;
     // Activations recorded before sync outcomes were carry no number: nothing ends their sync.
     s.sync = d.HasMember("activation")
-                 ? AccountSync{AccountSync::Status::syncing, number(d, "activation"), 0, 0, {}, {}}
+                 ? AccountSync{AccountSync::Status::syncing, number(d, "activation"), {}, {}, {}}
                  : AccountSync{};
   } else if (type == "AccountSyncCompleted" || type == "AccountSyncFailed") {
     s.sync = {
         type == "AccountSyncCompleted" ? AccountSync::Status::synced : AccountSync::Status::failed,
-        number(d, "activation"),
-        number(d, "accounts"),
-        number(d, "chats"),
-        text(d, "reason"),
-        text(d, "detail")};
+        number(d, "activation"), sync_counts(d), text(d, "reason"), text(d, "detail")};
   } else if (type == "ClientTokenDeactivated") {
     s.active = false;
   } else if (type == "AccountConnected") {

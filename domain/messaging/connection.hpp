@@ -29,6 +29,16 @@ inline constexpr std::string_view kDeactivationReasons[] = {"deactivated", "app_
 // its endpoint is plain http off loopback), or what ended the activation before the sync did.
 inline constexpr std::string_view kSyncFailureReasons[] = {
     "rejected", "expired", "insecure_endpoint", "connection_deactivated", "token_replaced"};
+// The reasons the connection records itself, when the activation ends before its sync does.
+inline constexpr std::string_view kSyncEndedByActivation[] = {"connection_deactivated",
+                                                              "token_replaced"};
+
+// What an account sync brought: the channel accounts the provider listed and were connected, the
+// chats the history import recorded messages in.
+struct SyncCounts {
+  std::int64_t accounts = 0;
+  std::int64_t chats = 0;
+};
 
 // The first-time sync an activation starts (docs/messaging.md, "Account sync"): the provider's
 // channels listed, its history imported. Every activation recorded with a number ends with one
@@ -38,12 +48,17 @@ struct AccountSync {
   // unknown: the activation predates sync outcomes (nothing will say how its sync went).
   Status status = Status::unknown;
   std::int64_t activation = 0;  // the activation the sync belongs to
-  std::int64_t accounts = 0;    // channel accounts the provider listed and were connected
-  std::int64_t chats = 0;       // chats the history import recorded messages in
-  std::string reason;           // one of kSyncFailureReasons when failed
+  // Once ended, unless its activation's end failed it (sync_counts).
+  std::optional<SyncCounts> counts;
+  std::string reason;  // one of kSyncFailureReasons when failed
   std::string detail;
 };
 std::string_view status_name(AccountSync::Status status);
+
+// The counts of an AccountSyncCompleted or AccountSyncFailed event, from its data. None for a sync
+// its activation's end failed (kSyncEndedByActivation): how far the worker had got is not known
+// to the connection. Such events recorded before this rule carry 0s, which are no counts either.
+std::optional<SyncCounts> sync_counts(const rapidjson::Value& data);
 
 struct Account {
   std::string channel_code;
@@ -94,7 +109,8 @@ struct DisconnectAccount {
 };
 // How the sync of activation `activation` ended: completed when `reason` is empty, else failed
 // (one of kSyncFailureReasons; `detail` says what the provider did). Recorded once: an outcome
-// for a sync already ended, or for an activation a newer one replaced, records nothing.
+// for a sync already ended, or for an activation a newer one replaced, records nothing. The
+// counts are recorded unless `reason` is one of kSyncEndedByActivation.
 struct RecordAccountSync {
   std::int64_t activation = 0;
   std::int64_t accounts = 0;

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "domain/json.hpp"
+#include "domain/messaging/connection.hpp"
 #include "projections/dispatch.hpp"
 
 namespace switchboard::projections::messaging {
@@ -88,11 +89,11 @@ std::vector<DeliveryJob> token_activated(const Source& s) {
   // A token replaced on an active connection is dead from now on: its webhook goes first, with
   // that token, so the provider stops pushing with it before the new token is set up. Not
   // app_disabled: that one is about the tenant, which keeps the app and the connection.
-  if (const auto replaced = domain::text(s.d, "replaced_token_sha256"); !replaced.empty()) {
+  if (const auto replaced = domain::messaging::retired_token_sha256(s.e.type, s.d)) {
     jobs.push_back(job(
         s.e, {"remove_webhook", s.tenant_id, s.provider, s.lane},
         [&](JsonWriter& w) {
-          domain::put(w, "token_sha256", replaced);
+          domain::put(w, "token_sha256", *replaced);
           copy(w, s.d, "token_sha256", "replaced_by");
         },
         true));

@@ -331,23 +331,31 @@ class Gathered {
   std::map<std::string, Progress> progress_;  // by message_id
 };
 
-using Gather = void (Gathered::*)(const RecordedEvent&, const rapidjson::Value&);
-constexpr On<Gather> kGathered[] = {
-    {"ChatStarted", &Gathered::chat_started},
-    {"MessageReceived", &Gathered::message_added},
-    {"MessageSubmitted", &Gathered::message_added},
-    {"MessageDelivered", &Gathered::message_progressed},
-    {"MessageStatusChanged", &Gathered::message_progressed},
+// Whether an event can change what GET /crm/v1/chats lists, that is a row of messaging_chats (the
+// only table it reads): nodes keep the lists they rendered until told (api/cache), so one missed
+// change is a stale list, and one notified for nothing is every CRM user's next poll rendered anew.
+enum class ChatLists { changed, kept };
+
+// A row of the dispatch tables: what apply() does with the type, and its effect on chat lists. The
+// constructor takes both, so a type is not handled without someone saying whether it can change a
+// chat list: a rule by exclusion would notify for every type nobody thought of (the account sync's
+// outcomes did), one by inclusion would miss the next type that changes a list.
+template <typename Apply>
+struct Step {
+  constexpr Step(Apply apply_with, ChatLists effect) : apply(apply_with), lists(effect) {}
+  Apply apply;
+  ChatLists lists;
 };
 
-// Whether an event may change a row of messaging_chats (what GET /crm/v1/chats lists) or how the
-// list reads. Only a message's own progress does not: delivery and status move a message's row,
-// and a message not sent or a failed delivery adds a notification. Anything else counts, connection
-// events included, so a new kind of event is safe by default.
-bool changes_chat_list(const std::string& type) {
-  return type != "MessageDelivered" && type != "MessageStatusChanged" && type != "MessageNotSent" &&
-         type != "DeliveryFailed";
-}
+using Gather = void (Gathered::*)(const RecordedEvent&, const rapidjson::Value&);
+// A message's progress moves its own row only.
+constexpr On<Step<Gather>> kGathered[] = {
+    {"ChatStarted", {&Gathered::chat_started, ChatLists::changed}},
+    {"MessageReceived", {&Gathered::message_added, ChatLists::changed}},
+    {"MessageSubmitted", {&Gathered::message_added, ChatLists::changed}},
+    {"MessageDelivered", {&Gathered::message_progressed, ChatLists::kept}},
+    {"MessageStatusChanged", {&Gathered::message_progressed, ChatLists::kept}},
+};
 
 using Handler = void (*)(pqxx::transaction_base&, const RecordedEvent&, const rapidjson::Value&);
 
@@ -383,7 +391,7 @@ void client_token_activated(pqxx::transaction_base& tx, const RecordedEvent& e,
       text(d, "tenant_id"), text(d, "provider_code"), text(d, "app_id"), text(d, "token_sha256"),
       text(d, "token_sealed"), domain::flag(d, "has_history"), e.recorded_at,
       // An activation recorded before activations were numbered has no sync outcome to come.
-      d.HasMember("activation") ? std::optional<std::string>("syncing") : std::nullopt);
+      d.HasMember("activation") ? "syncing" : "unknown");
   notify_retired_token(tx, e, d);
 }
 
@@ -405,14 +413,19 @@ void client_token_deactivated(pqxx::transaction_base& tx, const RecordedEvent& e
 void account_sync_ended(pqxx::transaction_base& tx, const RecordedEvent& e,
                         const rapidjson::Value& d) {
   const auto reason = text(d, "reason");
+  std::optional<std::int64_t> accounts, chats;
+  if (const auto counts = domain::messaging::sync_counts(d)) {
+    accounts = counts->accounts;
+    chats = counts->chats;
+  }
   tx.exec_params(
       "UPDATE messaging_connections SET sync_state = $3, sync_finished_at = $4::timestamptz,"
       " sync_reason = $5, sync_detail = $6, sync_accounts = $7, sync_chats = $8"
       " WHERE tenant_id = $1 AND provider_code = $2",
       text(d, "tenant_id"), text(d, "provider_code"), reason.empty() ? "synced" : "failed",
       e.recorded_at, reason.empty() ? std::nullopt : std::optional<std::string>(reason),
-      reason.empty() ? std::nullopt : std::optional<std::string>(text(d, "detail")),
-      domain::number(d, "accounts"), domain::number(d, "chats"));
+      reason.empty() ? std::nullopt : std::optional<std::string>(text(d, "detail")), accounts,
+      chats);
 }
 
 void account_connected(pqxx::transaction_base& tx, const RecordedEvent& e,
@@ -553,20 +566,23 @@ void chat_read(pqxx::transaction_base& tx, const RecordedEvent& e, const rapidjs
       eventstore::sql_array(ids), e.position.global_position, e.recorded_at);
 }
 
-constexpr On<Handler> kConnection[] = {
-    {"ClientTokenActivated", client_token_activated},
-    {"ClientTokenDeactivated", client_token_deactivated},
-    {"AccountConnected", account_connected},
-    {"AccountDisconnected", account_disconnected},
-    {"AccountSyncCompleted", account_sync_ended},
-    {"AccountSyncFailed", account_sync_ended},
+// A connection's events write its own row and its accounts: a chat keeps the channel and icon its
+// account had when it started.
+constexpr On<Step<Handler>> kConnection[] = {
+    {"ClientTokenActivated", {client_token_activated, ChatLists::kept}},
+    {"ClientTokenDeactivated", {client_token_deactivated, ChatLists::kept}},
+    {"AccountConnected", {account_connected, ChatLists::kept}},
+    {"AccountDisconnected", {account_disconnected, ChatLists::kept}},
+    {"AccountSyncCompleted", {account_sync_ended, ChatLists::kept}},
+    {"AccountSyncFailed", {account_sync_ended, ChatLists::kept}},
 };
-constexpr On<Handler> kChat[] = {
-    {"ChatEdited", chat_edited},
-    {"MessageNotSent", message_not_sent},
-    {"DeliveryFailed", delivery_failed},
-    {"MessageTextUpdated", message_text_updated},
-    {"ChatRead", chat_read},
+// A message not sent or a delivery failed marks the message and notifies its author.
+constexpr On<Step<Handler>> kChat[] = {
+    {"ChatEdited", {chat_edited, ChatLists::changed}},
+    {"MessageNotSent", {message_not_sent, ChatLists::kept}},
+    {"DeliveryFailed", {delivery_failed, ChatLists::kept}},
+    {"MessageTextUpdated", {message_text_updated, ChatLists::changed}},
+    {"ChatRead", {chat_read, ChatLists::changed}},
 };
 
 }  // namespace
@@ -585,18 +601,20 @@ void MessagingProjection::apply(pqxx::transaction_base& tx,
     const auto* gather = chat ? handler_for(kGathered, e.type) : nullptr;
     const auto* handler = gather != nullptr
                               ? nullptr
-                              : handler_for(chat ? std::span<const On<Handler>>(kChat)
-                                                 : std::span<const On<Handler>>(kConnection),
+                              : handler_for(chat ? std::span<const On<Step<Handler>>>(kChat)
+                                                 : std::span<const On<Step<Handler>>>(kConnection),
                                             e.type);
     if (gather == nullptr && handler == nullptr) continue;
     const auto d = domain::parse(e.data);
-    if (changes_chat_list(e.type)) lists_changed.insert(text(d, "tenant_id"));
+    if ((gather != nullptr ? gather->lists : handler->lists) == ChatLists::changed) {
+      lists_changed.insert(text(d, "tenant_id"));
+    }
     if (gather != nullptr) {
-      (run.*(*gather))(e, d);
+      (run.*(gather->apply))(e, d);
       continue;
     }
     run.flush(tx);
-    (*handler)(tx, e, d);
+    handler->apply(tx, e, d);
   }
   run.flush(tx);
   if (!lists_changed.empty()) {

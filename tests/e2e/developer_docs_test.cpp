@@ -1,7 +1,9 @@
 // The developer portal's documentation (seed 000) from the real binary over sockets: both
-// languages of the OpenAPI document and the guides, negotiation, caching.
+// languages of the OpenAPI document and the guides, negotiation, caching, rendering on first use.
 
 #include <boost/test/unit_test.hpp>
+#include <future>
+#include <vector>
 
 #include "tests/e2e/provider_platform/provider_api.hpp"
 #include "tests/e2e/support/http_client.hpp"
@@ -132,3 +134,25 @@ BOOST_AUTO_TEST_CASE(the_guides_are_listed_and_served_in_both_languages) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The documents are rendered on the first request, not at start-up: requests that come at once
+// to a fresh server share one rendering and all get the same document.
+BOOST_AUTO_TEST_CASE(first_requests_at_once_get_one_rendering) {
+  const e2e::ServerProcess server;
+  std::vector<std::future<e2e::HttpResponse>> answers;
+  for (int i = 0; i < 8; ++i) {
+    answers.push_back(std::async(std::launch::async, [&server, i] {
+      return e2e::get(server.endpoint(), i % 2 == 0 ? "/developer/v1/docs/openapi.json?lang=en"
+                                                    : "/developer/v1/docs/guides");
+    }));
+  }
+  std::vector<e2e::HttpResponse> responses;
+  for (auto& answer : answers) responses.push_back(answer.get());
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    BOOST_TEST(responses[i].status == 200);
+    BOOST_TEST(responses[i].body == responses[i % 2].body);
+    BOOST_TEST(responses[i].header("ETag").value_or("") ==
+               responses[i % 2].header("ETag").value_or("-"));
+  }
+  BOOST_TEST(summary_of_receive_message(responses[0]) == "A message was received");
+}

@@ -27,13 +27,13 @@ std::variant<CrmCall, http::Response> crm_call(const http::Request& request,
   return call;
 }
 
-std::optional<SyncView> sync_view(const domain::messaging::AccountSync& sync) {
+SyncView sync_view(const domain::messaging::AccountSync& sync) {
   using Status = domain::messaging::AccountSync::Status;
-  if (sync.status == Status::unknown) return std::nullopt;
   SyncView view{std::string(domain::messaging::status_name(sync.status))};
-  if (sync.status == Status::syncing) return view;
-  view.accounts = sync.accounts;
-  view.chats = sync.chats;
+  if (sync.counts) {
+    view.accounts = sync.counts->accounts;
+    view.chats = sync.counts->chats;
+  }
   if (sync.status == Status::failed) {
     view.reason = sync.reason;
     view.detail = sync.detail;

@@ -30,8 +30,8 @@ struct Dependencies {
 void register_routes(http::Router& router, Dependencies deps);
 
 // GET /developer/v1/docs/...: the OpenAPI document and the provider guides, localised, without
-// credentials (api/routes/developer/documentation.cpp). Throws std::runtime_error when the
-// embedded documents cannot be read.
+// credentials (api/routes/developer/documentation.cpp). Rendered on the first request: embedded
+// documents it cannot read make those requests a 500 (unit_api_http reads them at build time).
 void register_documentation(http::Router& router);
 
 // The calling developer and the app behind `:code`, when that provider is theirs.

@@ -5,12 +5,11 @@
 
 #include "api/docs/documentation.hpp"
 
-#include <memory>
 #include <variant>
 
 #include "api/http/json_schema.hpp"
 #include "api/routes/developer/developer.hpp"
-#include "commands/access/access_commands.hpp"
+#include "commands/digest.hpp"
 #include "domain/json.hpp"
 
 namespace switchboard::api::routes::developer {
@@ -27,7 +26,7 @@ struct Representation {
   Representation(std::string body_text, std::string type)
       : body(std::move(body_text)),
         content_type(std::move(type)),
-        etag('"' + commands::access::token_sha256(body).substr(0, 32) + '"') {}
+        etag('"' + commands::sha256_hex(body).substr(0, 32) + '"') {}
 };
 
 using ByLanguage = std::map<docs::Language, Representation>;
@@ -100,52 +99,67 @@ std::string guide_index(const docs::Documentation& documentation) {
   });
 }
 
+// Every document as served, in every language.
+struct Rendered {
+  ByLanguage yaml;
+  ByLanguage json;
+  // By name ("messaging": negotiated) and by file name ("messaging.ru.md": the guides' own links
+  // between each other).
+  std::map<std::string, ByLanguage> guides;
+  std::map<std::string, Representation> guide_files;
+  Representation index;
+
+  explicit Rendered(const docs::Documentation& documentation)
+      : index(guide_index(documentation), "application/json; charset=utf-8") {
+    for (const auto language : docs::languages) {
+      yaml.emplace(language, Representation{documentation.openapi_yaml(language),
+                                            "application/yaml; charset=utf-8"});
+      json.emplace(language, Representation{documentation.openapi_json(language),
+                                            "application/json; charset=utf-8"});
+    }
+    for (const auto& [name, translations] : documentation.guides()) {
+      for (const auto& [language, guide] : translations) {
+        const Representation markdown{guide.markdown, "text/markdown; charset=utf-8"};
+        guides[name].emplace(language, markdown);
+        guide_files.emplace(guide_file(name, language), markdown);
+      }
+    }
+  }
+};
+
+// Rendered on the first request rather than at start-up, which it slowed by about a third of a
+// second (docs/benchmarks.md) for documents most servers are never asked for. A static local:
+// concurrent first requests wait for one rendering, and one that throws is tried again by the
+// next request. The embedded files are the binary's own, so every node renders the same bytes.
+const Rendered& rendered() {
+  static const Rendered documents{
+      docs::Documentation{docs::embedded_docs(), http::embedded_schemas()}};
+  return documents;
+}
+
 }  // namespace
 
 void register_documentation(http::Router& router) {
   using http::Method;
-  const docs::Documentation documentation{docs::embedded_docs(), http::embedded_schemas()};
-
-  auto yaml = std::make_shared<ByLanguage>();
-  auto json = std::make_shared<ByLanguage>();
-  // By name ("messaging": negotiated) and by file name ("messaging.ru.md": the guides' own
-  // links between each other).
-  auto guides = std::make_shared<std::map<std::string, ByLanguage>>();
-  auto guide_files = std::make_shared<std::map<std::string, Representation>>();
-  for (const auto language : docs::languages) {
-    yaml->emplace(language, Representation{documentation.openapi_yaml(language),
-                                           "application/yaml; charset=utf-8"});
-    json->emplace(language, Representation{documentation.openapi_json(language),
-                                           "application/json; charset=utf-8"});
-  }
-  for (const auto& [name, translations] : documentation.guides()) {
-    for (const auto& [language, guide] : translations) {
-      const Representation markdown{guide.markdown, "text/markdown; charset=utf-8"};
-      (*guides)[name].emplace(language, markdown);
-      guide_files->emplace(guide_file(name, language), markdown);
-    }
-  }
-  const auto index = std::make_shared<Representation>(guide_index(documentation),
-                                                      "application/json; charset=utf-8");
-
-  router.add(Method::get, "/developer/v1/docs/openapi.yaml",
-             [yaml](const http::Request& request) { return serve_negotiated(request, *yaml); });
-  router.add(Method::get, "/developer/v1/docs/openapi.json",
-             [json](const http::Request& request) { return serve_negotiated(request, *json); });
+  router.add(Method::get, "/developer/v1/docs/openapi.yaml", [](const http::Request& request) {
+    return serve_negotiated(request, rendered().yaml);
+  });
+  router.add(Method::get, "/developer/v1/docs/openapi.json", [](const http::Request& request) {
+    return serve_negotiated(request, rendered().json);
+  });
   router.add(Method::get, std::string(guides_path),
-             [index](const http::Request& request) { return serve(request, *index); });
-  router.add(
-      Method::get, std::string(guides_path) + "/:name",
-      [guides, guide_files](const http::Request& request) {
-        const auto& name = request.params.at("name");
-        if (const auto file = guide_files->find(name); file != guide_files->end()) {
-          return serve(request, file->second);
-        }
-        if (const auto guide = guides->find(name); guide != guides->end()) {
-          return serve_negotiated(request, guide->second);
-        }
-        return http::problem(404, "not found", "no guide " + name, {{"name", "no such guide"}});
-      });
+             [](const http::Request& request) { return serve(request, rendered().index); });
+  router.add(Method::get, std::string(guides_path) + "/:name", [](const http::Request& request) {
+    const auto& documents = rendered();
+    const auto& name = request.params.at("name");
+    if (const auto file = documents.guide_files.find(name); file != documents.guide_files.end()) {
+      return serve(request, file->second);
+    }
+    if (const auto guide = documents.guides.find(name); guide != documents.guides.end()) {
+      return serve_negotiated(request, guide->second);
+    }
+    return http::problem(404, "not found", "no guide " + name, {{"name", "no such guide"}});
+  });
 }
 
 }  // namespace switchboard::api::routes::developer

@@ -4,6 +4,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "api/crypto/sealed_box.hpp"
+#include "commands/access/access_commands.hpp"
+#include "eventstore/event_store.hpp"
 #include "tests/e2e/messaging/support/messaging_stack.hpp"
 
 namespace e2e = switchboard::tests::e2e;
@@ -370,6 +373,9 @@ BOOST_AUTO_TEST_CASE(a_connection_deactivated_mid_sync_records_the_sync_failed_o
   const auto& sync = answer["sync"];
   BOOST_TEST(std::string(sync["state"].GetString()) == "failed");
   BOOST_TEST(std::string(sync["reason"].GetString()) == "connection_deactivated");
+  // How far the worker had got is not known: no counts rather than false 0s.
+  BOOST_TEST(sync["accounts"].IsNull());
+  BOOST_TEST(sync["chats"].IsNull());
   // The provider answers again: the sync's job is dropped (its activation is over) and records
   // nothing more.
   provider.set_mode({});
@@ -379,7 +385,59 @@ BOOST_AUTO_TEST_CASE(a_connection_deactivated_mid_sync_records_the_sync_failed_o
   BOOST_TEST(stack.server().database().count("SELECT count(*) FROM events WHERE event_type IN"
                                              " ('AccountSyncCompleted', 'AccountSyncFailed')") ==
              1);
-  BOOST_TEST(std::string(stack.sync_of(user)["reason"].GetString()) == "connection_deactivated");
+  const auto listed = stack.sync_of(user);
+  BOOST_TEST(std::string(listed["reason"].GetString()) == "connection_deactivated");
+  BOOST_TEST(listed["accounts"].IsNull());
+  BOOST_TEST(listed["chats"].IsNull());
+  BOOST_TEST(listed["finished_at"].IsString());
+}
+
+// A connection activated before Switchboard recorded how syncs end: nothing will say how its sync
+// went, and the CRM is told so in the sync's state rather than given a null to guess about.
+BOOST_AUTO_TEST_CASE(a_connection_activated_before_sync_outcomes_shows_its_sync_unknown) {
+  namespace sb = switchboard;
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto token = e2e::messaging::client_token("acme");
+  stack.provider().add_token(token);
+  // The activation as the log has it from then: no `activation` number.
+  const auto key =
+      sb::api::crypto::key_from_hex(e2e::default_settings().at("messaging.secret_key"));
+  BOOST_REQUIRE(key);
+  const auto& db = stack.server().database();
+  sb::eventstore::EventStore store({.database_url = db.app_url(), .flushers = 1, .readers = 1});
+  sb::eventstore::AppendRequest legacy;
+  legacy.stream_id = "connection-acme/chatline";
+  legacy.category = "connection";
+  legacy.events.push_back(
+      {sb::commands::new_uuid(), "ClientTokenActivated",
+       R"({"tenant_id":"acme","provider_code":"chatline","app_id":"app-chatline","token_sha256":")" +
+           sb::commands::access::token_sha256(token) + R"(","token_sealed":")" +
+           sb::api::crypto::seal(token, *key) + R"(","has_history":false})",
+       R"({"tenant":"acme"})"});
+  BOOST_REQUIRE(store.append(std::move(legacy)).succeeded());
+
+  const auto check = [](const rapidjson::Value& sync) {
+    BOOST_TEST(std::string(sync["state"].GetString()) == "unknown");
+    BOOST_TEST(sync["reason"].IsNull());
+    BOOST_TEST(sync["accounts"].IsNull());
+    BOOST_TEST(sync["chats"].IsNull());
+  };
+  const auto listed = stack.until(user, "/crm/v1/connections", [](const e2e::HttpResponse& r) {
+    return r.status == 200 && json_of(r)["items"].Size() == 1u;
+  });
+  const auto connections = json_of(listed);
+  const auto& connection = connections["items"][0];
+  BOOST_TEST(std::string(connection["state"].GetString()) == "active");
+  check(connection["sync"]);
+  BOOST_TEST(connection["sync"]["finished_at"].IsNull());
+  // The same token again changes nothing, and its answer (from the connection's state) says the
+  // same.
+  const auto again = user.call("POST", "/crm/v1/connections",
+                               R"({"provider_code":"chatline","token":")" + token + R"("})");
+  BOOST_REQUIRE_MESSAGE(again.status == 201, again.text());
+  check(json_of(again)["sync"]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <map>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "commands/command_context.hpp"
 #include "eventstore/event_store.hpp"
@@ -68,6 +69,19 @@ std::string outbound(const std::string& message_id, const std::string& text) {
          R"("attachments":[{"url":"https://files.example/a.pdf","name":"a.pdf",)"
          R"("mime_type":"application/pdf","size":1024}])";
 }
+
+// Records the tenants the projection says the chat lists of changed.
+class ChatListsHeard : public pqxx::notification_receiver {
+ public:
+  ChatListsHeard(pqxx::connection& c, std::multiset<std::string>& heard)
+      : pqxx::notification_receiver(c,
+                                    projections::messaging::MessagingProjection::chat_list_channel),
+        heard_(heard) {}
+  void operator()(const std::string& payload, int) override { heard_.insert(payload); }
+
+ private:
+  std::multiset<std::string>& heard_;
+};
 
 void catch_up(eventstore::EventStore& store, const tests::TestDatabase& db,
               std::shared_ptr<projections::Projection> projection) {
@@ -220,9 +234,10 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_accounts WHERE tenant_id = 'acme'"
                       " AND active") == 0);
 
-  // An activation recorded before sync outcomes has no sync to show.
+  // An activation recorded before sync outcomes: nothing will say how its sync went.
   BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
-                      " AND sync_state IS NULL") == 1);
+                      " AND sync_state = 'unknown' AND sync_finished_at IS NULL"
+                      " AND sync_accounts IS NULL") == 1);
 
   // A reactivation brings the connection and its main account back, and its sync runs.
   const std::string activation =
@@ -255,6 +270,15 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
                       " AND sync_state = 'synced' AND sync_reason IS NULL AND sync_accounts = 2"
                       " AND sync_chats = 7 AND sync_finished_at = (SELECT recorded_at FROM events"
                       "   WHERE event_type = 'AccountSyncCompleted')") == 1);
+  // A sync the end of its activation failed has no counts; recorded before such failures went
+  // without them, it carries 0s, which are no counts either.
+  acme.connection("ClientTokenActivated", activation + R"("activation":4)");
+  acme.connection("AccountSyncFailed",
+                  R"("activation":4,"accounts":0,"chats":0,"reason":"token_replaced")");
+  catch_up(store, db, projection);
+  BOOST_TEST(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
+                      " AND sync_state = 'failed' AND sync_reason = 'token_replaced'"
+                      " AND sync_accounts IS NULL AND sync_chats IS NULL") == 1);
 
   BOOST_TEST(projections::verify(db.admin_url(), *projection).empty());
   const auto before = tests::projection_contents(db, *projection);
@@ -264,6 +288,54 @@ BOOST_AUTO_TEST_CASE(read_models_follow_the_events_and_replay_to_the_same_rows) 
     BOOST_TEST(!rows.empty(), "table " << table);
     BOOST_TEST(after.at(table) == rows, "table " << table);
   }
+}
+
+// Nodes keep the chat lists they rendered until the projection notifies that a tenant's lists
+// changed (api/cache/read_model_watch.hpp). An event that changes none must not notify: the account
+// sync's outcomes did, and every CRM user's next poll rendered the list anew for nothing.
+BOOST_AUTO_TEST_CASE(only_events_that_change_a_chat_list_notify_that_it_changed) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url(), .flushers = 1, .readers = 1});
+  auto projection = std::make_shared<projections::messaging::MessagingProjection>();
+  pqxx::connection listener(db.admin_url());
+  std::multiset<std::string> heard;  // tenants
+  ChatListsHeard receiver(listener, heard);
+  Log acme(store, "acme");
+  Log globex(store, "globex");
+
+  // The connection's life, its account sync's outcomes included, and messages' progress.
+  const std::string activation =
+      R"("app_id":"app-chat","token_sha256":"aaaa","token_sealed":"c2VhbGVk","has_history":true,)";
+  acme.connection("ClientTokenActivated", activation + R"("activation":1)");
+  acme.connection("AccountConnected",
+                  R"("account_id":"tg-1","channel_code":"telegram","name":"Bot","main":false)");
+  acme.connection("AccountSyncFailed",
+                  R"("activation":1,"accounts":1,"chats":0,"reason":"rejected","detail":"403")");
+  acme.connection("ClientTokenActivated", activation + R"("activation":2)");
+  acme.connection("AccountSyncCompleted", R"("activation":2,"accounts":1,"chats":3)");
+  acme.chat("c-1", "MessageDelivered", R"("message_id":"o-1","provider_message_id":"pm-o1")");
+  acme.chat("c-1", "MessageStatusChanged", R"("message_id":"o-1","status":"read")");
+  acme.chat("c-1", "MessageNotSent", R"("message_id":"o-2","user_id":"u1","reason":"expired")");
+  acme.chat("c-1", "DeliveryFailed",
+            R"("message_id":"o-1","user_id":"u1","action":"read_chat","reason":"rejected")");
+  acme.connection("AccountDisconnected", R"("account_id":"tg-1")");
+  acme.connection("ClientTokenDeactivated", R"("token_sha256":"aaaa","reason":"deactivated")");
+  catch_up(store, db, projection);
+  BOOST_REQUIRE(db.count("SELECT count(*) FROM messaging_connections WHERE tenant_id = 'acme'"
+                         " AND sync_state = 'synced' AND NOT active") == 1);
+
+  // A new chat changes globex's list. Notifications arrive in the order their transactions
+  // committed: once globex's is heard, any of acme's would have been.
+  globex.chat("c-1", "ChatStarted",
+              R"("account_id":"main","kind":"private","participants":[{"id":"x","name":"X"}])");
+  catch_up(store, db, projection);
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (heard.count("globex") == 0) {
+    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                          "globex's new chat was not notified");
+    listener.await_notification(0, 100'000);
+  }
+  BOOST_TEST(heard.count("acme") == 0u);
 }
 
 // Migration 0033 added the not-sent reason to the messages: the ones already not sent take it from

@@ -205,8 +205,9 @@ BOOST_AUTO_TEST_CASE(an_activation_starts_a_sync_whose_outcome_is_recorded_once)
   BOOST_CHECK_EQUAL(number(d, "chats"), 5);
   BOOST_CHECK(!d.HasMember("reason"));
   BOOST_CHECK(s.sync.status == AccountSync::Status::synced);
-  BOOST_CHECK_EQUAL(s.sync.accounts, 2);
-  BOOST_CHECK_EQUAL(s.sync.chats, 5);
+  BOOST_REQUIRE(s.sync.counts);
+  BOOST_CHECK_EQUAL(s.sync.counts->accounts, 2);
+  BOOST_CHECK_EQUAL(s.sync.counts->chats, 5);
   // The job run again after a crash, with other counts or as a failure: nothing more.
   BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 3, 6, "", ""}).empty());
   BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 0, 0, "expired", "late"}).empty());
@@ -238,6 +239,9 @@ BOOST_AUTO_TEST_CASE(a_failed_sync_is_retried_by_activating_the_same_token_again
   BOOST_CHECK_EQUAL(number(d, "accounts"), 1);
   BOOST_CHECK(s.sync.status == AccountSync::Status::failed);
   BOOST_CHECK_EQUAL(s.sync.reason, "rejected");
+  // The worker knows how far it got: a failure it records has its counts.
+  BOOST_REQUIRE(s.sync.counts);
+  BOOST_CHECK_EQUAL(s.sync.counts->accounts, 1);
 
   // A new activation of the same token: no replacement (the token lives on) and no new main
   // account, but a sync of its own.
@@ -265,6 +269,10 @@ BOOST_AUTO_TEST_CASE(an_activation_ended_before_its_sync_did_fails_the_sync) {
                                         "AccountDisconnected"}));
   BOOST_CHECK_EQUAL(text(parse(deactivated[0].data), "reason"), "connection_deactivated");
   BOOST_CHECK_EQUAL(number(parse(deactivated[0].data), "activation"), 1);
+  // How far the worker had got is not known here: no counts rather than false 0s.
+  BOOST_CHECK(!parse(deactivated[0].data).HasMember("accounts"));
+  BOOST_CHECK(!parse(deactivated[0].data).HasMember("chats"));
+  BOOST_CHECK(!s.sync.counts);
   // The worker's outcome of the ended activation comes too late to count.
   BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 1, 0, "", ""}).empty());
   BOOST_CHECK_EQUAL(s.sync.reason, "connection_deactivated");
@@ -275,10 +283,14 @@ BOOST_AUTO_TEST_CASE(an_activation_ended_before_its_sync_did_fails_the_sync) {
   BOOST_CHECK(types(replaced) ==
               (std::vector<std::string>{"AccountSyncFailed", "ClientTokenActivated"}));
   BOOST_CHECK_EQUAL(text(parse(replaced[0].data), "reason"), "token_replaced");
+  BOOST_CHECK(!parse(replaced[0].data).HasMember("accounts"));
   BOOST_CHECK_EQUAL(number(parse(replaced[0].data), "activation"), 2);
   BOOST_CHECK_EQUAL(number(parse(replaced[1].data), "activation"), 3);
   BOOST_CHECK(s.sync.status == AccountSync::Status::syncing);
   BOOST_CHECK_EQUAL(s.sync.activation, 3);
+  // Such failures recorded before they went without counts carry 0s: no counts either.
+  BOOST_CHECK(!sync_counts(parse(R"({"accounts":0,"chats":0,"reason":"token_replaced"})")));
+  BOOST_CHECK(sync_counts(parse(R"({"accounts":0,"chats":0,"reason":"expired"})")));
 }
 
 BOOST_AUTO_TEST_CASE(an_activation_recorded_before_syncs_had_outcomes_expects_none) {
@@ -288,6 +300,7 @@ BOOST_AUTO_TEST_CASE(an_activation_recorded_before_syncs_had_outcomes_expects_no
                     R"("token_sha256":")" +
                         kTokenA + R"(","token_sealed":"x","has_history":false})");
   BOOST_CHECK(s.sync.status == AccountSync::Status::unknown);
+  BOOST_CHECK_EQUAL(status_name(s.sync.status), "unknown");
   BOOST_CHECK(record<Connection>(s, RecordAccountSync{1, 0, 0, "", ""}).empty());
   // Deactivating it fails no sync; the next activation is the second.
   BOOST_CHECK(types(record<Connection>(s, DeactivateToken{"deactivated"})) ==
