@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <pqxx/except>
 #include <random>
 #include <string>
 #include <thread>
@@ -42,6 +43,15 @@ struct CommandOutcome {
   }
 };
 
+// A command that met an unreachable store: a passing outage, which callers answer as such (503
+// with Retry-After) whether the append or a read before it found the store gone.
+inline CommandOutcome unreachable(const pqxx::broken_connection& e) {
+  CommandOutcome outcome;
+  outcome.status = CommandOutcome::Status::unavailable;
+  outcome.error = std::string{"database unreachable: "} + e.what();
+  return outcome;
+}
+
 // Where a command's state comes from before it decides.
 enum class Freshness {
   // The cached state, unread: streams written only by pipelines (on this node or another), where
@@ -71,8 +81,36 @@ class Pipeline {
   }
 
   // `canonical_command` identifies the command for idempotency: same key, other text = refused.
+  // A store that cannot be reached is `unavailable`, never an exception: the append says so
+  // itself, the reads before it (an idempotency key, the state to decide on) throw, and callers
+  // that answer from queued jobs would otherwise lose their answer.
   CommandOutcome execute(std::string_view id, const CommandContext& context,
                          std::string_view canonical_command, const Decide& decide) {
+    try {
+      return run(id, context, canonical_command, decide);
+    } catch (const pqxx::broken_connection& e) {
+      return unreachable(e);
+    }
+  }
+
+  using Entry = typename AggregateCache<State>::Entry;
+  using EntryPtr = typename AggregateCache<State>::EntryPtr;
+
+  // The state for reads that must see the aggregate itself (rare: reads use projections): the
+  // store's current one, or a cached one the store confirmed within `max_age`. Shared, not
+  // copied: a chat's state holds all its messages.
+  EntryPtr load(const std::string& stream, std::chrono::milliseconds max_age = {}) {
+    if (auto cached = cache_.get(stream, max_age)) return cached;
+    return catch_up(stream, cache_.get(stream));
+  }
+
+  // The cached state however old, without asking the store: only for facts that never go back
+  // (a stale value is a lower bound of the current one).
+  EntryPtr cached(const std::string& stream) { return cache_.get(stream); }
+
+ private:
+  CommandOutcome run(std::string_view id, const CommandContext& context,
+                     std::string_view canonical_command, const Decide& decide) {
     const auto stream = stream_id(id);
     // Commands on one aggregate take turns on this node, so they never conflict with each
     // other; conflicts then come only from other nodes.
@@ -161,22 +199,6 @@ class Pipeline {
     return outcome;
   }
 
-  using Entry = typename AggregateCache<State>::Entry;
-  using EntryPtr = typename AggregateCache<State>::EntryPtr;
-
-  // The state for reads that must see the aggregate itself (rare: reads use projections): the
-  // store's current one, or a cached one the store confirmed within `max_age`. Shared, not
-  // copied: a chat's state holds all its messages.
-  EntryPtr load(const std::string& stream, std::chrono::milliseconds max_age = {}) {
-    if (auto cached = cache_.get(stream, max_age)) return cached;
-    return catch_up(stream, cache_.get(stream));
-  }
-
-  // The cached state however old, without asking the store: only for facts that never go back
-  // (a stale value is a lower bound of the current one).
-  EntryPtr cached(const std::string& stream) { return cache_.get(stream); }
-
- private:
   static std::mt19937& jitter() {
     thread_local std::mt19937 generator{std::random_device{}()};
     return generator;

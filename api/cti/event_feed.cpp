@@ -51,6 +51,10 @@ FeedResult fetch(pqxx::connection_base& c, const std::string& login, std::int64_
   return result;
 }
 
+FeedResult stopped() {
+  return {FeedResult::Status::stopped, {}, 0, "the event feed is not running"};
+}
+
 }  // namespace
 
 void EventFeed::poll(std::string cti_login, std::int64_t after, std::chrono::milliseconds wait,
@@ -58,10 +62,7 @@ void EventFeed::poll(std::string cti_login, std::int64_t after, std::chrono::mil
   {
     std::lock_guard lock(mutex_);
     if (!running_) {
-      FeedResult r;
-      r.status = FeedResult::Status::unavailable;
-      r.error = "the event feed is not running";
-      done(std::move(r));
+      done(stopped());
       return;
     }
     // Up to a fifth shorter, at random: agents that started together (after a restart) would
@@ -203,6 +204,7 @@ class EventFeed::Loop final : public listen::Listener {
           break;
         }
         case FeedResult::Status::unavailable:
+        case FeedResult::Status::stopped:  // not from a read
         case FeedResult::Status::failed:
           // Probably the connection: try again on a new one until the wait is over.
           healthy = false;
@@ -224,7 +226,8 @@ class EventFeed::Loop final : public listen::Listener {
             connection != nullptr && !healthy};
   }
 
-  // Once the thread has ended: every wait is answered, empty.
+  // Once the thread has ended: every wait is answered, stopped (not empty: the agent must not
+  // take a shutdown for a wait in which nothing happened).
   void end() {
     std::vector<Waiter> all;
     parked_.take_all(all);
@@ -234,7 +237,7 @@ class EventFeed::Loop final : public listen::Listener {
       feed_.arrivals_.clear();
       feed_.parked_ = 0;
     }
-    for (auto& w : all) w.done(FeedResult{FeedResult::Status::empty, {}, 0, {}});
+    for (auto& w : all) w.done(stopped());
   }
 
  private:

@@ -2,7 +2,8 @@
 
 // Long-poll delivery of the cti_event_cache projection. One thread per node LISTENs on the
 // projection's channel; a waiting GET /api/v1/events is answered as soon as a batch for its login
-// commits, on whichever node the batch was projected, or with nothing when its wait ends.
+// commits, on whichever node the batch was projected, with nothing when its wait ends, or with
+// `stopped` when the feed stops first.
 
 #include <chrono>
 #include <condition_variable>
@@ -19,9 +20,10 @@
 namespace switchboard::api::cti {
 
 struct FeedResult {
-  // unavailable: the database could not be read until the wait ended (or the feed is not
-  // running); failed: the read itself went wrong.
-  enum class Status { events, empty, unavailable, failed };
+  // unavailable: the database could not be read until the wait ended; stopped: the feed stopped
+  // (the server is shutting down) before the wait ended, or is not running; failed: the read
+  // itself went wrong.
+  enum class Status { events, empty, unavailable, stopped, failed };
   Status status = Status::failed;
   std::string body;         // {"events":[...],"cursor":n} for events
   std::int64_t cursor = 0;  // seq of the last event in body

@@ -176,10 +176,14 @@ Response problem(int status, std::string title, std::string detail,
                   .headers = {}};
 }
 
+Response retry_later(std::string title, std::string detail) {
+  auto response = problem(503, std::move(title), std::move(detail));
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
 Response database_unavailable(std::string detail) {
-  auto unavailable = problem(503, "database unavailable", std::move(detail));
-  unavailable.headers.emplace_back("Retry-After", "1");
-  return unavailable;
+  return retry_later("database unavailable", std::move(detail));
 }
 
 Response json(int status, std::string body) {

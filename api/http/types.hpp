@@ -57,8 +57,11 @@ struct FieldError {
 Response problem(int status, std::string title, std::string detail = {},
                  std::vector<FieldError> errors = {});
 
-// 503 "database unavailable" with Retry-After: PostgreSQL cannot be reached. An outage passes,
-// so clients should retry rather than report a bug.
+// 503 with Retry-After: something that passes (an outage, a resource changed concurrently, a
+// server shutting down), so clients should retry rather than report a bug.
+Response retry_later(std::string title, std::string detail);
+
+// retry_later "database unavailable": PostgreSQL cannot be reached.
 Response database_unavailable(std::string detail);
 
 Response json(int status, std::string body);

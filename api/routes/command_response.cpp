@@ -77,11 +77,8 @@ http::Response respond(const commands::CommandOutcome& outcome, http::Response s
       }
       break;
     }
-    case Status::busy: {
-      auto busy = http::problem(503, "busy", "the resource is being changed concurrently; retry");
-      busy.headers.emplace_back("Retry-After", "1");
-      return busy;
-    }
+    case Status::busy:
+      return http::retry_later("busy", "the resource is being changed concurrently; retry");
     case Status::unavailable:
       spdlog::warn("command not recorded: {}", outcome.error);
       return http::database_unavailable(

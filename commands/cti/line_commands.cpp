@@ -1,6 +1,6 @@
 #include "commands/cti/line_commands.hpp"
 
-#include "commands/cti/unreachable.hpp"
+#include <pqxx/except>
 
 namespace switchboard::commands::cti {
 
@@ -18,18 +18,14 @@ CommandOutcome LineCommands::acknowledge(const std::string& cti_login, std::int6
     return outcome;
   }
   const cti::Acknowledge command{up_to};
-  return outcome_of([&] {
-    return pipeline_.execute(cti_login, context, "ack " + std::to_string(up_to),
-                             [&](const cti::LineState& s) { return cti::decide(s, command); });
-  });
+  return pipeline_.execute(cti_login, context, "ack " + std::to_string(up_to),
+                           [&](const cti::LineState& s) { return cti::decide(s, command); });
 }
 
 CommandOutcome LineCommands::acknowledge_all(const std::string& cti_login,
                                              const CommandContext& context) {
-  return outcome_of([&] {
-    return pipeline_.execute(cti_login, context, "ack all", [](const cti::LineState& s) {
-      return cti::decide(s, cti::Acknowledge{s.last_event_seq});
-    });
+  return pipeline_.execute(cti_login, context, "ack all", [](const cti::LineState& s) {
+    return cti::decide(s, cti::Acknowledge{s.last_event_seq});
   });
 }
 
@@ -44,19 +40,15 @@ std::optional<std::int64_t> LineCommands::acknowledged(const std::string& cti_lo
 CommandOutcome LineCommands::issue(const std::string& cti_login,
                                    const domain::cti::IssueCommand& command,
                                    const CommandContext& context) {
-  return outcome_of([&] {
-    return pipeline_.execute(cti_login, context, "issue " + command.rid,
-                             [&](const cti::LineState& s) { return cti::decide(s, command); });
-  });
+  return pipeline_.execute(cti_login, context, "issue " + command.rid,
+                           [&](const cti::LineState& s) { return cti::decide(s, command); });
 }
 
 CommandOutcome LineCommands::record_answer(const std::string& cti_login,
                                            const domain::cti::RecordAnswer& answer,
                                            const CommandContext& context) {
-  return outcome_of([&] {
-    return pipeline_.execute(cti_login, context, "answer " + answer.rid,
-                             [&](const cti::LineState& s) { return cti::decide(s, answer); });
-  });
+  return pipeline_.execute(cti_login, context, "answer " + answer.rid,
+                           [&](const cti::LineState& s) { return cti::decide(s, answer); });
 }
 
 }  // namespace switchboard::commands::cti

@@ -3,8 +3,9 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <pqxx/except>
+
 #include "commands/cti/password.hpp"
-#include "commands/cti/unreachable.hpp"
 
 namespace switchboard::commands::cti {
 namespace {
@@ -61,9 +62,8 @@ LoginResult SessionCommands::login(const std::string& login, const std::string& 
   const auto now = unix_now();
   const cti::StartSession command{agent.login, agent.cti_login, now, now + lifetime_.count()};
   const auto id = session_id(result.token);
-  result.outcome = outcome_of([&] {
-    return pipeline_.execute(id, context, "login " + id,
-                             [&](const cti::SessionState& s) { return cti::decide(s, command); });
+  result.outcome = pipeline_.execute(id, context, "login " + id, [&](const cti::SessionState& s) {
+    return cti::decide(s, command);
   });
   if (!result.outcome.ok()) return result;
   result.status = LoginResult::Status::ok;
@@ -82,11 +82,9 @@ CommandOutcome SessionCommands::end(const std::string& session_id, const std::st
     std::lock_guard lock(verdicts_mutex_);
     verdicts_.erase(session_id);
   }
-  return outcome_of([&] {
-    return pipeline_.execute(
-        session_id, context, "logout " + session_id,
-        [&](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{reason}); });
-  });
+  return pipeline_.execute(
+      session_id, context, "logout " + session_id,
+      [&](const cti::SessionState& s) { return cti::decide(s, cti::EndSession{reason}); });
 }
 
 Authentication SessionCommands::authenticate(const std::string& token) {

@@ -94,15 +94,28 @@ std::string ask(Input& input, const std::string& prompt, bool secret) {
 }
 
 // Until `running` goes false; a 401 (the session was ended: logout elsewhere, a disabled agent,
-// a password reset, expiry) sets `session_ended` and stops the console too.
+// a password reset, expiry) sets `session_ended` and stops the console too. A 503 is said once
+// (again only when its reason changes) and asked again after its Retry-After.
 void follow_events(const agent::MiddlewareClient& client, std::atomic<bool>& running,
                    std::atomic<bool>& session_ended) {
   std::int64_t cursor = 0;
+  std::string outage;  // what the console last said of a 503; empty when none is current
   while (running) {
     try {
       const auto target = "/api/v1/events?wait=20" +
                           (cursor > 0 ? "&after=" + std::to_string(cursor) : std::string{});
       const auto reply = client.get(target, std::chrono::seconds{40});
+      if (const auto unavailable =
+              agent::parse_unavailable(reply.status, reply.body, reply.retry_after)) {
+        if (unavailable->notice != outage) say("!! events: " + unavailable->notice);
+        outage = unavailable->notice;
+        std::this_thread::sleep_for(unavailable->retry_after);
+        continue;
+      }
+      if (!outage.empty() && (reply.status == 200 || reply.status == 204)) {
+        say("!! events: the server is available again");
+        outage.clear();
+      }
       if (reply.status == 204) continue;
       if (reply.status == 401) {
         session_ended = true;
@@ -168,6 +181,11 @@ int main(int argc, char** argv) {
     w.String(password.c_str());
     w.EndObject();
     const auto reply = client.post("/api/v1/login", buffer.GetString());
+    if (const auto unavailable =
+            agent::parse_unavailable(reply.status, reply.body, reply.retry_after)) {
+      std::cerr << "switchboard-agent: not logged in: " << unavailable->notice << '\n';
+      return 1;
+    }
     if (reply.status != 200) {
       std::cerr << "login refused (HTTP " << reply.status << "): " << reply.body << '\n';
       return 1;
@@ -204,6 +222,11 @@ int main(int argc, char** argv) {
     }
     try {
       const auto reply = client.post("/api/v1/control", std::get<std::string>(*body));
+      if (const auto unavailable =
+              agent::parse_unavailable(reply.status, reply.body, reply.retry_after)) {
+        say("!! not sent: " + unavailable->notice);
+        continue;
+      }
       say(">> HTTP " + std::to_string(reply.status) + " " + reply.body);
     } catch (const std::exception& e) {
       say(std::string{"!! "} + e.what());

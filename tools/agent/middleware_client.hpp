@@ -20,7 +20,8 @@ std::optional<Address> parse_address(const std::string& text);
 
 struct Reply {
   int status = 0;
-  std::string body;  // inflated
+  std::string body;         // inflated
+  std::string retry_after;  // the Retry-After header; empty without one
 };
 
 class MiddlewareClient {

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
 #include "tools/json_text.hpp"
 
 namespace switchboard::tools::agent {
@@ -53,6 +55,25 @@ std::optional<EventBatch> parse_events_reply(const std::string& body) {
   batch.cursor = cursor->value.GetInt64();
   for (const auto& e : events->value.GetArray()) batch.lines.push_back(describe(e));
   return batch;
+}
+
+std::optional<Unavailable> parse_unavailable(int status, const std::string& body,
+                                             const std::string& retry_after) {
+  if (status != 503) return std::nullopt;
+  rapidjson::Document d;
+  d.Parse(body.c_str(), body.size());
+  auto why = d.HasParseError() ? std::string{} : text(d, "detail");
+  if (why.empty() && !d.HasParseError()) why = text(d, "title");
+  if (why.empty()) why = "HTTP 503 " + body.substr(0, 200);
+  Unavailable unavailable{"the server is temporarily unavailable: " + why, std::chrono::seconds{1}};
+  if (retry_after.empty()) return unavailable;
+  // Switchboard sends seconds; an HTTP date (also allowed) is shown as it is.
+  const bool seconds =
+      retry_after.size() <= 6 && retry_after.find_first_not_of("0123456789") == std::string::npos;
+  unavailable.notice += "; retry after " + retry_after + (seconds ? " s" : "");
+  if (seconds)
+    unavailable.retry_after = std::chrono::seconds{std::clamp(std::stoi(retry_after), 1, 60)};
+  return unavailable;
 }
 
 }  // namespace switchboard::tools::agent

@@ -18,7 +18,7 @@ http::Response unreadable() {
 // `after` acknowledges every event up to SEQ (they are never handed out again); an agent whose
 // response was lost simply asks again with its previous `after`. `wait` holds the request until an
 // event arrives (long-poll), at most the server's limit (a longer one is clamped to it). 200 with
-// events, 204 with none.
+// events, 204 with none, 503 "shutting down" when the server stops during the wait.
 http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiService* service) {
   return [service](const http::Request& request, const commands::cti::AuthenticatedAgent& agent,
                    http::Responder respond) {
@@ -71,6 +71,11 @@ http::AsyncHandlerFor<commands::cti::AuthenticatedAgent> events(api::cti::CtiSer
                   http::Response{.status = 204, .content_type = {}, .body = {}, .headers = {}});
             case Status::unavailable:
               return respond(unreadable());
+            case Status::stopped:
+              return respond(http::retry_later(
+                  "shutting down",
+                  "the server is shutting down; ask again (another node answers, or this one "
+                  "once it is back)"));
             case Status::failed:
               break;
           }

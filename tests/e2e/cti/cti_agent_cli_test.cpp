@@ -1,12 +1,14 @@
 // The agent CLI (tools/agent, seed 004's "done when"): an agent logs in with switchboard-agent,
 // sees an incoming call from the fake CTI server, answers and hangs up by typing commands,
-// while a second agent sees none of it.
+// while a second agent sees none of it; a server that cannot serve for a while (503) is shown as
+// such, and the console goes on once it is back.
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <sstream>
 
 #include "tests/e2e/cti/agent_feed.hpp"
+#include "tests/support/database_outage.hpp"
 
 namespace cti = switchboard::tests::e2e::cti;
 namespace e2e = switchboard::tests::e2e;
@@ -38,8 +40,9 @@ struct AliceConsole {
   }
 
   std::string output() const { return read_all(log); }
-  bool shows(const std::string& text) const {
-    return cti::eventually([&] { return output().find(text) != std::string::npos; });
+  bool shows(const std::string& text,
+             std::chrono::milliseconds within = std::chrono::seconds{20}) const {
+    return cti::eventually([&] { return output().find(text) != std::string::npos; }, within);
   }
 };
 
@@ -88,6 +91,36 @@ BOOST_AUTO_TEST_CASE(the_console_says_so_and_exits_when_its_session_is_ended_els
   BOOST_TEST(cti::eventually([&] { return !console.process.running(); }, std::chrono::seconds{40}),
              console.output());
   BOOST_TEST(console.shows("the session has ended"), console.output());
+}
+
+BOOST_AUTO_TEST_CASE(the_console_shows_a_503_as_the_server_temporarily_unavailable_and_goes_on) {
+  cti::CtiStack stack;
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  AliceConsole console{endpoint};
+  auto& process = console.process;
+  BOOST_REQUIRE_MESSAGE(console.shows("<< ["), console.output());
+
+  switchboard::tests::set_reachable(stack.server().database(), false);
+  // A command: not sent, and said so with the problem's detail and Retry-After.
+  process.type("calls");
+  BOOST_TEST(console.shows("!! not sent: the server is temporarily unavailable: "),
+             console.output());
+  BOOST_TEST(console.shows("database cannot be reached; retry; retry after 1 s"), console.output());
+  // The long-poll: once its wait ends (at most 20 s), or its session can no longer be checked.
+  BOOST_TEST(
+      console.shows("!! events: the server is temporarily unavailable: ", std::chrono::seconds{40}),
+      console.output());
+  BOOST_TEST(console.output().find("unexpected reply") == std::string::npos, console.output());
+  BOOST_TEST(process.running());
+
+  switchboard::tests::set_reachable(stack.server().database(), true);
+  const auto cid = stack.cti().incoming("op1", "500");
+  BOOST_TEST(console.shows("NewCall cid=" + cid, std::chrono::seconds{40}), console.output());
+  BOOST_TEST(console.shows("!! events: the server is available again"), console.output());
+  process.type("quit");
+  BOOST_TEST(console.shows("logged out"), console.output());
+  BOOST_TEST(cti::eventually([&] { return !process.running(); }));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

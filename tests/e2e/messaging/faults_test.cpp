@@ -11,6 +11,7 @@
 #include "tests/e2e/messaging/support/messaging_stack.hpp"
 #include "tests/e2e/support/child_process.hpp"
 #include "tests/e2e/support/postgres_cluster.hpp"
+#include "tests/support/database_outage.hpp"
 
 namespace e2e = switchboard::tests::e2e;
 using e2e::json_of;
@@ -474,6 +475,48 @@ BOOST_AUTO_TEST_CASE(postgresql_restart_mid_delivery_loses_nothing_and_sends_onc
   stack.until(talk.user, kMessages, [](const e2e::HttpResponse& r) {
     return r.text().find("\"back\"") != std::string::npos;
   });
+}
+
+BOOST_AUTO_TEST_CASE(a_public_api_command_meeting_an_unreachable_database_is_503_and_passes) {
+  MessagingStack stack;
+  Conversation talk{stack};
+  const auto inbound = [&](const std::string& id, const std::string& chat,
+                           std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return talk.client.call(
+        "POST", "/public/v1/messages",
+        R"({"provider_message_id":")" + id + R"(","chat":{"id":")" + chat +
+            R"(","participants":[{"id":"ivan"}]},"sender":{"id":"ivan"},"text":"hi"})",
+        std::move(headers));
+  };
+  // Only the server's own database goes away: the shared cluster serves other tests meanwhile.
+  switchboard::tests::set_reachable(stack.server().database(), false);
+  const auto check = [](const e2e::HttpResponse& r, const std::string& what) {
+    BOOST_TEST(r.status == 503, what << " -> " << r.status << " " << r.text());
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("application/problem+json"), what);
+    BOOST_TEST(r.header("Retry-After").has_value(), what);
+    if (r.status == 503) {
+      BOOST_TEST(std::string(json_of(r)["title"].GetString()) == "database unavailable", what);
+    }
+  };
+  // A chat the server has not seen (its stream must be read before deciding), a known one with
+  // an Idempotency-Key (looked up first), and a status update on the known one.
+  check(inbound("pm-new", "c-2"), "a message in a new chat");
+  check(inbound("pm-2", "c-1", {{"Idempotency-Key", "outage-1"}}), "a keyed message");
+  check(
+      talk.client.call("PUT", "/public/v1/chats/c-1/messages/pm-1/status", R"({"status":"read"})"),
+      "a status update");
+
+  switchboard::tests::set_reachable(stack.server().database(), true);
+  // Nothing was recorded: the same requests are new once the database is back.
+  auto again = inbound("pm-new", "c-2");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (again.status == 503 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    again = inbound("pm-new", "c-2");
+  }
+  BOOST_TEST(again.status == 201, again.text());
+  const auto keyed = inbound("pm-2", "c-1", {{"Idempotency-Key", "outage-1"}});
+  BOOST_TEST(keyed.status == 201, keyed.text());
 }
 
 BOOST_AUTO_TEST_CASE(nats_server_restart_loses_nothing) {

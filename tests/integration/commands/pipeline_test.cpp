@@ -126,6 +126,29 @@ BOOST_AUTO_TEST_CASE(an_append_that_cannot_reach_the_database_is_unavailable_not
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'counter-u1'"), 3);
 }
 
+BOOST_AUTO_TEST_CASE(a_read_that_cannot_reach_the_database_is_unavailable_not_an_exception) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<Counter> pipeline(store);
+  BOOST_REQUIRE(pipeline.execute("u0", context(), "add 1", [](auto& s) { return add(s, 1); }).ok());
+
+  // The open connection breaks under the read and a new one is refused.
+  tests::set_reachable(db, false);
+  // Nothing cached for u1: its stream is read before deciding.
+  const auto unread = pipeline.execute("u1", context(), "add 1", [](auto& s) { return add(s, 1); });
+  BOOST_CHECK(unread.status == Outcome::Status::unavailable);
+  BOOST_CHECK(unread.error.starts_with("database unreachable: "));
+  // An Idempotency-Key is looked up before anything else.
+  const auto keyed = context("outage-1");
+  const auto unlooked = pipeline.execute("u0", keyed, "add 2", [](auto& s) { return add(s, 2); });
+  BOOST_CHECK(unlooked.status == Outcome::Status::unavailable);
+
+  tests::set_reachable(db, true);
+  BOOST_CHECK(pipeline.execute("u1", context(), "add 1", [](auto& s) { return add(s, 1); }).ok());
+  BOOST_CHECK(pipeline.execute("u0", keyed, "add 2", [](auto& s) { return add(s, 2); }).wrote());
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 5);
+}
+
 BOOST_AUTO_TEST_CASE(two_nodes_with_stale_caches_both_succeed_through_retries) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});

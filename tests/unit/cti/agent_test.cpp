@@ -154,6 +154,40 @@ BOOST_AUTO_TEST_CASE(the_agent_cli_reads_unexpected_replies_as_nothing_instead_o
   BOOST_TEST(batch->lines[1] == "<< []  7");
 }
 
+BOOST_AUTO_TEST_CASE(the_agent_cli_reads_a_503_as_the_server_temporarily_unavailable) {
+  namespace agent = switchboard::tools::agent;
+  BOOST_TEST(!agent::parse_unavailable(500, R"({"title":"internal error"})", "1").has_value());
+  BOOST_TEST(!agent::parse_unavailable(204, "", "").has_value());
+
+  const auto outage = agent::parse_unavailable(
+      503,
+      R"({"type":"about:blank","title":"database unavailable","status":503,"detail":"the events cannot be read: the database cannot be reached; retry"})",
+      "1");
+  BOOST_REQUIRE(outage.has_value());
+  BOOST_TEST(outage->notice ==
+             "the server is temporarily unavailable: the events cannot be read: the database "
+             "cannot be reached; retry; retry after 1 s");
+  BOOST_TEST(outage->retry_after.count() == 1);
+
+  // The title when there is no detail; a long Retry-After is shown as sent, waited at most 60 s.
+  const auto busy = agent::parse_unavailable(503, R"({"title":"busy"})", "300");
+  BOOST_REQUIRE(busy.has_value());
+  BOOST_TEST(busy->notice == "the server is temporarily unavailable: busy; retry after 300 s");
+  BOOST_TEST(busy->retry_after.count() == 60);
+
+  // A proxy's page without Retry-After, or with a date: shown, asked again after a second.
+  const auto proxy = agent::parse_unavailable(503, "<html>no backend</html>", "");
+  BOOST_REQUIRE(proxy.has_value());
+  BOOST_TEST(proxy->notice ==
+             "the server is temporarily unavailable: HTTP 503 <html>no backend</html>");
+  BOOST_TEST(proxy->retry_after.count() == 1);
+  const auto dated =
+      agent::parse_unavailable(503, R"({"title":"x"})", "Wed, 21 Oct 2026 07:28:00 GMT");
+  BOOST_REQUIRE(dated.has_value());
+  BOOST_TEST(dated->notice.ends_with("; retry after Wed, 21 Oct 2026 07:28:00 GMT"));
+  BOOST_TEST(dated->retry_after.count() == 1);
+}
+
 // The agent CLI and the fake CTI server read members alike: cid as a string or a number.
 BOOST_AUTO_TEST_CASE(the_cti_tools_read_strings_numbers_and_flags_as_text) {
   rapidjson::Document d;
