@@ -42,4 +42,14 @@ void store_checkpoint(pqxx::transaction_base& tx, const std::string& name, const
       static_cast<std::int64_t>(cp.events_applied));
 }
 
+bool applied(pqxx::transaction_base& tx, const std::string& name, std::int64_t global_position) {
+  return tx
+      .exec_params1(
+          "SELECT EXISTS (SELECT 1 FROM projection_checkpoints p"
+          " JOIN events e ON e.global_position = $2 WHERE p.name = $1"
+          " AND (p.epoch, p.tx_id, p.global_position) >= (e.epoch, e.tx_id, e.global_position))",
+          name, global_position)[0]
+      .as<bool>();
+}
+
 }  // namespace switchboard::projections

@@ -23,4 +23,9 @@ bool advance_checkpoint(pqxx::transaction_base& tx, const std::string& name, con
                         const Checkpoint& to);
 void store_checkpoint(pqxx::transaction_base& tx, const std::string& name, const Checkpoint& cp);
 
+// Whether the projection `name` has applied the event at `global_position`: its checkpoint is at
+// or past the event in log order (epoch, transaction, position). False for an event or a
+// projection not recorded.
+bool applied(pqxx::transaction_base& tx, const std::string& name, std::int64_t global_position);
+
 }  // namespace switchboard::projections

@@ -5,9 +5,13 @@
 
 #include "commands/access/access_commands.hpp"
 #include "eventstore/connection_pool.hpp"
+#include "projections/checkpoint.hpp"
 
 namespace switchboard::api::auth {
 namespace {
+
+// The projection of messaging_connections, the read model client tokens are checked against.
+constexpr std::string_view messaging_projection = "messaging";
 
 http::Response unauthorized(std::string detail) {
   auto r = http::problem(401, "unauthorized", std::move(detail),
@@ -33,6 +37,7 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
   const auto secret = header ? http::bearer_token(*header) : std::nullopt;
   if (!secret) return unauthorized("send Authorization: Bearer <token>");
   const auto hash = commands::access::token_sha256(*secret);
+  if (retired(hash)) return unauthorized("the token is unknown, revoked or deactivated");
   const auto stamp = watch_.stamp(cache::ReadModelWatch::revoked_tokens, hash);
   if (auto known = remembered_.find(hash, stamp)) return *known;
   const auto rows = read_models_.with_connection([&](pqxx::connection& c) {
@@ -62,8 +67,41 @@ Authenticated Authenticator::authenticate(const http::Request& request) const {
   return p;
 }
 
-void Authenticator::forget(std::string_view token_sha256) const {
+void Authenticator::forget(std::string_view token_sha256, std::int64_t position) const {
   watch_.changed(cache::ReadModelWatch::revoked_tokens, token_sha256);
+  // The read model is right from the moment the projection has applied the event; until then it
+  // still shows the token active, and only this node knows better.
+  if (messaging_applied(position)) return;
+  std::lock_guard lock(retired_mutex_);
+  retired_.insert_or_assign(std::string(token_sha256), position);
+}
+
+bool Authenticator::retired(const std::string& token_sha256) const {
+  std::int64_t position = 0;
+  {
+    std::lock_guard lock(retired_mutex_);
+    const auto it = retired_.find(token_sha256);
+    if (it == retired_.end()) return false;
+    position = it->second;
+  }
+  if (!messaging_applied(position)) return true;
+  // From now on the read model decides (the token may even have been activated again since).
+  std::lock_guard lock(retired_mutex_);
+  if (const auto it = retired_.find(token_sha256); it != retired_.end() && it->second == position)
+    retired_.erase(it);
+  return false;
+}
+
+bool Authenticator::messaging_applied(std::int64_t position) const {
+  try {
+    return read_models_.with_connection([&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      return projections::applied(tx, std::string(messaging_projection), position);
+    });
+  } catch (const std::exception&) {
+    // Cannot tell: the token stays refused, as it would be once the projection caught up.
+    return false;
+  }
 }
 
 Credential Authenticator::service_token(std::vector<std::string> roles) const {

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -49,10 +52,11 @@ class Authenticator {
   Authenticator(eventstore::ConnectionPool& read_models, cache::ReadModelWatch& watch)
       : read_models_(read_models), watch_(watch) {}
 
-  // The token with this SHA-256 stopped being valid by a command this node just answered: no
-  // request on this node may pass with it from now on, before the projection's notification
-  // arrives (other nodes follow when it does).
-  void forget(std::string_view token_sha256) const;
+  // The client token with this SHA-256 stopped being valid by the event at `position` (of the
+  // messaging projection's log), recorded by a command this node is answering: no request on
+  // this node may pass with it from now on, even while the projection, lagging behind, still
+  // shows it active (other nodes follow when the projection has applied the event).
+  void forget(std::string_view token_sha256, std::int64_t position) const;
 
   // Route credentials. The authenticator must outlive the routes.
   // A service token with one of `roles`.
@@ -65,11 +69,19 @@ class Authenticator {
 
  private:
   Authenticated authenticate(const http::Request& request) const;
+  // Whether the token was forgotten at a position the messaging projection has not applied yet.
+  bool retired(const std::string& token_sha256) const;
+  bool messaging_applied(std::int64_t position) const;
   Credential of_kind(domain::access::TokenKind kind, const char* refusal) const;
 
   eventstore::ConnectionPool& read_models_;
   cache::ReadModelWatch& watch_;
   mutable cache::StampedCache<Principal> remembered_{200'000};  // by token hash
+  // Forgotten tokens -> the position that retired them. An entry is made only when the projection
+  // lags behind the answer (rare) and goes with the first request with the token once it has
+  // caught up, so the map stays small without a sweep.
+  mutable std::mutex retired_mutex_;
+  mutable std::unordered_map<std::string, std::int64_t> retired_;
 };
 
 }  // namespace switchboard::api::auth

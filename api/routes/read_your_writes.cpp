@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "eventstore/connection_pool.hpp"
+#include "projections/checkpoint.hpp"
 
 namespace switchboard::api::routes {
 
@@ -17,14 +18,7 @@ bool wait_for_projection(eventstore::ConnectionPool& read_models, std::string_vi
     for (;;) {
       const bool applied = read_models.with_connection([&](pqxx::connection& c) {
         pqxx::nontransaction tx(c);
-        return tx
-            .exec_params1(
-                "SELECT EXISTS (SELECT 1 FROM projection_checkpoints p"
-                " JOIN events e ON e.global_position = $2 WHERE p.name = $1"
-                " AND (p.epoch, p.tx_id, p.global_position) >= (e.epoch, e.tx_id,"
-                " e.global_position))",
-                std::string(projection), position)[0]
-            .as<bool>();
+        return projections::applied(tx, std::string(projection), position);
       });
       if (applied) return true;
       if (std::chrono::steady_clock::now() >= deadline) break;

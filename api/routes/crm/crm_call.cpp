@@ -74,7 +74,7 @@ std::string connection_state_json(const Dependencies& deps, const std::string& t
 void forget_retired_token(const Dependencies& deps, const commands::CommandOutcome& outcome) {
   for (const auto& e : outcome.events) {
     if (const auto retired = domain::messaging::retired_token_sha256(e.type, domain::parse(e.data)))
-      deps.auth.forget(*retired);
+      deps.auth.forget(*retired, outcome.last_position);
   }
 }
 

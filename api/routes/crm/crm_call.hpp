@@ -17,8 +17,8 @@ std::string connection_state_json(const Dependencies& deps, const std::string& t
                                   const std::string& provider_code);
 
 // The client token a recorded connection command retired (deactivated, or replaced by a new
-// one) is refused on this node from now on, not when the projection's notification comes back.
-// Call it once the projection has applied the command.
+// one) is refused on this node from now on, not when the projection's notification comes back,
+// even when the projection has not applied the command by the time the route answers.
 void forget_retired_token(const Dependencies& deps, const commands::CommandOutcome& outcome);
 
 }  // namespace switchboard::api::routes::crm
