@@ -45,16 +45,21 @@ std::vector<RecordedEvent> to_events(const pqxx::result& rows) {
 
 LogPage read_page(pqxx::transaction_base& tx, const Position& after, std::size_t max_count,
                   const EventFilter& filter) {
-  // Prepared once per connection: projections read a page after every append batch, and
-  // planning this statement cost more than running it.
+  // Only the wanted events leave the server, and the page's last event with the page's size,
+  // wanted or not, so the reader knows where it got to: nine readers follow the one log, and
+  // most events concern one or two of them. Prepared once per connection: projections read a
+  // page after every append batch, and planning this statement cost more than running it.
   static const std::string sql =
-      "SELECT " +
-      event_columns("($5::text[] IS NULL OR e.event_type = ANY ($5::text[]))",
-                    "$6 AND ($5::text[] IS NULL OR e.event_type = ANY ($5::text[]))") +
-      " FROM events e"
-      " WHERE (e.epoch, e.tx_id, e.global_position) > ($1, $2::text::xid8, $3)"
-      "   AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())"
-      " ORDER BY e.epoch, e.tx_id, e.global_position LIMIT $4";
+      "SELECT " + event_columns("e.wanted", "$6 AND e.wanted") +
+      ", e.scanned FROM (SELECT e.*, ($5::text[] IS NULL OR e.event_type = ANY ($5::text[]))"
+      "   AS wanted, row_number() OVER page AS n, count(*) OVER () AS scanned"
+      "   FROM (SELECT * FROM events e"
+      "     WHERE (e.epoch, e.tx_id, e.global_position) > ($1, $2::text::xid8, $3)"
+      "       AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+      "     ORDER BY e.epoch, e.tx_id, e.global_position LIMIT $4) e"
+      "   WINDOW page AS (ORDER BY e.epoch, e.tx_id, e.global_position)) e"
+      " WHERE e.wanted OR e.n = e.scanned"
+      " ORDER BY e.epoch, e.tx_id, e.global_position";
   tx.conn().prepare("switchboard_read_page", sql);
   const auto rows = tx.exec_prepared(
       "switchboard_read_page", after.epoch, std::to_string(after.tx_id), after.global_position,
@@ -63,12 +68,14 @@ LogPage read_page(pqxx::transaction_base& tx, const Position& after, std::size_t
       filter.bodies);
   LogPage page;
   page.reached = after;
-  page.scanned = rows.size();
+  if (rows.empty()) return page;
   for (const auto& row : rows) {
     if (row[7].as<bool>()) page.events.push_back(to_event(row));
-    page.reached = {row[0].as<std::int32_t>(), row[1].as<std::uint64_t>(),
-                    row[2].as<std::int64_t>()};
   }
+  const auto last = rows[rows.size() - 1];
+  page.reached = {last[0].as<std::int32_t>(), last[1].as<std::uint64_t>(),
+                  last[2].as<std::int64_t>()};
+  page.scanned = last[11].as<std::size_t>();
   return page;
 }
 

@@ -166,3 +166,42 @@ BOOST_FIXTURE_TEST_CASE(transaction_ids_order_as_numbers_not_as_text, Fixture) {
   BOOST_CHECK_EQUAL(after_first[0].type, "Second");
   BOOST_CHECK(store.head() == all[1].position);
 }
+
+BOOST_FIXTURE_TEST_CASE(a_filtered_page_hands_out_what_it_wants_and_reaches_its_last_event,
+                        Fixture) {
+  db.exec(
+      "INSERT INTO events (epoch, tx_id, stream_id, stream_version, event_id, event_type, data,"
+      " metadata) VALUES"
+      " (1, '10'::xid8, 'page-1', 1, gen_random_uuid(), 'Wanted', '{\"n\":1}', '{}'),"
+      " (1, '11'::xid8, 'page-1', 2, gen_random_uuid(), 'Other', '{\"n\":2}', '{}'),"
+      " (1, '12'::xid8, 'page-1', 3, gen_random_uuid(), 'Wanted', '{\"n\":3}', '{}'),"
+      " (1, '13'::xid8, 'page-1', 4, gen_random_uuid(), 'Other', '{\"n\":4}', '{}'),"
+      " (1, '14'::xid8, 'page-1', 5, gen_random_uuid(), 'Other', '{\"n\":5}', '{}')");
+  const auto all = store.read_all(eventstore::Position::start(), 10);
+  BOOST_REQUIRE_EQUAL(all.size(), 5u);
+
+  const eventstore::EventFilter wanted{{"Wanted"}, true};
+  const auto first = store.read_page(eventstore::Position::start(), 4, wanted);
+  BOOST_CHECK_EQUAL(first.scanned, 4u);
+  BOOST_CHECK(first.reached == all[3].position);  // an unwanted event, looked at all the same
+  BOOST_REQUIRE_EQUAL(first.events.size(), 2u);
+  BOOST_CHECK_EQUAL(first.events[0].stream_version, 1);
+  BOOST_CHECK_EQUAL(first.events[0].data, R"({"n": 1})");
+  BOOST_CHECK_EQUAL(first.events[1].stream_version, 3);
+
+  // A page with nothing wanted still moves the reader on.
+  const auto second = store.read_page(first.reached, 4, wanted);
+  BOOST_CHECK_EQUAL(second.scanned, 1u);
+  BOOST_CHECK(second.reached == all[4].position);
+  BOOST_CHECK(second.events.empty());
+
+  const auto drained = store.read_page(second.reached, 4, wanted);
+  BOOST_CHECK_EQUAL(drained.scanned, 0u);
+  BOOST_CHECK(drained.reached == second.reached);
+
+  const auto bare = store.read_page(eventstore::Position::start(), 10, {{}, false});
+  BOOST_CHECK_EQUAL(bare.scanned, 5u);
+  BOOST_REQUIRE_EQUAL(bare.events.size(), 5u);
+  BOOST_CHECK(bare.events[1].data.empty());
+  BOOST_CHECK_EQUAL(bare.events[1].type, "Other");
+}
