@@ -12,6 +12,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <pqxx/pqxx>
 #include <set>
@@ -45,6 +46,13 @@ constexpr std::size_t max_away_checks = 64;
 constexpr std::size_t max_logged_answer = 2'000;
 // A history import that never ends is the provider's bug; it must not hold the lane forever.
 constexpr int max_history_pages = 10'000;
+
+// A message of the client library acknowledges (and naks, extends) through the subscription that
+// delivered it, which it points at without keeping it: a subscription made anew (after failed
+// fetches, for a consumer made anew) while messages of the old one are still held would leave
+// them pointing at freed memory, and their next ack would read and write it. So each held
+// message keeps its subscription, which is destroyed with the last of them.
+using Subscription = std::shared_ptr<natsSubscription>;
 
 std::string nats_error(natsStatus s, jsErrCode code) {
   std::string text = natsStatus_GetText(s);
@@ -206,6 +214,7 @@ class DeliveryWorker::Consumer {
 
   struct Entry {
     natsMsg* msg = nullptr;
+    Subscription via;  // msg's
     std::uint64_t seq = 0;
     Job job;
     int attempts = 0;  // quick/unavailable attempts that got no usable answer
@@ -243,6 +252,12 @@ class DeliveryWorker::Consumer {
 
   // --- JetStream ---------------------------------------------------------------------------
 
+  // A fetched job's message and the subscription that delivered it.
+  struct Fetched {
+    natsMsg* msg;
+    Subscription via;
+  };
+
   bool subscribe(std::string& error) {
     if (!ensure_delivery_queue(nats_, settings_, error)) return false;
     if (js_ == nullptr && natsConnection_JetStream(&js_, nats_.raw(), nullptr) != NATS_OK) {
@@ -256,20 +271,21 @@ class DeliveryWorker::Consumer {
     options.Consumer = settings_.consumer.c_str();
     options.ManualAck = true;
     jsErrCode code = static_cast<jsErrCode>(0);
-    const natsStatus s = js_PullSubscribe(&subscription_, js_, settings_.subject.c_str(),
+    natsSubscription* made = nullptr;
+    const natsStatus s = js_PullSubscribe(&made, js_, settings_.subject.c_str(),
                                           settings_.consumer.c_str(), nullptr, &options, &code);
     if (s != NATS_OK) {
-      subscription_ = nullptr;
       error = "cannot subscribe to " + settings_.stream + ": " + nats_error(s, code);
       return false;
     }
+    // Destroying (not unsubscribing) keeps the durable consumer, which the library did not make.
+    subscription_ = Subscription(made, natsSubscription_Destroy);
     return true;
   }
 
+  // Only once nothing fetched is held any more (stop() hands everything back first).
   void unsubscribe() {
-    // Destroying (not unsubscribing) keeps the durable consumer, which the library did not make.
-    if (subscription_ != nullptr) natsSubscription_Destroy(subscription_);
-    subscription_ = nullptr;
+    subscription_.reset();
     if (js_ != nullptr) jsCtx_Destroy(js_);
     js_ = nullptr;
   }
@@ -325,13 +341,13 @@ class DeliveryWorker::Consumer {
       natsMsgList list{};
       jsErrCode code = static_cast<jsErrCode>(0);
       const natsStatus s =
-          natsSubscription_Fetch(&list, subscription_, fetch_batch, fetch_timeout_ms, &code);
+          natsSubscription_Fetch(&list, subscription_.get(), fetch_batch, fetch_timeout_ms, &code);
       if (s == NATS_OK) {
         failures = 0;
         {
           std::lock_guard lock(mutex_);
           for (int i = 0; i < list.Count; ++i) {
-            inbox_.push_back(list.Msgs[i]);
+            inbox_.push_back({list.Msgs[i], subscription_});
             list.Msgs[i] = nullptr;  // ours now
           }
         }
@@ -353,8 +369,7 @@ class DeliveryWorker::Consumer {
   }
 
   void resubscribe() {
-    if (subscription_ != nullptr) natsSubscription_Destroy(subscription_);
-    subscription_ = nullptr;
+    subscription_.reset();
     std::string error;
     if (!subscribe(error)) spdlog::warn("delivery: {}", error);
   }
@@ -373,8 +388,7 @@ class DeliveryWorker::Consumer {
   }
 
   void make_consumer_afresh() {
-    if (subscription_ != nullptr) natsSubscription_Destroy(subscription_);
-    subscription_ = nullptr;
+    subscription_.reset();
     std::string error;
     if (!delete_consumer() || !subscribe(error)) {
       if (!error.empty()) spdlog::warn("delivery: {}", error);
@@ -384,7 +398,7 @@ class DeliveryWorker::Consumer {
     {
       std::lock_guard lock(mutex_);
       // Fetched from the consumer that is gone: the new one delivers them again.
-      for (auto* m : inbox_) natsMsg_Destroy(m);
+      for (const auto& f : inbox_) natsMsg_Destroy(f.msg);
       inbox_.clear();
       make_afresh_ = false;
       made_afresh_ = true;
@@ -413,7 +427,7 @@ class DeliveryWorker::Consumer {
       lock.unlock();
 
       if (afresh) start_afresh();
-      for (auto* m : inbox) admit(m);
+      for (auto& f : inbox) admit(std::move(f));
       for (auto& c : completions) finish(c);
       const auto now = Clock::now();
       if (now >= next_ack_retry) {
@@ -436,7 +450,8 @@ class DeliveryWorker::Consumer {
     return std::max(settings_.ack_wait / 3, std::chrono::milliseconds(100));
   }
 
-  void admit(natsMsg* m) {
+  void admit(Fetched fetched) {
+    natsMsg* m = fetched.msg;
     jsMsgMetaData* meta = nullptr;
     if (natsMsg_GetMetaData(&meta, m) != NATS_OK) {
       spdlog::error("delivery: a message without JetStream metadata; ignored");
@@ -451,6 +466,7 @@ class DeliveryWorker::Consumer {
       // Delivered again (the broker restarted, or an ack deadline passed): the same job.
       natsMsg_Destroy(it->second->msg);
       it->second->msg = m;
+      it->second->via = std::move(fetched.via);
       if (const auto done = acks_pending_.find(seq); done != acks_pending_.end()) retry_acks();
       return;
     }
@@ -463,6 +479,7 @@ class DeliveryWorker::Consumer {
       ++metrics_.dropped;
       auto entry = std::make_unique<Entry>();
       entry->msg = m;
+      entry->via = std::move(fetched.via);
       entry->seq = seq;
       acknowledge(std::move(entry));
       return;
@@ -473,6 +490,7 @@ class DeliveryWorker::Consumer {
     }
     auto entry = std::make_unique<Entry>();
     entry->msg = m;
+    entry->via = std::move(fetched.via);
     entry->seq = seq;
     entry->job = std::move(*job);
     ++held_by_provider_[entry->job.provider_code];
@@ -735,9 +753,9 @@ class DeliveryWorker::Consumer {
     by_seq_.clear();
     {
       std::lock_guard lock(mutex_);
-      for (auto* m : inbox_) {
-        natsMsg_Nak(m, nullptr);
-        natsMsg_Destroy(m);
+      for (const auto& f : inbox_) {
+        natsMsg_Nak(f.msg, nullptr);
+        natsMsg_Destroy(f.msg);
       }
       inbox_.clear();
     }
@@ -1091,13 +1109,13 @@ class DeliveryWorker::Consumer {
   TargetResolver resolver_;
 
   jsCtx* js_ = nullptr;
-  natsSubscription* subscription_ = nullptr;  // the fetcher's, once started
+  Subscription subscription_;  // the fetcher's, once started
 
   // Shared between threads, under mutex_.
   std::mutex mutex_;
   std::condition_variable wake_;     // the scheduler's
   std::condition_variable work_cv_;  // the pool's
-  std::vector<natsMsg*> inbox_;
+  std::vector<Fetched> inbox_;
   std::vector<Completion> completions_;
   std::deque<Entry*> tasks_;
   bool stopping_ = false;
