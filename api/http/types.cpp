@@ -176,9 +176,9 @@ Response problem(int status, std::string title, std::string detail,
                   .headers = {}};
 }
 
-Response retry_later(std::string title, std::string detail) {
+Response retry_later(std::string title, std::string detail, std::chrono::seconds retry_after) {
   auto response = problem(503, std::move(title), std::move(detail));
-  response.headers.emplace_back("Retry-After", "1");
+  response.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
   return response;
 }
 

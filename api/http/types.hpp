@@ -3,6 +3,7 @@
 // Transport-neutral request/response types. Route handlers depend on these only, so they compile
 // without RESTinio (whose headers cost ~17 s per translation unit).
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -33,6 +34,11 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string remote_address;
+  // True once nobody waits for the answer: the client closed the connection, or the request
+  // outlived the server's request timeout (its connection is closed then). For work queued for
+  // later that costs more than the question (a password hash), asked when its turn comes. Empty
+  // for requests the server did not build.
+  std::function<bool()> client_gone;
 
   // Header names compare case-insensitively; the first occurrence wins.
   std::optional<std::string_view> header(std::string_view name) const;
@@ -58,8 +64,9 @@ Response problem(int status, std::string title, std::string detail = {},
                  std::vector<FieldError> errors = {});
 
 // 503 with Retry-After: something that passes (an outage, a resource changed concurrently, a
-// server shutting down), so clients should retry rather than report a bug.
-Response retry_later(std::string title, std::string detail);
+// server shutting down, a full queue), so clients should retry rather than report a bug.
+Response retry_later(std::string title, std::string detail,
+                     std::chrono::seconds retry_after = std::chrono::seconds{1});
 
 // retry_later "database unavailable": PostgreSQL cannot be reached.
 Response database_unavailable(std::string detail);
