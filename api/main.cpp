@@ -25,6 +25,7 @@
 #include "api/routes/routes.hpp"
 #include "api/wiring/delivery_outcomes.hpp"
 #include "api/wiring/delivery_service.hpp"
+#include "api/wiring/login_metrics.hpp"
 #include "api/wiring/readiness.hpp"
 #include "api/wiring/runtime.hpp"
 #include "api/wiring/store_metrics.hpp"
@@ -140,17 +141,21 @@ int serve(const config::Config& config) {
                             .secret_key = *secret_key,
                             .public_api_errors = error_log.observer()};
   // The long-poll wait stays below the request timeout, so a held request ends with 204, not a
-  // timeout.
+  // timeout; so does a login's wait for a worker, which its hash and attach follow.
+  const auto below_timeout = std::max(config.server.request_timeout - std::chrono::seconds{5},
+                                      std::chrono::milliseconds{0});
   api::cti::CtiService cti{
       runtime.store,
       {.database_url = config.database_url,
        .nats_url = config.nats_url,
        .nats_prefix = config.nats_prefix,
        .connector = {.url = config.cti_url},
-       .max_wait = std::clamp(config.server.request_timeout - std::chrono::seconds{5},
-                              std::chrono::milliseconds{0}, std::chrono::milliseconds{25'000}),
-       .secure_cookie = config.server.tls.enabled()}};
+       .max_wait = std::min(below_timeout, std::chrono::milliseconds{25'000}),
+       .secure_cookie = config.server.tls.enabled(),
+       .logins = {.workers = config.cti_logins.workers,
+                  .max_wait = std::min(below_timeout, config.cti_logins.max_wait)}}};
   cti.start();
+  wiring::add_login_metrics(metrics, cti.logins());
   services.cti = &cti;
   http::Router router;
   routes::register_routes(router, services);

@@ -38,6 +38,8 @@ po::options_description settings_description() {
                            "database.crash_takeover_ms",
                            "nats.url",
                            "cti.url",
+                           "cti.login_workers",
+                           "cti.login_max_wait_ms",
                            "messaging.secret_key",
                            "messaging.retry_delay_ms",
                            "messaging.max_attempts",
@@ -213,6 +215,12 @@ LoadResult parse(std::istream& in, std::string_view source) {
     r.fail("nats.prefix: 1 to 64 lower-case letters, digits, '_' or '-'");
   }
   c.cti_url = r.required("cti.url");
+  c.cti_logins.workers =
+      r.number<int>("cti.login_workers", 1, 256, "a thread count").value_or(c.cti_logins.workers);
+  // 0: a login is taken only by a free worker.
+  c.cti_logins.max_wait = std::chrono::milliseconds{
+      r.number<long>("cti.login_max_wait_ms", 0, 3'600'000, "a duration in milliseconds")
+          .value_or(c.cti_logins.max_wait.count())};
 
   auto& m = c.messaging;
   m.secret_key = r.required("messaging.secret_key");

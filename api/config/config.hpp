@@ -7,7 +7,7 @@
 //   [tls]      cert_file, key_file, client_ca_file, require_client_cert
 //   [database] url*, admin_url, crash_takeover_ms
 //   [nats]     url*, prefix
-//   [cti]      url*
+//   [cti]      url*, login_workers, login_max_wait_ms
 //   [messaging] secret_key*, retry_delay_ms, max_attempts, unavailable_retry_ms, expiry_ms,
 //              request_timeout_ms, crash_takeover_ms, delivery_concurrency, provider_concurrency,
 //              max_held, max_defer_ms, error_retention_days, public_base_url, provider_ca_file,
@@ -22,6 +22,7 @@
 #include <string_view>
 #include <variant>
 
+#include "api/cti/login_queue.hpp"
 #include "api/delivery/provider_client.hpp"
 #include "api/http/server.hpp"
 #include "eventstore/connection_string.hpp"
@@ -74,6 +75,9 @@ struct Config {
   // clusters sharing a nats-server each need their own.
   std::string nats_prefix = "switchboard";
   std::string cti_url;
+  // Threads checking login passwords, and how long a login may wait for one before it is
+  // refused (503) rather than queued; the server keeps it 5 s below http.request_timeout_ms.
+  api::cti::LoginQueueSettings cti_logins;
   MessagingSettings messaging;
   // A spdlog level name: trace, debug, info, warn, error, critical, off.
   std::string log_level = "info";

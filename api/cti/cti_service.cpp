@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "commands/cti/password.hpp"
 #include "eventstore/connection_pool.hpp"
 
 namespace switchboard::api::cti {
@@ -16,6 +17,15 @@ constexpr std::uint64_t reconcile_every = 5;  // ownership checks
 // How long a login attached at a login is kept without an open session in the projection (which
 // may not have applied the new session yet).
 constexpr std::chrono::seconds fresh_attach_grace{10};
+
+// How long a password check takes on this host: the login queue's estimate until logins are
+// timed.
+std::chrono::microseconds time_a_hash() {
+  const auto start = std::chrono::steady_clock::now();
+  commands::cti::hash_password("switchboard: timing a hash");
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
 
 }  // namespace
 
@@ -32,7 +42,8 @@ CtiService::CtiService(eventstore::EventStore& store, CtiSettings settings)
       feed_(settings_.database_url),
       pool_(std::make_unique<eventstore::ConnectionPool>(settings_.database_url, 2)),
       relay_(settings_.nats_url, settings_.nats_prefix,
-             settings_.connector.command_timeout + std::chrono::seconds{2}) {}
+             settings_.connector.command_timeout + std::chrono::seconds{2}),
+      logins_(settings_.logins, time_a_hash()) {}
 
 CtiService::~CtiService() {
   finish();

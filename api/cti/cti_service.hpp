@@ -22,6 +22,7 @@
 #include "api/cti/connector.hpp"
 #include "api/cti/cti_relay.hpp"
 #include "api/cti/event_feed.hpp"
+#include "api/cti/login_queue.hpp"
 #include "commands/cti/agent_commands.hpp"
 #include "commands/cti/event_recorder.hpp"
 #include "commands/cti/line_commands.hpp"
@@ -43,6 +44,7 @@ struct CtiSettings {
   // The HTTP listener speaks TLS: the session cookie is marked Secure, so a browser never sends
   // it over plain HTTP.
   bool secure_cookie = false;
+  LoginQueueSettings logins;
 };
 
 class CtiService {
@@ -75,9 +77,8 @@ class CtiService {
 
   // Runs a request's blocking part (authentication, commands) off the HTTP server's threads.
   void post(std::function<void()> job) { work_.post(std::move(job)); }
-  // The same for logins, on threads of their own: a password check costs ~50 ms of CPU and
-  // 16 MiB (scrypt), and a burst of logins must not hold up every long-poll and command.
-  void post_login(std::function<void()> job) { logins_.post(std::move(job)); }
+  // The same for logins, on threads of their own.
+  LoginQueue& logins() { return logins_; }
 
   // Sends a command for `cti_login` to the CTI API; `done` gets the reply (from another thread).
   void send(const std::string& cti_login, std::string rid, std::string message,
@@ -116,7 +117,7 @@ class CtiService {
   bool stopping_ = false;
   std::thread ownership_;
   concurrency::WorkPool work_{16};
-  concurrency::WorkPool logins_{4};
+  LoginQueue logins_;
 };
 
 }  // namespace switchboard::api::cti

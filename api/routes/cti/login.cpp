@@ -48,52 +48,74 @@ void refuse(api::cti::CtiService* service, const commands::cti::LoginResult& res
   respond(reply_problem(reply, "the login", "AttachToUser " + result.agent.cti_login, "/login"));
 }
 
+// The login's turn in the queue: checks the password, opens the session, attaches its CTI login.
+void log_in(api::cti::CtiService* service, const http::Request& request,
+            const http::Responder& respond) {
+  rapidjson::Document body;
+  body.Parse(request.body.data(), request.body.size());
+  const std::string login = body["login"].GetString();
+  const std::string password = body["password"].GetString();
+
+  auto result = service->sessions().login(login, password, agent_context(request, login));
+  using Status = commands::cti::LoginResult::Status;
+  if (result.status == Status::bad_credentials) {
+    return respond(http::problem(401, "wrong login or password",
+                                 "the login/password pair is not valid",
+                                 {{"/password", "wrong login or password"}}));
+  }
+  if (result.status != Status::ok) return respond(command_problem(result.outcome));
+  const auto cti_login = result.agent.cti_login;
+  service->attach(cti_login, [service, result = std::move(result),
+                              ending = agent_context(request, login), respond](Reply reply) {
+    switch (reply.status) {
+      case Reply::Status::ok:
+      case Reply::Status::data:
+      // No verdict from the CTI API: the connector keeps the login and attaches it as soon as
+      // the CTI connection is (back) up, as it does for every open session after a drop; an
+      // outage of the CTI API should not lock agents out of the middleware.
+      case Reply::Status::timeout:
+      case Reply::Status::unavailable:
+        return respond(session_response(result, service->secure_cookie()));
+      case Reply::Status::error:
+      case Reply::Status::parse_error:
+        break;
+    }
+    // Called on the connector's or the relay's thread, which must not block.
+    service->post([service, result, ending, reply = std::move(reply), respond] {
+      refuse(service, result, ending, reply, respond);
+    });
+  });
+}
+
 }  // namespace
 
 // POST /api/v1/login {login, password}: opens a session and attaches its CTI login, then answers
 // 200 with the session token (also set as a cookie); 401 for a wrong pair; 502 when the CTI API
-// refuses the CTI login (the session is ended again). The body was checked against
+// refuses the CTI login (the session is ended again); 503 at once when the logins already queued
+// would keep it waiting too long (api/cti/login_queue.hpp). The body was checked against
 // api/schemas/cti_login.json.
 http::AsyncHandler login(api::cti::CtiService* service) {
   return [service](http::Request request, http::Responder respond) {
     if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
+    auto client_gone = request.client_gone;
     // The password hash and the session's append block: not on the HTTP server's threads.
-    service->post_login([service, request = std::move(request), respond = std::move(respond)] {
-      rapidjson::Document body;
-      body.Parse(request.body.data(), request.body.size());
-      const std::string login = body["login"].GetString();
-      const std::string password = body["password"].GetString();
-
-      auto result = service->sessions().login(login, password, agent_context(request, login));
-      using Status = commands::cti::LoginResult::Status;
-      if (result.status == Status::bad_credentials) {
-        return respond(http::problem(401, "wrong login or password",
-                                     "the login/password pair is not valid",
-                                     {{"/password", "wrong login or password"}}));
-      }
-      if (result.status != Status::ok) return respond(command_problem(result.outcome));
-      const auto cti_login = result.agent.cti_login;
-      service->attach(cti_login, [service, result = std::move(result),
-                                  ending = agent_context(request, login), respond](Reply reply) {
-        switch (reply.status) {
-          case Reply::Status::ok:
-          case Reply::Status::data:
-          // No verdict from the CTI API: the connector keeps the login and attaches it as soon as
-          // the CTI connection is (back) up, as it does for every open session after a drop; an
-          // outage of the CTI API should not lock agents out of the middleware.
-          case Reply::Status::timeout:
-          case Reply::Status::unavailable:
-            return respond(session_response(result, service->secure_cookie()));
-          case Reply::Status::error:
-          case Reply::Status::parse_error:
-            break;
-        }
-        // Called on the connector's or the relay's thread, which must not block.
-        service->post([service, result, ending, reply = std::move(reply), respond] {
-          refuse(service, result, ending, reply, respond);
-        });
-      });
+    const auto refused = service->logins().post({
+        .abandoned = std::move(client_gone),
+        .run = [service, request = std::move(request),
+                respond] { log_in(service, request, respond); },
+        // The answer goes nowhere, or to a client that only half closed its connection.
+        .skip =
+            [respond] {
+              respond(http::retry_later("login not attempted",
+                                        "the client had gone before its turn; log in again"));
+            },
     });
+    if (refused) {
+      respond(http::retry_later(
+          "too many logins",
+          "more logins are waiting for a password check than the server can serve in time; retry",
+          *refused));
+    }
   };
 }
 

@@ -2,6 +2,9 @@
 // a valid session.
 
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 #include <future>
 #include <pqxx/pqxx>
@@ -307,7 +310,9 @@ BOOST_AUTO_TEST_CASE(a_burst_of_logins_does_not_hold_up_the_event_feed) {
   // burst's hashes take seconds of CPU, and far longer than the default 30 s on a loaded host.
   // The test is about which request waits for which, not how fast: it waits as long as its
   // logins do.
-  cti::CtiStack stack{e2e::Settings{{"http.request_timeout_ms", "120000"}}};
+  // Nor is it about the queue's bound: every login of the burst is let wait.
+  cti::CtiStack stack{
+      e2e::Settings{{"http.request_timeout_ms", "120000"}, {"cti.login_max_wait_ms", "110000"}}};
   stack.create_agent("alice", "op1", "alice-secret");
   const auto endpoint = stack.server().endpoint();
   const auto token = stack.login("alice", "alice-secret");
@@ -333,6 +338,93 @@ BOOST_AUTO_TEST_CASE(a_burst_of_logins_does_not_hold_up_the_event_feed) {
   const int before_events = answered.load();
   for (auto& login : logins) BOOST_TEST(login.get() == 401);
   BOOST_TEST(before_events < burst / 2, before_events << " of " << burst << " logins first");
+}
+
+const std::string alice_login = R"({"login":"alice","password":"alice-secret"})";
+const std::string running = R"(switchboard_cti_login_queue{state="running"})";
+const std::string waiting = R"(switchboard_cti_login_queue{state="waiting"})";
+
+std::future<e2e::HttpResponse> log_in_later(const e2e::Endpoint& endpoint) {
+  return std::async(std::launch::async, [endpoint] {
+    return cti::post_json(endpoint, "/api/v1/login", alice_login, {}, std::chrono::seconds{120});
+  });
+}
+
+double logins(const e2e::Endpoint& endpoint, const std::string& outcome) {
+  return cti::metric(endpoint, R"(switchboard_cti_logins_total{outcome=")" + outcome + R"("})");
+}
+
+BOOST_AUTO_TEST_CASE(logins_the_queue_cannot_serve_in_time_get_503_with_retry_after_at_once) {
+  // No wait allowed: only a free worker takes a login. The admitted ones keep both workers while
+  // appends are held.
+  cti::CtiStack stack{e2e::Settings{{"cti.login_workers", "2"},
+                                    {"cti.login_max_wait_ms", "0"},
+                                    {"http.request_timeout_ms", "120000"}}};
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  cti::HeldAppends held{stack};
+  std::vector<std::future<e2e::HttpResponse>> admitted;
+  for (int i = 0; i < 2; ++i) admitted.push_back(log_in_later(endpoint));
+  BOOST_REQUIRE(cti::eventually([&] { return cti::metric(endpoint, running) == 2; }));
+
+  // Answered while no worker can take them: at once, not at a timeout.
+  constexpr int burst = 8;
+  for (int i = 0; i < burst; ++i) {
+    const auto refused = cti::post_json(endpoint, "/api/v1/login", alice_login);
+    BOOST_TEST(refused.status == 503, refused.text());
+    BOOST_TEST(refused.header("Content-Type").value_or("") == "application/problem+json");
+    BOOST_TEST(std::string{cti::parse(refused.text())["title"].GetString()} == "too many logins");
+    const auto retry_after = refused.header("Retry-After").value_or("");
+    BOOST_TEST(
+        (!retry_after.empty() && retry_after.find_first_not_of("0123456789") == std::string::npos &&
+         std::stoi(retry_after) >= 1),
+        retry_after);
+  }
+  BOOST_TEST(cti::metric(endpoint, waiting) == 0);
+
+  held.release();
+  for (auto& login : admitted) {
+    const auto r = login.get();
+    BOOST_TEST(r.status == 200, r.text());
+  }
+  BOOST_TEST(logins(endpoint, "refused") == burst);
+  // A worker counts its login once it let go of it, which may be after the answer.
+  BOOST_TEST(cti::eventually([&] { return logins(endpoint, "served") == 2; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_login_whose_client_left_before_its_turn_is_not_hashed) {
+  cti::CtiStack stack{
+      e2e::Settings{{"cti.login_workers", "1"}, {"http.request_timeout_ms", "120000"}}};
+  stack.create_agent("alice", "op1", "alice-secret");
+  const auto endpoint = stack.server().endpoint();
+  cti::HeldAppends held{stack};
+  auto admitted = log_in_later(endpoint);
+  BOOST_REQUIRE(cti::eventually([&] { return cti::metric(endpoint, running) == 1; }));
+
+  // Logins queued behind it, whose clients close their connections before their turn.
+  constexpr int left = 3;
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> clients;
+  const std::string request =
+      "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(alice_login.size()) + "\r\n\r\n" + alice_login;
+  for (int i = 0; i < left; ++i) {
+    auto& client = clients.emplace_back(io);
+    client.connect({boost::asio::ip::make_address("127.0.0.1"), endpoint.port});
+    boost::asio::write(client, boost::asio::buffer(request));
+  }
+  BOOST_REQUIRE(cti::eventually([&] { return cti::metric(endpoint, waiting) == left; }));
+  for (auto& client : clients) client.close();
+
+  held.release();
+  const auto r = admitted.get();
+  BOOST_TEST(r.status == 200, r.text());
+  BOOST_TEST(cti::eventually([&] { return logins(endpoint, "abandoned") == left; }));
+  BOOST_TEST(logins(endpoint, "served") == 1);
+  // The queue goes on: the next login is served.
+  BOOST_TEST(cti::post_json(endpoint, "/api/v1/login", alice_login).status == 200);
+  BOOST_TEST(cti::eventually([&] { return logins(endpoint, "served") == 2; }));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -66,6 +66,8 @@ BOOST_AUTO_TEST_CASE(reads_the_required_settings_and_applies_defaults) {
   BOOST_TEST(c->nats_url == "nats://127.0.0.1:4222");
   BOOST_TEST(c->nats_prefix == "switchboard");
   BOOST_TEST(c->cti_url == "wss://cti.example/api");
+  BOOST_TEST(c->cti_logins.workers == 4);
+  BOOST_TEST(c->cti_logins.max_wait.count() == 10'000);
   BOOST_TEST(c->log_level == "info");
 }
 
@@ -75,6 +77,7 @@ BOOST_AUTO_TEST_CASE(reads_every_optional_setting) {
                             "request_timeout_ms = 1500\nread_timeout_ms = 700\n"
                             "[database]\nadmin_url = postgresql://owner@127.0.0.1/switchboard\n"
                             "crash_takeover_ms = 45000\n"
+                            "[cti]\nlogin_workers = 2\nlogin_max_wait_ms = 0\n"
                             "[log]\nlevel = debug\n");
   const auto* c = std::get_if<config::Config>(&result);
   BOOST_REQUIRE(c != nullptr);
@@ -85,6 +88,8 @@ BOOST_AUTO_TEST_CASE(reads_every_optional_setting) {
   BOOST_TEST(c->server.read_timeout.count() == 700);
   BOOST_TEST(c->database_admin_url == "postgresql://owner@127.0.0.1/switchboard");
   BOOST_TEST(c->database_crash_takeover.count() == 45'000);
+  BOOST_TEST(c->cti_logins.workers == 2);
+  BOOST_TEST(c->cti_logins.max_wait.count() == 0);
   BOOST_TEST(c->log_level == "debug");
 }
 
@@ -113,6 +118,11 @@ BOOST_AUTO_TEST_CASE(names_a_bad_value) {
   BOOST_TEST(bad("port = 8080", "port = 80\nthreads = 0").find("http.threads") !=
              std::string::npos);
   BOOST_TEST(bad("[cti]", "[log]\nlevel = loud\n[cti]").find("log.level") != std::string::npos);
+  BOOST_TEST(bad("url = wss://cti.example/api", "url = wss://cti.example/api\nlogin_workers = 0") ==
+             "test.ini: cti.login_workers: '0' is not a thread count (1-256)");
+  BOOST_TEST(
+      bad("url = wss://cti.example/api", "url = wss://cti.example/api\nlogin_max_wait_ms = -1")
+          .find("cti.login_max_wait_ms") != std::string::npos);
   BOOST_TEST(bad("secret_key = 00", "secret_key = zz").find("64 hex characters") !=
              std::string::npos);
   BOOST_TEST(bad("[messaging]", "[messaging]\nerror_retention_days = 7")

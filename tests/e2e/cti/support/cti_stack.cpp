@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -95,6 +96,24 @@ std::string CtiStack::login(const std::string& login, const std::string& passwor
                            R"({"login":")" + login + R"(","password":")" + password + R"("})");
   if (r.status != 200) throw std::runtime_error("login " + login + ": " + r.text());
   return parse(r.text())["token"].GetString();
+}
+
+HeldAppends::HeldAppends(CtiStack& stack)
+    : connection_{stack.server().database().admin_url()}, lock_{std::in_place, connection_} {
+  lock_->exec("LOCK TABLE streams IN EXCLUSIVE MODE");
+}
+
+void HeldAppends::release() {
+  if (lock_) lock_->commit();
+  lock_.reset();
+}
+
+double metric(const Endpoint& endpoint, const std::string& series) {
+  std::istringstream lines{get(endpoint, "/metrics").text()};
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+  }
+  return -1;
 }
 
 HttpResponse post_json(const Endpoint& endpoint, const std::string& target, const std::string& body,

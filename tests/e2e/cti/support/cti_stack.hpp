@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "tests/e2e/support/child_process.hpp"
@@ -58,6 +59,23 @@ class CtiStack {
   FakeCti cti_;
   std::unique_ptr<ServerProcess> server_;
 };
+
+// Holds every append to the stack's event store until release() or its end: an EXCLUSIVE lock on
+// `streams`, which reads do not take. An admitted login then keeps its worker after its password
+// check, so a test fills the login queue for as long as it needs, whatever the host's speed.
+class HeldAppends {
+ public:
+  explicit HeldAppends(CtiStack& stack);
+  void release();
+
+ private:
+  pqxx::connection connection_;
+  std::optional<pqxx::work> lock_;
+};
+
+// The value of a series on the server's /metrics (`name{labels}` as written there); -1 when the
+// series is not there.
+double metric(const Endpoint& endpoint, const std::string& series);
 
 HttpResponse post_json(const Endpoint& endpoint, const std::string& target, const std::string& body,
                        const std::string& token = {},
