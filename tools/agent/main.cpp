@@ -180,11 +180,15 @@ int main(int argc, char** argv) {
     w.Key("password");
     w.String(password.c_str());
     w.EndObject();
-    const auto reply = client.post("/api/v1/login", buffer.GetString());
-    if (const auto unavailable =
-            agent::parse_unavailable(reply.status, reply.body, reply.retry_after)) {
-      std::cerr << "switchboard-agent: not logged in: " << unavailable->notice << '\n';
-      return 1;
+    auto reply = client.post("/api/v1/login", buffer.GetString());
+    // Too many logins at once, or an outage: it passes, so the login is sent again after
+    // Retry-After, saying so once per reason.
+    for (std::string said; const auto unavailable = agent::parse_unavailable(
+                               reply.status, reply.body, reply.retry_after);) {
+      if (unavailable->notice != said) say("!! not logged in yet: " + unavailable->notice);
+      said = unavailable->notice;
+      std::this_thread::sleep_for(unavailable->retry_after);
+      reply = client.post("/api/v1/login", buffer.GetString());
     }
     if (reply.status != 200) {
       std::cerr << "login refused (HTTP " << reply.status << "): " << reply.body << '\n';

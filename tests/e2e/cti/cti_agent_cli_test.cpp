@@ -1,10 +1,11 @@
 // The agent CLI (tools/agent, seed 004's "done when"): an agent logs in with switchboard-agent,
 // sees an incoming call from the fake CTI server, answers and hangs up by typing commands,
 // while a second agent sees none of it; a server that cannot serve for a while (503) is shown as
-// such, and the console goes on once it is back.
+// such, and the console goes on once it is back (or logs in then).
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "tests/e2e/cti/agent_feed.hpp"
@@ -22,21 +23,23 @@ std::string read_all(const std::filesystem::path& path) {
   return text.str();
 }
 
-// switchboard-agent logged in as alice (password alice-secret), its output in a log file.
-// Standard input stays open until the test closes it.
+// switchboard-agent logging in as alice (password alice-secret), its output in a log file, once
+// it shows `first` (that it logged in, unless told otherwise). Standard input stays open until
+// the test closes it.
 struct AliceConsole {
   e2e::TempDir dir;
   std::filesystem::path log = dir.path() / "agent.log";
   e2e::ChildProcess process;
 
-  explicit AliceConsole(const e2e::Endpoint& endpoint)
+  explicit AliceConsole(const e2e::Endpoint& endpoint,
+                        const std::string& first = "logged in as alice (CTI login op1)")
       : process{SWITCHBOARD_AGENT_BINARY,
                 {"-a", "http://127.0.0.1:" + std::to_string(endpoint.port)},
                 log,
                 true} {
     process.type("alice");
     process.type("alice-secret");
-    BOOST_REQUIRE_MESSAGE(shows("logged in as alice (CTI login op1)"), output());
+    BOOST_REQUIRE_MESSAGE(shows(first), output());
   }
 
   std::string output() const { return read_all(log); }
@@ -121,6 +124,34 @@ BOOST_AUTO_TEST_CASE(the_console_shows_a_503_as_the_server_temporarily_unavailab
   process.type("quit");
   BOOST_TEST(console.shows("logged out"), console.output());
   BOOST_TEST(cti::eventually([&] { return !process.running(); }));
+}
+
+BOOST_AUTO_TEST_CASE(the_console_logs_in_once_the_full_login_queue_takes_it) {
+  // One worker, no wait allowed: while bob's login keeps the worker (appends held), the queue
+  // refuses every other.
+  cti::CtiStack stack{e2e::Settings{{"cti.login_workers", "1"},
+                                    {"cti.login_max_wait_ms", "0"},
+                                    {"http.request_timeout_ms", "120000"}}};
+  stack.create_agent("alice", "op1", "alice-secret");
+  stack.create_agent("bob", "op2", "bob-secret");
+  const auto endpoint = stack.server().endpoint();
+  cti::HeldAppends held{stack};
+  auto bob = std::async(std::launch::async, [endpoint] {
+    return cti::post_json(endpoint, "/api/v1/login", R"({"login":"bob","password":"bob-secret"})",
+                          {}, std::chrono::seconds{120});
+  });
+  BOOST_REQUIRE(cti::eventually([&] {
+    return cti::metric(endpoint, R"(switchboard_cti_login_queue{state="running"})") == 1;
+  }));
+
+  AliceConsole console{endpoint, "!! not logged in yet: the server is temporarily unavailable: "};
+  BOOST_TEST(console.shows("; retry after "), console.output());
+  BOOST_TEST(console.process.running());
+  held.release();
+  BOOST_TEST(bob.get().status == 200);
+  BOOST_TEST(console.shows("logged in as alice (CTI login op1)"), console.output());
+  console.process.type("quit");
+  BOOST_TEST(console.shows("logged out"), console.output());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
