@@ -99,17 +99,33 @@ void ProjectionRunner::run(Worker& w) {
           continue;
         }
         Checkpoint to{page.reached, from.events_applied + page.scanned};
-        pqxx::work tx(*connection);
-        if (connection->backendpid() != lock_session) {
-          throw std::runtime_error("lost the database session holding its ownership lock");
+        const auto check_session = [&] {
+          if (connection->backendpid() != lock_session) {
+            throw std::runtime_error("lost the database session holding its ownership lock");
+          }
+        };
+        bool moved = false;
+        if (page.events.empty()) {
+          // Nothing to apply (most pages of most projections: each reads every batch of the
+          // log): the checkpoint's update commits on its own, without BEGIN's and COMMIT's
+          // round trips. Moving a checkpoint over events the projection does not want is right
+          // whichever session does it, and the compare-and-swap still refuses a moved one.
+          pqxx::nontransaction tx(*connection);
+          moved = advance_checkpoint(tx, name, from, to);
+          check_session();
+        } else {
+          pqxx::work tx(*connection);
+          check_session();
+          w.projection->apply(tx, page.events);
+          moved = advance_checkpoint(tx, name, from, to);
+          if (moved) {
+            tx.commit();
+          } else {
+            tx.abort();
+          }
         }
-        if (!page.events.empty()) w.projection->apply(tx, page.events);
-        if (!advance_checkpoint(tx, name, from, to)) {
-          // Moved under us (a rebuild swapped the tables): drop this batch, start from theirs.
-          tx.abort();
-          break;
-        }
-        tx.commit();
+        // Moved under us (a rebuild swapped the tables): drop this batch, start from theirs.
+        if (!moved) break;
         from = to;
         backoff = std::chrono::milliseconds{100};
         {
