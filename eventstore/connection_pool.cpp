@@ -2,7 +2,8 @@
 
 namespace switchboard::eventstore {
 
-ConnectionPool::ConnectionPool(std::string url, int size) : url_(std::move(url)), size_(size) {}
+ConnectionPool::ConnectionPool(std::string url, int size, Settings settings)
+    : url_(std::move(url)), size_(size), settings_(std::move(settings)) {}
 
 ConnectionPool::Lease::Lease(ConnectionPool& pool, std::unique_ptr<pqxx::connection> connection)
     : pool_(&pool), connection_(std::move(connection)) {}
@@ -22,7 +23,10 @@ ConnectionPool::Lease ConnectionPool::acquire() {
   ++open_;
   lock.unlock();
   try {
-    return Lease(*this, std::make_unique<pqxx::connection>(url_));
+    auto connection = std::make_unique<pqxx::connection>(url_);
+    // Kept by libpqxx and set again should it reconnect.
+    for (const auto& [name, value] : settings_) connection->set_variable(name, value);
+    return Lease(*this, std::move(connection));
   } catch (...) {
     lock.lock();
     --open_;

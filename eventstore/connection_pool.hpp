@@ -14,7 +14,10 @@ namespace switchboard::eventstore {
 // A fixed set of connections opened lazily; a broken one is replaced on its next use.
 class ConnectionPool {
  public:
-  ConnectionPool(std::string url, int size);
+  // Session settings (name, value) every connection of the pool starts with.
+  using Settings = std::vector<std::pair<std::string, std::string>>;
+
+  ConnectionPool(std::string url, int size, Settings settings = {});
 
   class Lease {
    public:
@@ -56,6 +59,7 @@ class ConnectionPool {
 
   std::string url_;
   int size_;
+  Settings settings_;
   int open_ = 0;
   std::mutex mutex_;
   std::condition_variable available_;

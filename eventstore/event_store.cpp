@@ -30,7 +30,13 @@ const char* to_string(AppendStatus status) {
 
 EventStore::EventStore(StoreOptions options)
     : options_(std::move(options)),
-      readers_(std::make_unique<ConnectionPool>(options_.database_url, options_.readers)),
+      // Every statement of the readers is an index lookup whose plan does not depend on its
+      // parameters. Left to choose, PostgreSQL planned the projections' page read (prepared)
+      // anew for each call, a custom plan costing more than the read itself (70 µs a page,
+      // docs/benchmarks.md); its generic plan is the same scan of the read-order index.
+      readers_(std::make_unique<ConnectionPool>(
+          options_.database_url, options_.readers,
+          ConnectionPool::Settings{{"plan_cache_mode", "force_generic_plan"}})),
       appender_(std::make_unique<GroupCommitAppender>(options_.database_url, options_.flushers,
                                                       options_.max_batch)) {}
 

@@ -47,8 +47,9 @@ LogPage read_page(pqxx::transaction_base& tx, const Position& after, std::size_t
                   const EventFilter& filter) {
   // Only the wanted events leave the server, and the page's last event with the page's size,
   // wanted or not, so the reader knows where it got to: nine readers follow the one log, and
-  // most events concern one or two of them. Prepared once per connection: projections read a
-  // page after every append batch, and planning this statement cost more than running it.
+  // most events concern one or two of them. Prepared once per connection, and planned once too
+  // (the readers' pool forces generic plans, event_store.cpp): projections read a page after
+  // every append batch, and planning this statement cost more than running it.
   static const std::string sql =
       "SELECT " + event_columns("e.wanted", "$6 AND e.wanted") +
       ", e.scanned FROM (SELECT e.*, ($5::text[] IS NULL OR e.event_type = ANY ($5::text[]))"

@@ -21,13 +21,17 @@ Checkpoint load_checkpoint(pqxx::transaction_base& tx, const std::string& name) 
 
 bool advance_checkpoint(pqxx::transaction_base& tx, const std::string& name, const Checkpoint& from,
                         const Checkpoint& to) {
-  const auto r = tx.exec_params(
+  // Prepared: every page of every projection moves its checkpoint, and parsing and planning the
+  // statement each time cost more than running it.
+  tx.conn().prepare(
+      "switchboard_advance_checkpoint",
       "UPDATE projection_checkpoints SET epoch = $2, tx_id = $3::text::xid8, global_position = $4,"
       " events_applied = $5, updated_at = now()"
-      " WHERE name = $1 AND epoch = $6 AND tx_id = $7::text::xid8 AND global_position = $8",
-      name, to.position.epoch, std::to_string(to.position.tx_id), to.position.global_position,
-      static_cast<std::int64_t>(to.events_applied), from.position.epoch,
-      std::to_string(from.position.tx_id), from.position.global_position);
+      " WHERE name = $1 AND epoch = $6 AND tx_id = $7::text::xid8 AND global_position = $8");
+  const auto r = tx.exec_prepared(
+      "switchboard_advance_checkpoint", name, to.position.epoch, std::to_string(to.position.tx_id),
+      to.position.global_position, static_cast<std::int64_t>(to.events_applied),
+      from.position.epoch, std::to_string(from.position.tx_id), from.position.global_position);
   return r.affected_rows() == 1;
 }
 

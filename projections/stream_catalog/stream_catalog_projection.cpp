@@ -35,8 +35,10 @@ void StreamCatalogProjection::apply(pqxx::transaction_base& tx,
   }
   // One statement for the whole batch. Known streams are updated, not upserted: an upsert locks
   // the row it then updates, one more WAL record per stream and batch. Only the streams the
-  // update did not find are inserted (this projection is the table's only writer).
-  tx.exec_params(
+  // update did not find are inserted (this projection is the table's only writer). Prepared:
+  // planned once per connection instead of once per batch.
+  tx.conn().prepare(
+      "stream_catalog_apply",
       "WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[],"
       "   $5::text[], $6::timestamptz[]) AS c(stream_id, category, version, event_count,"
       "   last_event_type, last_recorded_at)),"
@@ -46,10 +48,11 @@ void StreamCatalogProjection::apply(pqxx::transaction_base& tx,
       "   RETURNING s.stream_id)"
       " INSERT INTO stream_catalog (stream_id, category, version, event_count, last_event_type,"
       " last_recorded_at)"
-      " SELECT * FROM c WHERE c.stream_id NOT IN (SELECT stream_id FROM updated)",
-      eventstore::sql_array(streams), eventstore::sql_array(categories),
-      eventstore::sql_array(versions), eventstore::sql_array(counts), eventstore::sql_array(types),
-      eventstore::sql_array(times));
+      " SELECT * FROM c WHERE c.stream_id NOT IN (SELECT stream_id FROM updated)");
+  tx.exec_prepared("stream_catalog_apply", eventstore::sql_array(streams),
+                   eventstore::sql_array(categories), eventstore::sql_array(versions),
+                   eventstore::sql_array(counts), eventstore::sql_array(types),
+                   eventstore::sql_array(times));
 }
 
 }  // namespace switchboard::projections
