@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "domain/json.hpp"
+#include "eventstore/sql_time.hpp"
 #include "projections/checkpoint.hpp"
 #include "projections/provider_platform/notices_projection.hpp"
 
@@ -15,11 +16,6 @@ constexpr std::string_view kNoticeStream = "notice-";
 constexpr std::string_view kChanges[] = {"ProviderNoticePublished", "ProviderNoticeCorrected",
                                          "ProviderNoticeWithdrawn"};
 
-std::string iso(const char* column) {
-  return std::string("to_char(") + column +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-}
-
 // What the webhook receives (docs/openapi.yaml, webhook noticeChanged).
 const std::string kPushBody =
     "jsonb_build_object('notice_id', n.notice_id, 'change', p.change,"
@@ -28,8 +24,9 @@ const std::string kPushBody =
     " 'body', jsonb_build_object('ru', n.body_ru, 'en', n.body_en),"
     " 'api_version', n.api_version, 'effective_date', n.effective_date,"
     " 'providers', n.providers, 'endpoints', n.endpoints, 'published_at', " +
-    iso("n.published_at") + ", 'updated_at', " + iso("n.updated_at") + ", 'withdrawn_at', " +
-    iso("n.withdrawn_at") + ", 'withdrawal_reason', n.withdrawal_reason)::text";
+    eventstore::iso_time("n.published_at") + ", 'updated_at', " +
+    eventstore::iso_time("n.updated_at") + ", 'withdrawn_at', " +
+    eventstore::iso_time("n.withdrawn_at") + ", 'withdrawal_reason', n.withdrawal_reason)::text";
 
 }  // namespace
 
