@@ -92,6 +92,7 @@ void ProjectionRunner::run(Worker& w) {
           continue;
         }
         Checkpoint to{page.reached, from.events_applied + page.scanned};
+        if (!page.events.empty()) w.projection->prepare(*connection, page.events);
         pqxx::work tx(*connection);
         if (connection->backendpid() != lock_session) {
           throw std::runtime_error("lost the database session holding its ownership lock");

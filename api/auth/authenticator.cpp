@@ -94,10 +94,8 @@ bool Authenticator::retired(const std::string& token_sha256) const {
 
 bool Authenticator::messaging_applied(std::int64_t position) const {
   try {
-    return read_models_.with_connection([&](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);
-      return projections::applied(tx, std::string(messaging_projection), position);
-    });
+    return projections::wait_applied(read_models_, std::string(messaging_projection), position,
+                                     std::chrono::milliseconds::zero());
   } catch (const std::exception&) {
     // Cannot tell: the token stays refused, as it would be once the projection caught up.
     return false;

@@ -1,8 +1,8 @@
 #include "projections/provider_platform/notice_push_reactor.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 #include <stdexcept>
-#include <thread>
 
 #include "domain/json.hpp"
 #include "eventstore/sql_time.hpp"
@@ -36,18 +36,27 @@ eventstore::EventFilter NoticePushReactor::filter() const {
   return filter;
 }
 
+void NoticePushReactor::prepare(pqxx::connection_base& c,
+                                std::span<const eventstore::RecordedEvent> events) {
+  // The projection applies the log in order: having applied the batch's last notice change, it
+  // has applied them all.
+  const auto last = std::find_if(events.rbegin(), events.rend(), [](const auto& e) {
+    return e.stream_id.starts_with(kNoticeStream);
+  });
+  if (last == events.rend()) return;
+  if (!wait_applied(c, kNoticesProjectionName, last->position.global_position, wait_)) {
+    throw std::runtime_error("the provider_notices projection has not reached event " +
+                             last->event_id + " yet");
+  }
+}
+
 std::vector<OutboundMessage> NoticePushReactor::react(pqxx::transaction_base& tx,
                                                       const eventstore::RecordedEvent& e) {
   if (!e.stream_id.starts_with(kNoticeStream)) return {};
-  // Each statement of the runner's (read committed) transaction sees the projection's latest
-  // commit.
-  const auto deadline = std::chrono::steady_clock::now() + wait_;
-  while (load_checkpoint(tx, kNoticesProjectionName).position < e.position) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      throw std::runtime_error("the provider_notices projection has not reached event " +
-                               e.event_id + " yet");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  // prepare() waited; only a rebuild moving the projection back since could undo that, and then
+  // the batch must come again rather than find no rows and push nothing.
+  if (!applied(tx, kNoticesProjectionName, e.position.global_position)) {
+    throw std::runtime_error("the provider_notices projection no longer has event " + e.event_id);
   }
   const auto rows = tx.exec_params(
       "SELECT p.provider_code, p.developer_id, p.notice_id, " + kPushBody +
