@@ -1,34 +1,21 @@
 #include "commands/command_context.hpp"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <array>
 #include <random>
 
-#include "commands/digest.hpp"
+#include "eventstore/digest.hpp"
 
 namespace switchboard::commands {
-
-std::string hex(const unsigned char* bytes, std::size_t n) {
-  constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out += digits[bytes[i] >> 4];
-    out += digits[bytes[i] & 15];
-  }
-  return out;
-}
-
 namespace {
 
 std::string uuid_text(unsigned char* b, unsigned char version) {
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (version << 4));
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  const auto h = hex(b, 16);
+  const auto h = eventstore::hex(b, 16);
   return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) +
          '-' + h.substr(20);
 }
@@ -45,9 +32,8 @@ std::string new_uuid() {
 }
 
 std::string name_uuid(std::string_view name) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(name.data()), name.size(), digest);
-  return uuid_text(digest, 8);
+  auto digest = eventstore::sha256(name);
+  return uuid_text(digest.data(), 8);
 }
 
 std::string metadata_json(const CommandContext& c) {
@@ -69,7 +55,7 @@ std::string metadata_json(const CommandContext& c) {
 }
 
 std::string fingerprint(std::string_view canonical_command) {
-  return sha256_hex(canonical_command).substr(0, 32);
+  return eventstore::sha256_hex(canonical_command).substr(0, 32);
 }
 
 }  // namespace switchboard::commands

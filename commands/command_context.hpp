@@ -17,9 +17,6 @@ struct CommandContext {
   std::optional<std::string> idempotency_key;
 };
 
-// Lower-case hex of `n` bytes: digests and random secrets as text.
-std::string hex(const unsigned char* bytes, std::size_t n);
-
 // A random UUID (version 4), for event ids, command ids and correlation ids.
 std::string new_uuid();
 

@@ -1,26 +1,14 @@
 #include "eventstore/migrator.hpp"
 
-#include <openssl/sha.h>
-
 #include <pqxx/pqxx>
 #include <stdexcept>
+
+#include "eventstore/digest.hpp"
 
 namespace switchboard::eventstore {
 namespace {
 
 constexpr std::int64_t kMigrationLock = 0x5357424d49475254;  // "SWBMIGRT"
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "eventstore/sql_array.hpp"
+#include "eventstore/sql_time.hpp"
 
 namespace switchboard::eventstore {
 namespace {
@@ -15,8 +16,7 @@ std::string event_columns(const std::string& wanted, const std::string& body) {
   return "e.epoch, e.tx_id::text, e.global_position, e.stream_id, e.stream_version,"
          " e.event_id::text, e.event_type, " +
          wanted + ", CASE WHEN " + body + " THEN e.data::text END, CASE WHEN " + body +
-         " THEN e.metadata::text END,"
-         " to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+         " THEN e.metadata::text END, " + iso_time("e.recorded_at");
 }
 
 RecordedEvent to_event(const pqxx::row& row) {

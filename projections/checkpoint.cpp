@@ -1,8 +1,30 @@
 #include "projections/checkpoint.hpp"
 
 #include <pqxx/pqxx>
+#include <thread>
+
+#include "eventstore/connection_pool.hpp"
 
 namespace switchboard::projections {
+namespace {
+
+// `ask(question)` runs question(connection) on some connection.
+template <class Ask>
+bool poll_applied(Ask&& ask, const std::string& name, std::int64_t global_position,
+                  std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto question = [&](pqxx::connection_base& c) {
+    pqxx::nontransaction tx(c);
+    return applied(tx, name, global_position);
+  };
+  while (!ask(question)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
+  return true;
+}
+
+}  // namespace
 
 Checkpoint load_checkpoint(pqxx::transaction_base& tx, const std::string& name) {
   tx.exec_params(
@@ -54,6 +76,18 @@ bool applied(pqxx::transaction_base& tx, const std::string& name, std::int64_t g
           " AND (p.epoch, p.tx_id, p.global_position) >= (e.epoch, e.tx_id, e.global_position))",
           name, global_position)[0]
       .as<bool>();
+}
+
+bool wait_applied(pqxx::connection_base& c, const std::string& name, std::int64_t global_position,
+                  std::chrono::milliseconds timeout) {
+  return poll_applied([&](const auto& question) { return question(c); }, name, global_position,
+                      timeout);
+}
+
+bool wait_applied(eventstore::ConnectionPool& pool, const std::string& name,
+                  std::int64_t global_position, std::chrono::milliseconds timeout) {
+  return poll_applied([&](const auto& question) { return pool.with_connection(question); }, name,
+                      global_position, timeout);
 }
 
 }  // namespace switchboard::projections

@@ -1,12 +1,18 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
 #include "eventstore/types.hpp"
 
 namespace pqxx {
+class connection_base;
 class transaction_base;
+}  // namespace pqxx
+
+namespace switchboard::eventstore {
+class ConnectionPool;
 }
 
 namespace switchboard::projections {
@@ -27,5 +33,13 @@ void store_checkpoint(pqxx::transaction_base& tx, const std::string& name, const
 // or past the event in log order (epoch, transaction, position). False for an event or a
 // projection not recorded.
 bool applied(pqxx::transaction_base& tx, const std::string& name, std::int64_t global_position);
+
+// Waits until applied() says yes, asking every few milliseconds, each time in a statement of its
+// own: no transaction stays open (nor, from a pool, a connection held) while it sleeps. False once
+// `timeout` has passed; a zero timeout asks once. Database errors propagate.
+bool wait_applied(pqxx::connection_base& c, const std::string& name, std::int64_t global_position,
+                  std::chrono::milliseconds timeout);
+bool wait_applied(eventstore::ConnectionPool& pool, const std::string& name,
+                  std::int64_t global_position, std::chrono::milliseconds timeout);
 
 }  // namespace switchboard::projections

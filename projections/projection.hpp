@@ -7,8 +7,9 @@
 #include "eventstore/types.hpp"
 
 namespace pqxx {
+class connection_base;
 class transaction_base;
-}
+}  // namespace pqxx
 
 namespace switchboard::projections {
 
@@ -25,6 +26,10 @@ class Projection {
   virtual std::vector<std::string> tables() const = 0;
   virtual void apply(pqxx::transaction_base& tx,
                      std::span<const eventstore::RecordedEvent> events) = 0;
+  // Called by the runner on its connection before the transaction apply() runs in opens: a
+  // projection whose work follows from another's read model waits for it here, so no
+  // transaction stays open while it sleeps. Throwing fails the batch, which comes again.
+  virtual void prepare(pqxx::connection_base&, std::span<const eventstore::RecordedEvent>) {}
   // The events apply() acts on. The runner reads and hands it only these (the others still move
   // the checkpoint); a rebuild replays every event, so apply() must still ignore the rest.
   virtual eventstore::EventFilter filter() const { return {}; }

@@ -114,6 +114,7 @@ void ProjectionRunner::run(Worker& w) {
           moved = advance_checkpoint(tx, name, from, to);
           check_session();
         } else {
+          w.projection->prepare(*connection, page.events);
           pqxx::work tx(*connection);
           check_session();
           w.projection->apply(tx, page.events);

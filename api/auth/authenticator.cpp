@@ -73,10 +73,15 @@ void Authenticator::forget(std::string_view token_sha256, std::int64_t position)
   // still shows the token active, and only this node knows better.
   if (messaging_applied(position)) return;
   std::lock_guard lock(retired_mutex_);
-  retired_.insert_or_assign(std::string(token_sha256), position);
+  if (retired_.insert_or_assign(std::string(token_sha256), position).second) {
+    // Raised before forget() returns, so before the answer that follows it goes out: a request
+    // sent after that answer finds the count raised and takes the lock.
+    retired_count_.fetch_add(1, std::memory_order_release);
+  }
 }
 
 bool Authenticator::retired(const std::string& token_sha256) const {
+  if (retired_count_.load(std::memory_order_acquire) == 0) return false;
   std::int64_t position = 0;
   {
     std::lock_guard lock(retired_mutex_);
@@ -87,17 +92,17 @@ bool Authenticator::retired(const std::string& token_sha256) const {
   if (!messaging_applied(position)) return true;
   // From now on the read model decides (the token may even have been activated again since).
   std::lock_guard lock(retired_mutex_);
-  if (const auto it = retired_.find(token_sha256); it != retired_.end() && it->second == position)
+  if (const auto it = retired_.find(token_sha256); it != retired_.end() && it->second == position) {
     retired_.erase(it);
+    retired_count_.fetch_sub(1, std::memory_order_release);
+  }
   return false;
 }
 
 bool Authenticator::messaging_applied(std::int64_t position) const {
   try {
-    return read_models_.with_connection([&](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);
-      return projections::applied(tx, std::string(messaging_projection), position);
-    });
+    return projections::wait_applied(read_models_, std::string(messaging_projection), position,
+                                     std::chrono::milliseconds::zero());
   } catch (const std::exception&) {
     // Cannot tell: the token stays refused, as it would be once the projection caught up.
     return false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -82,6 +83,9 @@ class Authenticator {
   // caught up, so the map stays small without a sweep.
   mutable std::mutex retired_mutex_;
   mutable std::unordered_map<std::string, std::int64_t> retired_;
+  // retired_.size(), readable without the lock: every request asks, the map is almost always
+  // empty, and then the answer needs no lock.
+  mutable std::atomic<std::size_t> retired_count_{0};
 };
 
 }  // namespace switchboard::api::auth

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "eventstore/digest.hpp"
+
 namespace switchboard::api::cti {
 namespace {
 
@@ -32,13 +34,7 @@ constexpr const char* protocol_version = "13";
 std::string random_prefix() {
   unsigned char bytes[6];
   if (RAND_bytes(bytes, sizeof bytes) != 1) return "node";
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
+  return eventstore::hex(bytes, sizeof bytes);
 }
 
 std::string field(const rapidjson::Value& v, const char* name) {

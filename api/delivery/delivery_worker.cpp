@@ -820,16 +820,16 @@ class DeliveryWorker::Consumer {
 
   Attempt attempt(Entry& e, ProviderClient& client) {
     const Job& job = e.job;
-    if (job.kind == kinds::remove_app)
+    if (job.traits.outcome == Outcome::removal) {
       return outcomes_.remove_app(job) ? Attempt{Result::done} : later();
+    }
     const auto [endpoint, method] = endpoint_of(job.kind);
     if (endpoint.empty()) {
       spdlog::error("delivery: job {} has an unknown kind '{}'; dropped", job.job_id, job.kind);
       return {Result::dropped};
     }
     if (e.unrecorded) return settle(e, *e.unrecorded, endpoint, method, e.unrecorded_url);
-    const bool push = job.kind == kinds::notice_push;
-    const auto target = push ? resolver_.notice_webhook(job) : resolver_.resolve(job, endpoint);
+    const auto target = resolver_.resolve(job, endpoint);
     if (target.gate == Gate::wait) {
       spdlog::debug("delivery: job {} waits: {}", job.job_id, target.why);
       // A read model that never catches up must not keep the job beyond its expiry either.
@@ -840,8 +840,7 @@ class DeliveryWorker::Consumer {
       return {Result::dropped};
     } else if (target.gate == Gate::give_up) {
       // Checked before the expiry: the deactivation, not the wait, is why it was never sent.
-      return give_up(e, push ? "webhook_removed" : "connection_deactivated", target.why, endpoint,
-                     method, target.url);
+      return give_up(e, job.traits.recipient_gone, target.why, endpoint, method, target.url);
     }
     if (auto refused = insecure(e, endpoint, method, target.url)) return *refused;
     if (expired(policy_for(policy_, job.kind), job.created, Clock::now())) {
@@ -850,10 +849,11 @@ class DeliveryWorker::Consumer {
                       policy_for(policy_, job.kind).expiry.count() / 1000.0, job.created_at);
       return give_up(e, "expired", detail, endpoint, method, target.url);
     }
-    if (job.kind == kinds::sync_accounts) return sync_accounts(e, target, client);
+    if (job.traits.outcome == Outcome::sync) return sync_accounts(e, target, client);
     const auto answer =
-        client.call(push ? signed_push(job, target)
-                         : request(job, method, target.url, job.body_json(), target.token));
+        client.call(job.traits.recipient == Recipient::developer
+                        ? signed_push(job, target)
+                        : request(job, method, target.url, job.body_json(), target.token));
     return settle(e, answer, endpoint, method, target.url);
   }
 
@@ -894,7 +894,7 @@ class DeliveryWorker::Consumer {
     const auto kind = classify(answer.answered, answer.status);
     if (kind == Answer::transient) return failed_attempt(e, answer, endpoint, method, url);
     if (kind == Answer::rejected) return reject(e, answer, endpoint, method, url);
-    if (job.kind == kinds::send_message) {
+    if (job.traits.outcome == Outcome::delivery) {
       rapidjson::Document d;
       d.Parse(answer.body.data(), answer.body.size());
       const auto id = d.HasParseError() ? std::string() : string_member(d, "provider_message_id");
@@ -904,7 +904,7 @@ class DeliveryWorker::Consumer {
       }
       if (!outcomes_.delivered(job, id)) return unrecorded(e, answer, url);
     }
-    if (job.kind == kinds::notice_push && !outcomes_.notice_pushed(job, {}, {})) {
+    if (job.traits.outcome == Outcome::push && !outcomes_.notice_pushed(job, {}, {})) {
       return unrecorded(e, answer, url);
     }
     return {Result::done};
@@ -967,8 +967,8 @@ class DeliveryWorker::Consumer {
   }
 
   // Removed from the queue without calling the provider (again): `reason` is "expired",
-  // "connection_deactivated" or "insecure_endpoint"; the message is marked not sent and the error
-  // logged.
+  // "insecure_endpoint" or the kind's recipient_gone; given_up() records it and the error is
+  // logged in the kind's words.
   Attempt give_up(Entry& e, std::string_view reason, std::string_view why,
                   std::string_view endpoint, std::string_view method, const std::string& url) {
     const Job& job = e.job;
@@ -976,20 +976,26 @@ class DeliveryWorker::Consumer {
         std::string(why) +
         (e.last_problem.empty() ? std::string() : "; last attempt: " + e.last_problem);
     if (!given_up(e, reason, detail)) return later();
-    spdlog::warn("delivery: job {} ({}) for {} not sent ({}): {}", job.job_id, job.kind,
-                 job.provider_code, reason, detail);
-    log_error(job, method, endpoint, url, e.last_status, fmt::format("not sent: {}", reason),
-              detail, e.attempts);
+    spdlog::warn("delivery: job {} ({}) for {} {} ({}): {}", job.job_id, job.kind,
+                 job.provider_code, job.traits.not_done, reason, detail);
+    log_error(job, method, endpoint, url, e.last_status,
+              fmt::format("{}: {}", job.traits.not_done, reason), detail, e.attempts);
     if (reason == "expired") return {Result::expired};
     return {reason == "insecure_endpoint" ? Result::rejected : Result::dropped};
   }
 
   // What a job given up leaves: its sync's failure, its push's, or its message not sent.
   bool given_up(const Entry& e, std::string_view reason, std::string_view detail) {
-    if (e.job.kind == kinds::sync_accounts) {
-      return outcomes_.sync_ended(e.job, e.tally, reason, detail);
+    switch (e.job.traits.outcome) {
+      case Outcome::sync:
+        return outcomes_.sync_ended(e.job, e.tally, reason, detail);
+      case Outcome::push:
+        return outcomes_.notice_pushed(e.job, reason, detail);
+      case Outcome::message:
+      case Outcome::delivery:
+      case Outcome::removal:
+        break;
     }
-    if (e.job.kind == kinds::notice_push) return outcomes_.notice_pushed(e.job, reason, detail);
     return outcomes_.not_sent(e.job, reason, detail);
   }
 
@@ -1071,6 +1077,10 @@ class DeliveryWorker::Consumer {
     }
     put("job_id", job.job_id);
     put("kind", job.kind);
+    // The row's tenant is null then: the failure is the provider's developer's, no tenant's.
+    if (job.traits.recipient == Recipient::developer) {
+      put("developer_id", job.field("developer_id"));
+    }
     put("lane", job.lane);
     put("endpoint", endpoint);
     put("url", url);
@@ -1088,7 +1098,8 @@ class DeliveryWorker::Consumer {
             " problem, request_id, delivery_key) VALUES ('delivery', $1, $2, $3, $4, $5,"
             " $6::jsonb, $7, encode(sha256(convert_to($8, 'UTF8')), 'hex'))"
             " ON CONFLICT (delivery_key) DO NOTHING",
-            job.tenant_id, job.provider_code, std::string(method), std::string(endpoint),
+            job.tenant_id.empty() ? std::nullopt : std::optional(job.tenant_id), job.provider_code,
+            std::string(method), std::string(endpoint),
             status != 0 ? std::optional<int>(status) : std::nullopt,
             std::string(buffer.GetString(), buffer.GetSize()), job.job_id,
             fmt::format("{}\n{}\n{}\n{}", job.job_id, title, method, url));

@@ -25,6 +25,19 @@ bool digits(std::string_view text, std::size_t from, std::size_t count, int& out
 
 }  // namespace
 
+KindTraits traits_of(std::string_view kind) {
+  if (kind == kinds::send_message) return {.outcome = Outcome::delivery};
+  if (kind == kinds::sync_accounts) return {.outcome = Outcome::sync};
+  if (kind == kinds::remove_app) return {.outcome = Outcome::removal};
+  if (kind == kinds::notice_push) {
+    return {.recipient = Recipient::developer,
+            .outcome = Outcome::push,
+            .recipient_gone = "webhook_removed",
+            .not_done = "not pushed"};
+  }
+  return {};
+}
+
 bool deactivation_notice(std::string_view kind) {
   return kind == kinds::remove_webhook || kind == kinds::app_disabled;
 }
@@ -83,10 +96,11 @@ std::optional<Job> parse_job(std::string_view json) {
   job.provider_code = string_member(job.document, "provider_code");
   job.lane = string_member(job.document, "lane");
   job.created_at = string_member(job.document, "created_at");
+  job.traits = traits_of(job.kind);
   const auto created = parse_timestamp(job.created_at);
   if (job.job_id.empty() || job.kind.empty() ||
-      (job.tenant_id.empty() && job.kind != kinds::notice_push) || job.provider_code.empty() ||
-      job.lane.empty() || !created) {
+      (job.tenant_id.empty() && job.traits.recipient == Recipient::connection) ||
+      job.provider_code.empty() || job.lane.empty() || !created) {
     return std::nullopt;
   }
   job.created = *created;

@@ -38,6 +38,39 @@ inline constexpr std::string_view remove_app = "remove_app";
 inline constexpr std::string_view notice_push = "notice_push";
 }  // namespace kinds
 
+// Whom a kind's calls go to: that decides how the target is found and the request
+// authenticated, and whose records a failure joins.
+enum class Recipient {
+  // A tenant's connection to the provider (the job names the tenant): the bound configuration's
+  // endpoint, called with the connection's client token.
+  connection,
+  // A provider's developer (the job is no tenant's): the developer's notice webhook, the request
+  // signed with its secret.
+  developer,
+};
+
+// Which DeliveryOutcomes record the end of a job (api/delivery/outcomes.hpp).
+enum class Outcome {
+  message,   // not_sent when given up
+  delivery,  // send_message: not_sent when given up, delivered when answered
+  sync,      // sync_ended
+  push,      // notice_pushed when answered or given up
+  removal,   // remove_app: no call, remove_app records it all
+};
+
+// What the delivery worker does with a job of one kind besides calling its endpoint
+// (targets.hpp, endpoint_of).
+struct KindTraits {
+  Recipient recipient = Recipient::connection;
+  Outcome outcome = Outcome::message;
+  // The reason a job is given up for when its recipient went away after it was queued
+  // (Gate::give_up).
+  std::string_view recipient_gone = "connection_deactivated";
+  // What a job given up did not do, as the logs say it ("<not_done>: <reason>").
+  std::string_view not_done = "not sent";
+};
+KindTraits traits_of(std::string_view kind);
+
 // The calls that tell a provider about a deactivation (remove_webhook, then app_disabled): they
 // go to the connection that has just become inactive, and wait longer for a provider that is down
 // (so does remove_webhook for a replaced token: it is the same kind of word).
@@ -51,6 +84,7 @@ struct Job {
   std::string lane;
   std::string created_at;  // ISO 8601, as recorded
   std::chrono::system_clock::time_point created;
+  KindTraits traits;  // of `kind`
   // The whole job; body() and field() read from it.
   rapidjson::Document document;
 

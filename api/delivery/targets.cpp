@@ -124,6 +124,11 @@ Gate gate(const Job& job, const ConnectionView& c, bool bound, std::string& why)
 }
 
 Target TargetResolver::resolve(const Job& job, std::string_view endpoint) {
+  return job.traits.recipient == Recipient::developer ? notice_webhook(job)
+                                                      : connection_endpoint(job, endpoint);
+}
+
+Target TargetResolver::connection_endpoint(const Job& job, std::string_view endpoint) {
   const auto rows = pool_.with_connection([&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
     return tx.exec_params(

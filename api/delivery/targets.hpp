@@ -65,15 +65,17 @@ class TargetResolver {
   TargetResolver(eventstore::ConnectionPool& pool, const crypto::Key& key)
       : pool_(pool), key_(key) {}
 
-  // Throws what libpqxx throws when PostgreSQL cannot answer.
+  // The job's recipient's (job.traits.recipient). Throws what libpqxx throws when PostgreSQL
+  // cannot answer.
   Target resolve(const Job& job, std::string_view endpoint);
-  // A notice_push job's target: the developer's notice webhook as it is now (a replaced one's
-  // URL), its signing secret unsealed in `token`. give_up once the webhook was removed (it was
-  // there when the job was queued, so the read model is not behind); wait while the secret cannot
-  // be unsealed.
-  Target notice_webhook(const Job& job);
 
  private:
+  // A connection's: the bound configuration's `endpoint`, the client token the job names.
+  Target connection_endpoint(const Job& job, std::string_view endpoint);
+  // A developer's: the notice webhook as it is now (a replaced one's URL), its signing secret
+  // unsealed in `token`. give_up once the webhook was removed (it was there when the job was
+  // queued, so the read model is not behind); wait while the secret cannot be unsealed.
+  Target notice_webhook(const Job& job);
   // Into t.token; else t waits, saying why.
   void unseal(Target& t, const std::string& sealed, std::string_view what) const;
 

@@ -39,9 +39,4 @@ void put_raw_json(domain::JsonWriter& w, const char* key, const pqxx::field& f) 
   w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
 }
 
-std::string iso_time(std::string_view column) {
-  return "to_char(" + std::string(column) +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-}
-
 }  // namespace switchboard::api::routes

@@ -6,11 +6,11 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "api/routes/pagination.hpp"
 #include "domain/json.hpp"
+#include "eventstore/sql_time.hpp"
 
 namespace switchboard::api::routes {
 
@@ -22,7 +22,7 @@ void put_nullable_flag(domain::JsonWriter& w, const char* key, const pqxx::field
 void put_raw_json(domain::JsonWriter& w, const char* key, const pqxx::field& f);
 
 // SQL for a timestamptz column as ISO 8601 UTC text (NULL stays NULL).
-std::string iso_time(std::string_view column);
+using eventstore::iso_time;
 
 // One page from rows fetched with LIMIT page.limit + 1: the extra row only says there is more.
 template <class WriteItem, class Cursor>

@@ -5,7 +5,7 @@
 #include <array>
 #include <stdexcept>
 
-#include "commands/digest.hpp"
+#include "eventstore/digest.hpp"
 
 namespace switchboard::commands::access {
 namespace {
@@ -23,11 +23,11 @@ std::string random_secret(std::string_view prefix) {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw std::runtime_error("no randomness for a secret");
   }
-  return std::string(prefix) + hex(bytes.data(), bytes.size());
+  return std::string(prefix) + eventstore::hex(bytes.data(), bytes.size());
 }
 
 std::string token_sha256(std::string_view secret) {
-  return sha256_hex(secret);
+  return eventstore::sha256_hex(secret);
 }
 
 std::variant<IssuedToken, CommandOutcome> AccessCommands::issue(domain::access::TokenKind kind,

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "eventstore/digest.hpp"
+
 namespace switchboard::commands::cti {
 namespace {
 
@@ -21,13 +23,7 @@ constexpr std::size_t hash_bytes = 32;
 constexpr std::uint64_t max_memory = 256ull << 20;
 
 std::string hex(const std::vector<unsigned char>& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
+  return eventstore::hex(bytes.data(), bytes.size());
 }
 
 std::optional<std::vector<unsigned char>> unhex(std::string_view text) {

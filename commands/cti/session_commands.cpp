@@ -1,11 +1,11 @@
 #include "commands/cti/session_commands.hpp"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <pqxx/except>
 
 #include "commands/cti/password.hpp"
+#include "eventstore/digest.hpp"
 
 namespace switchboard::commands::cti {
 namespace {
@@ -32,9 +32,7 @@ bool plausible_token(const std::string& token) {
 }  // namespace
 
 std::string SessionCommands::session_id(const std::string& token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  return hex(digest, sizeof digest);
+  return eventstore::sha256_hex(token);
 }
 
 LoginResult SessionCommands::login(const std::string& login, const std::string& password,
@@ -58,7 +56,7 @@ LoginResult SessionCommands::login(const std::string& login, const std::string& 
     result.outcome.error = "no random bytes for a session token";
     return result;
   }
-  result.token = hex(random, sizeof random);
+  result.token = eventstore::hex(random, sizeof random);
   const auto now = unix_now();
   const cti::StartSession command{agent.login, agent.cti_login, now, now + lifetime_.count()};
   const auto id = session_id(result.token);

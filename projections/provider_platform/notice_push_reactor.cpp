@@ -1,10 +1,11 @@
 #include "projections/provider_platform/notice_push_reactor.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 #include <stdexcept>
-#include <thread>
 
 #include "domain/json.hpp"
+#include "eventstore/sql_time.hpp"
 #include "projections/checkpoint.hpp"
 #include "projections/provider_platform/notices_projection.hpp"
 
@@ -15,11 +16,6 @@ constexpr std::string_view kNoticeStream = "notice-";
 constexpr std::string_view kChanges[] = {"ProviderNoticePublished", "ProviderNoticeCorrected",
                                          "ProviderNoticeWithdrawn"};
 
-std::string iso(const char* column) {
-  return std::string("to_char(") + column +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-}
-
 // What the webhook receives (docs/openapi.yaml, webhook noticeChanged).
 const std::string kPushBody =
     "jsonb_build_object('notice_id', n.notice_id, 'change', p.change,"
@@ -28,8 +24,9 @@ const std::string kPushBody =
     " 'body', jsonb_build_object('ru', n.body_ru, 'en', n.body_en),"
     " 'api_version', n.api_version, 'effective_date', n.effective_date,"
     " 'providers', n.providers, 'endpoints', n.endpoints, 'published_at', " +
-    iso("n.published_at") + ", 'updated_at', " + iso("n.updated_at") + ", 'withdrawn_at', " +
-    iso("n.withdrawn_at") + ", 'withdrawal_reason', n.withdrawal_reason)::text";
+    eventstore::iso_time("n.published_at") + ", 'updated_at', " +
+    eventstore::iso_time("n.updated_at") + ", 'withdrawn_at', " +
+    eventstore::iso_time("n.withdrawn_at") + ", 'withdrawal_reason', n.withdrawal_reason)::text";
 
 }  // namespace
 
@@ -39,18 +36,27 @@ eventstore::EventFilter NoticePushReactor::filter() const {
   return filter;
 }
 
+void NoticePushReactor::prepare(pqxx::connection_base& c,
+                                std::span<const eventstore::RecordedEvent> events) {
+  // The projection applies the log in order: having applied the batch's last notice change, it
+  // has applied them all.
+  const auto last = std::find_if(events.rbegin(), events.rend(), [](const auto& e) {
+    return e.stream_id.starts_with(kNoticeStream);
+  });
+  if (last == events.rend()) return;
+  if (!wait_applied(c, kNoticesProjectionName, last->position.global_position, wait_)) {
+    throw std::runtime_error("the provider_notices projection has not reached event " +
+                             last->event_id + " yet");
+  }
+}
+
 std::vector<OutboundMessage> NoticePushReactor::react(pqxx::transaction_base& tx,
                                                       const eventstore::RecordedEvent& e) {
   if (!e.stream_id.starts_with(kNoticeStream)) return {};
-  // Each statement of the runner's (read committed) transaction sees the projection's latest
-  // commit.
-  const auto deadline = std::chrono::steady_clock::now() + wait_;
-  while (load_checkpoint(tx, kNoticesProjectionName).position < e.position) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      throw std::runtime_error("the provider_notices projection has not reached event " +
-                               e.event_id + " yet");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  // prepare() waited; only a rebuild moving the projection back since could undo that, and then
+  // the batch must come again rather than find no rows and push nothing.
+  if (!applied(tx, kNoticesProjectionName, e.position.global_position)) {
+    throw std::runtime_error("the provider_notices projection no longer has event " + e.event_id);
   }
   const auto rows = tx.exec_params(
       "SELECT p.provider_code, p.developer_id, p.notice_id, " + kPushBody +

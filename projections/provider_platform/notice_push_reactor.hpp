@@ -23,14 +23,16 @@ inline constexpr const char* kNoticePushReactorName = "notice_push";
 
 class NoticePushReactor final : public Reactor {
  public:
-  // `subject`: the delivery queue's. `wait`: how long one event waits for the projection before
-  // the batch fails (and comes again).
+  // `subject`: the delivery queue's. `wait`: how long a batch waits for the projection before it
+  // fails (and comes again).
   NoticePushReactor(std::shared_ptr<Publisher> publisher, std::string subject,
                     std::chrono::milliseconds wait = std::chrono::seconds{10})
       : Reactor(std::move(publisher)), subject_(std::move(subject)), wait_(wait) {}
 
   std::string name() const override { return kNoticePushReactorName; }
   eventstore::EventFilter filter() const override;
+  void prepare(pqxx::connection_base& c,
+               std::span<const eventstore::RecordedEvent> events) override;
 
  protected:
   std::vector<OutboundMessage> react(pqxx::transaction_base& tx,

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 #include <regex>
 
+#include "eventstore/sql_time.hpp"
 #include "tools/admin/commands.hpp"
 #include "tools/admin/progress_meter.hpp"
 
@@ -144,10 +145,10 @@ void declare_cursor(AuditTransaction& tx, const AuditOptions& o) {
   tx.exec_params(
       "DECLARE audit_events NO SCROLL CURSOR FOR"
       " SELECT global_position, epoch, tx_id::text, stream_id, stream_version, event_id::text,"
-      "  event_type, data::text, metadata::text,"
-      "  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-      "  metadata ->> 'actor', metadata ->> 'correlation_id'"
-      " FROM events WHERE " +
+      "  event_type, data::text, metadata::text, " +
+          eventstore::iso_time("recorded_at") +
+          ", metadata ->> 'actor', metadata ->> 'correlation_id'"
+          " FROM events WHERE " +
           fmt::format("{}", fmt::join(where, " AND ")) + " ORDER BY recorded_at, global_position",
       pqxx::prepare::make_dynamic_params(params));
 }

@@ -3,7 +3,7 @@
 #include "api/cache/stamped_cache.hpp"
 #include "api/routes/crm/crm_call.hpp"
 #include "api/routes/messaging_views.hpp"
-#include "commands/digest.hpp"
+#include "eventstore/digest.hpp"
 
 namespace switchboard::api::routes::crm {
 namespace {
@@ -20,7 +20,7 @@ constexpr std::size_t kCachedPages = 20'000;
 // it, so one user's tag never matches another user's or another tenant's list, even an equal one.
 std::string etag_of(const ChatPage& page, const std::string& tenant, const std::string& user,
                     const std::string& query) {
-  const auto tag = commands::sha256_hex(tenant + '\n' + user + '\n' + query + '\n' + page.digest);
+  const auto tag = eventstore::sha256_hex(tenant + '\n' + user + '\n' + query + '\n' + page.digest);
   return "W/\"" + tag.substr(0, 32) + '"';
 }
 
@@ -66,7 +66,7 @@ http::HandlerFor<CrmCall> list_chats(Dependencies deps) {
         return chats_page_json(tx, c.principal.tenant, filter, p);
       });
       if (!json) return bad_cursor();
-      auto digest = commands::sha256_hex(*json);
+      auto digest = eventstore::sha256_hex(*json);
       cached = std::make_shared<const ChatPage>(ChatPage{std::move(*json), std::move(digest)});
       pages->store(key, stamp, cached);
     }

@@ -9,8 +9,8 @@
 
 #include "api/http/json_schema.hpp"
 #include "api/routes/developer/developer.hpp"
-#include "commands/digest.hpp"
 #include "domain/json.hpp"
+#include "eventstore/digest.hpp"
 
 namespace switchboard::api::routes::developer {
 namespace {
@@ -26,7 +26,7 @@ struct Representation {
   Representation(std::string body_text, std::string type)
       : body(std::move(body_text)),
         content_type(std::move(type)),
-        etag('"' + commands::sha256_hex(body).substr(0, 32) + '"') {}
+        etag('"' + eventstore::sha256_hex(body).substr(0, 32) + '"') {}
 };
 
 using ByLanguage = std::map<docs::Language, Representation>;

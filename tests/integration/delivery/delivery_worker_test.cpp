@@ -909,4 +909,13 @@ BOOST_AUTO_TEST_CASE(a_notice_push_goes_to_the_developers_webhook_as_it_is_when_
   BOOST_REQUIRE(eventually([&] { return f.outcomes.pushed().size() == 2; }));
   BOOST_CHECK_EQUAL(f.outcomes.pushed()[1], "webhook_removed");
   BOOST_CHECK_EQUAL(f.peer.received().size(), 1u);
+  // In the error log as the provider's developer's, in a push's words, with no tenant.
+  BOOST_CHECK(eventually([&] {
+    return f.db.count(
+               "SELECT count(*) FROM error_log WHERE source = 'delivery'"
+               " AND request_id = 'e-2/chatline' AND tenant_id IS NULL"
+               " AND provider_code = 'chatline' AND route = 'notice_webhook'"
+               " AND problem ->> 'title' = 'not pushed: webhook_removed'"
+               " AND problem ->> 'developer_id' = 'dev-1'") == 1;
+  }));
 }

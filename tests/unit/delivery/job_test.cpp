@@ -224,6 +224,24 @@ BOOST_AUTO_TEST_CASE(a_notice_push_is_the_only_job_without_a_tenant) {
   BOOST_CHECK(!parse_job(R"({"job_id":"e","kind":"send_message",)" + rest).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_notice_push_goes_to_a_developer_and_is_given_up_in_its_own_words) {
+  const auto push = traits_of(kinds::notice_push);
+  BOOST_CHECK(push.recipient == Recipient::developer);
+  BOOST_CHECK(push.outcome == Outcome::push);
+  BOOST_CHECK_EQUAL(push.recipient_gone, "webhook_removed");
+  BOOST_CHECK_EQUAL(push.not_done, "not pushed");
+  for (const auto kind : {kinds::send_message, kinds::read_chat, kinds::sync_accounts}) {
+    const auto traits = traits_of(kind);
+    BOOST_CHECK(traits.recipient == Recipient::connection);
+    BOOST_CHECK_EQUAL(traits.recipient_gone, "connection_deactivated");
+    BOOST_CHECK_EQUAL(traits.not_done, "not sent");
+  }
+  BOOST_CHECK(traits_of(kinds::send_message).outcome == Outcome::delivery);
+  BOOST_CHECK(traits_of(kinds::read_chat).outcome == Outcome::message);
+  BOOST_CHECK(traits_of(kinds::sync_accounts).outcome == Outcome::sync);
+  BOOST_CHECK(traits_of(kinds::remove_app).outcome == Outcome::removal);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_jobs_are_refused) {
   BOOST_CHECK(!parse_job("").has_value());
   BOOST_CHECK(!parse_job("[]").has_value());
