@@ -34,10 +34,15 @@ namespace switchboard::api::delivery {
 namespace {
 
 constexpr const char* take_lock = "SELECT pg_try_advisory_lock(hashtext('switchboard delivery'))";
-constexpr int fetch_batch = 64;
+// One job per fetch: libnats 3.4.1 (Debian 12) can write past the end of a fetch's message
+// array when a batch of more than one meets messages an earlier, timed-out pull delivered late
+// (valgrind: "invalid write of size 8, 0 bytes after a block of size 512" for 64), which corrupted
+// the heap under a stuck provider's backlog. With a batch of one the library stops at the first
+// message. A fetch then costs a round trip to nats-server per job, far below a provider's call.
+constexpr int fetch_batch = 1;
 constexpr int fetch_timeout_ms = 250;
 // Fetched jobs the scheduler has not taken in yet: fetching waits above this.
-constexpr std::size_t max_inbox = 16 * fetch_batch;
+constexpr std::size_t max_inbox = 1024;
 // Consecutive failed fetches (not timeouts) after which the subscription is made anew: the
 // stream or consumer may be gone with a broker that lost its storage.
 constexpr int resubscribe_after = 5;
