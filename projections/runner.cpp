@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <pqxx/pqxx>
 
-#include "eventstore/notifier.hpp"
 #include "projections/checkpoint.hpp"
 #include "projections/ownership.hpp"
 
@@ -16,7 +16,7 @@ struct ProjectionRunner::Worker {
   std::mutex mutex;
   std::string last_error;
   std::atomic<bool> owned{false};
-  std::unique_ptr<eventstore::Notifier> notifier;
+  std::optional<eventstore::Notifier::Reader> notifier;
 };
 
 ProjectionRunner::ProjectionRunner(eventstore::EventStore& store,
@@ -39,8 +39,9 @@ ProjectionRunner::~ProjectionRunner() {
 
 void ProjectionRunner::start() {
   if (running_.exchange(true)) return;
+  notifier_ = std::make_unique<eventstore::Notifier>(options_.database_url);
   for (auto& w : workers_) {
-    w->notifier = std::make_unique<eventstore::Notifier>(options_.database_url);
+    w->notifier.emplace(*notifier_);
     w->thread = std::thread([this, &w = *w] { run(w); });
   }
 }
@@ -51,9 +52,12 @@ void ProjectionRunner::stop() {
     if (!running_.exchange(false)) return;
   }
   stopped_.notify_all();
+  notifier_->wake_all();
   for (auto& w : workers_) {
     if (w->thread.joinable()) w->thread.join();
+    w->notifier.reset();
   }
+  notifier_.reset();
 }
 
 void ProjectionRunner::run(Worker& w) {

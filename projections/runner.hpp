@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "eventstore/event_store.hpp"
+#include "eventstore/notifier.hpp"
 #include "projections/projection.hpp"
 
 namespace switchboard::projections {
@@ -35,8 +36,9 @@ struct ProjectionStatus {
   bool owned = false;
 };
 
-// Keeps every projection caught up with the log: one thread and one connection each. Of the nodes
-// running a projection, only the one holding its ownership lock applies it (ownership.hpp).
+// Keeps every projection caught up with the log: one thread and one connection each, and one
+// LISTEN session for all. Of the nodes running a projection, only the one holding its ownership
+// lock applies it (ownership.hpp).
 class ProjectionRunner {
  public:
   ProjectionRunner(eventstore::EventStore& store, std::vector<std::shared_ptr<Projection>> list,
@@ -63,6 +65,8 @@ class ProjectionRunner {
   eventstore::EventStore& store_;
   RunnerOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  // One LISTEN session for every worker, while running.
+  std::unique_ptr<eventstore::Notifier> notifier_;
   std::atomic<bool> running_{false};
   std::mutex stop_mutex_;
   std::condition_variable stopped_;
