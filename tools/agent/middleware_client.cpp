@@ -68,7 +68,7 @@ Reply MiddlewareClient::exchange(bool post, const std::string& target, const std
     http::read(stream, buffer, parser);
     auto& response = parser.get();
     const std::string encoding{response[http::field::content_encoding]};
-    Reply reply{response.result_int(), std::move(response.body()),
+    Reply reply{static_cast<int>(response.result_int()), std::move(response.body()),
                 std::string{response[http::field::retry_after]}};
     if (api::http::iequals(encoding, "gzip")) {
       auto inflated = api::http::gunzip(reply.body, 64 << 20);
