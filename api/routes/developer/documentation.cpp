@@ -17,7 +17,9 @@ namespace {
 
 constexpr std::string_view guides_path = "/developer/v1/docs/guides";
 
-// One body as served: its tag is its digest, so every node of a release gives the same one.
+// One body as served: its tag is its digest, so every node of a release gives the same one. The tag
+// is weak: the server gzips the body after the route for clients that accept it, and a strong tag
+// would have to differ between the two codings (RFC 9110, 8.8.1); a weak one names what both say.
 struct Representation {
   std::string body;
   std::string content_type;
@@ -26,7 +28,7 @@ struct Representation {
   Representation(std::string body_text, std::string type)
       : body(std::move(body_text)),
         content_type(std::move(type)),
-        etag('"' + eventstore::sha256_hex(body).substr(0, 32) + '"') {}
+        etag("W/\"" + eventstore::sha256_hex(body).substr(0, 32) + '"') {}
 };
 
 using ByLanguage = std::map<docs::Language, Representation>;
