@@ -19,12 +19,14 @@
 #include "commands/command_context.hpp"
 #include "projections/messaging/delivery_reactor.hpp"
 #include "tests/integration/delivery/test_peer.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace switchboard;
 using namespace switchboard::api::delivery;
 using namespace switchboard::tests::delivery;
 using namespace std::chrono_literals;
+using switchboard::tests::eventually;
 
 namespace {
 
@@ -162,15 +164,6 @@ class RecordingOutcomes final : public DeliveryOutcomes {
 
   static std::string key(std::size_t i) { return std::to_string(i); }
 };
-
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds within = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
 
 // A tenant t1 bound to provider `chatline` whose endpoints are the peer, an active connection
 // with the client token, and a queue of its own on the shared nats-server.

@@ -4,25 +4,17 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <functional>
 #include <thread>
 #include <vector>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace switchboard;
 using namespace std::chrono_literals;
+using switchboard::tests::eventually;
 
 namespace {
-
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds within = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
 
 struct Fixture {
   tests::TestDatabase db;

@@ -143,13 +143,4 @@ rapidjson::Document parse(const std::string& text) {
   return d;
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  return condition();
-}
-
 }  // namespace switchboard::tests::e2e::cti

@@ -15,6 +15,7 @@
 
 #include "tests/e2e/support/child_process.hpp"
 #include "tests/e2e/support/server_process.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace switchboard::tests::e2e::cti {
 
@@ -85,8 +86,6 @@ HttpResponse get_events(const Endpoint& endpoint, const std::string& token,
                         std::chrono::milliseconds timeout = std::chrono::seconds{40});
 rapidjson::Document parse(const std::string& text);
 
-// Polls `condition` until true or `timeout`.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds{20});
+using switchboard::tests::eventually;
 
 }  // namespace switchboard::tests::e2e::cti
