@@ -10,9 +10,10 @@
 namespace switchboard::eventstore {
 
 // Wakes readers when events are appended (PostgreSQL NOTIFY from append_batch). One LISTEN session
-// serves every reader of a process: PostgreSQL signals each listening session on every commit
-// that notifies, which cost ~16 µs of its CPU per inbound message with a session per projection.
-// A lost wake-up costs only latency: readers also poll at the timeout given to wait_for.
+// serves every reader of a runner (projections/runner.hpp): PostgreSQL signals each listening
+// session on every commit that notifies, which cost ~16 µs of its CPU per inbound message with a
+// session per projection. A lost wake-up costs only latency: readers also poll at the timeout given
+// to wait_for.
 class Notifier {
  public:
   // Starts listening at once, on a thread of its own; reconnects by itself.
