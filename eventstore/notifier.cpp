@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <charconv>
 #include <functional>
 #include <memory>
 #include <pqxx/pqxx>
@@ -16,16 +18,16 @@ constexpr std::chrono::milliseconds kReconnectPause{500};
 
 class Receiver : public pqxx::notification_receiver {
  public:
-  Receiver(pqxx::connection_base& c, std::function<void()> fired)
+  Receiver(pqxx::connection_base& c, std::function<void(std::string_view)> fired)
       : pqxx::notification_receiver(c, kChannel), fired_(std::move(fired)) {}
-  void operator()(const std::string&, int) override { fired_(); }
+  void operator()(const std::string& payload, int) override { fired_(payload); }
 
  private:
-  std::function<void()> fired_;
+  std::function<void(std::string_view)> fired_;
 };
 
 struct Session {
-  Session(const std::string& url, std::function<void()> fired)
+  Session(const std::string& url, std::function<void(std::string_view)> fired)
       : connection(url), receiver(connection, std::move(fired)) {}
   pqxx::connection connection;
   Receiver receiver;
@@ -40,16 +42,42 @@ Notifier::~Notifier() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  stopped_.notify_all();
   thread_.join();
 }
 
 void Notifier::wake_all() {
-  {
-    std::lock_guard lock(mutex_);
-    ++generation_;
+  std::lock_guard lock(mutex_);
+  for (auto* reader : readers_) reader->wake();
+}
+
+// Payloads: "<transaction id>:<type>,<type>..." from append_batch, "@<name>" from wake_readers,
+// and empty (from wake_readers, or a batch whose types did not fit) for every reader.
+void Notifier::deliver(std::string_view payload) {
+  std::lock_guard lock(mutex_);
+  if (payload.starts_with('@')) {
+    payload.remove_prefix(1);
+    for (auto* reader : readers_) {
+      if (reader->name_ == payload) reader->wake();
+    }
+    return;
   }
-  changed_.notify_all();
+  const auto colon = payload.find(':');
+  std::uint64_t tx_id = 0;
+  if (colon == std::string_view::npos ||
+      std::from_chars(payload.data(), payload.data() + colon, tx_id).ec != std::errc{}) {
+    for (auto* reader : readers_) reader->wake();
+    return;
+  }
+  const auto types = payload.substr(colon + 1);
+  for (auto* reader : readers_) {
+    if (reader->wants(types)) {
+      reader->owed_ = std::max(reader->owed_, tx_id);
+      reader->wake();
+    } else if (reader->owed_ > reader->read_) {
+      reader->wake();
+    }
+  }
 }
 
 void Notifier::listen() {
@@ -61,7 +89,8 @@ void Notifier::listen() {
     }
     try {
       if (!session) {
-        session = std::make_unique<Session>(url_, [this] { wake_all(); });
+        session =
+            std::make_unique<Session>(url_, [this](std::string_view payload) { deliver(payload); });
         // Appends while nobody listened notified nobody: readers look once.
         wake_all();
       }
@@ -71,22 +100,55 @@ void Notifier::listen() {
       spdlog::debug("notifier: {}", e.what());
       session.reset();
       std::unique_lock lock(mutex_);
-      changed_.wait_for(lock, kReconnectPause, [this] { return stopping_; });
+      stopped_.wait_for(lock, kReconnectPause, [this] { return stopping_; });
     }
   }
 }
 
-Notifier::Reader::Reader(Notifier& notifier) : notifier_(notifier) {
+Notifier::Reader::Reader(Notifier& notifier, std::string name, std::vector<std::string> types)
+    : notifier_(notifier), name_(std::move(name)), types_(std::move(types)) {
+  std::sort(types_.begin(), types_.end());
   std::lock_guard lock(notifier_.mutex_);
-  seen_ = notifier_.generation_;
+  notifier_.readers_.push_back(this);
+}
+
+Notifier::Reader::~Reader() {
+  std::lock_guard lock(notifier_.mutex_);
+  std::erase(notifier_.readers_, this);
+}
+
+bool Notifier::Reader::wants(std::string_view types) const {
+  if (types_.empty()) return true;
+  while (!types.empty()) {
+    const auto comma = types.find(',');
+    const auto type = types.substr(0, comma);
+    if (std::binary_search(types_.begin(), types_.end(), type, std::less<>{})) return true;
+    if (comma == std::string_view::npos) break;
+    types.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void Notifier::Reader::wake() {
+  ++generation_;
+  woken_.notify_one();
 }
 
 bool Notifier::Reader::wait_for(std::chrono::milliseconds timeout) {
   std::unique_lock lock(notifier_.mutex_);
-  const bool woken =
-      notifier_.changed_.wait_for(lock, timeout, [this] { return notifier_.generation_ != seen_; });
-  seen_ = notifier_.generation_;
+  const bool woken = woken_.wait_for(lock, timeout, [this] { return generation_ != seen_; });
+  seen_ = generation_;
   return woken;
+}
+
+void Notifier::Reader::read_through(std::uint64_t tx_id) {
+  std::lock_guard lock(notifier_.mutex_);
+  read_ = std::max(read_, tx_id);
+}
+
+void wake_readers(pqxx::transaction_base& tx, std::string_view name) {
+  tx.exec_params("SELECT pg_notify($1, $2)", kChannel,
+                 name.empty() ? std::string() : "@" + std::string(name));
 }
 
 }  // namespace switchboard::eventstore

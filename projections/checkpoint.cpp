@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "eventstore/connection_pool.hpp"
+#include "eventstore/notifier.hpp"
 
 namespace switchboard::projections {
 namespace {
@@ -17,6 +18,14 @@ bool poll_applied(Ask&& ask, const std::string& name, std::int64_t global_positi
     pqxx::nontransaction tx(c);
     return applied(tx, name, global_position);
   };
+  if (ask(question)) return true;
+  if (timeout <= std::chrono::milliseconds::zero()) return false;
+  // A projection that wants none of the events up to the position passes them only when woken.
+  ask([&](pqxx::connection_base& c) {
+    pqxx::nontransaction tx(c);
+    eventstore::wake_readers(tx, name);
+    return true;
+  });
   while (!ask(question)) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds{5});

@@ -35,4 +35,16 @@ class Projection {
   virtual eventstore::EventFilter filter() const { return {}; }
 };
 
+// A projection or reactor as its status is asked for (projections/runner.hpp): its name and the
+// event types it reads (every type when empty). Only those can it be behind on: its checkpoint
+// passes the others lazily (eventstore/notifier.hpp).
+struct Follower {
+  std::string name;
+  std::vector<std::string> types;
+};
+
+inline Follower follower_of(const Projection& projection) {
+  return {projection.name(), projection.filter().types};
+}
+
 }  // namespace switchboard::projections

@@ -26,8 +26,10 @@ std::vector<std::shared_ptr<Projection>> all_projections() {
   };
 }
 
-std::vector<std::string> reactor_names() {
-  return {messaging::kDeliveryReactorName, provider_platform::kNoticePushReactorName};
+std::vector<Follower> reactor_followers() {
+  return {{messaging::kDeliveryReactorName, messaging::DeliveryReactor::wanted().types},
+          {provider_platform::kNoticePushReactorName,
+           provider_platform::NoticePushReactor::wanted().types}};
 }
 
 }  // namespace switchboard::projections

@@ -12,8 +12,8 @@ namespace switchboard::projections {
 // Reactors are not here: they need the server's broker connection (see api/main.cpp).
 std::vector<std::shared_ptr<Projection>> all_projections();
 
-// The names of the reactors the server runs: they have checkpoints and owners like projections,
-// and the admin CLI reports them with those.
-std::vector<std::string> reactor_names();
+// The reactors the server runs: they have checkpoints and owners like projections, and the admin
+// CLI reports them with those.
+std::vector<Follower> reactor_followers();
 
 }  // namespace switchboard::projections

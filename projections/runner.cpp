@@ -5,6 +5,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 
+#include "eventstore/sql_array.hpp"
 #include "projections/checkpoint.hpp"
 #include "projections/ownership.hpp"
 
@@ -41,7 +42,7 @@ void ProjectionRunner::start() {
   if (running_.exchange(true)) return;
   notifier_ = std::make_unique<eventstore::Notifier>(options_.database_url);
   for (auto& w : workers_) {
-    w->notifier.emplace(*notifier_);
+    w->notifier.emplace(*notifier_, w->projection->name(), w->projection->filter().types);
     w->thread = std::thread([this, &w = *w] { run(w); });
   }
 }
@@ -98,6 +99,7 @@ void ProjectionRunner::run(Worker& w) {
       const auto filter = w.projection->filter();
       while (running_) {
         const auto page = store_.read_page(from.position, options_.batch_size, filter);
+        w.notifier->read_through(page.reached.tx_id);
         if (page.scanned == 0) {
           w.notifier->wait_for(options_.poll_interval);
           continue;
@@ -160,55 +162,63 @@ void ProjectionRunner::run(Worker& w) {
   w.owned = false;
 }
 
+std::vector<Follower> ProjectionRunner::followers() const {
+  std::vector<Follower> out;
+  for (const auto& w : workers_) out.push_back(follower_of(*w->projection));
+  return out;
+}
+
 void ProjectionRunner::pause(std::chrono::milliseconds duration) {
   std::unique_lock lock(stop_mutex_);
   stopped_.wait_for(lock, duration, [this] { return !running_; });
 }
 
 std::vector<ProjectionStatus> projection_status(const std::string& database_url,
-                                                const std::vector<std::string>& names) {
+                                                const std::vector<Follower>& followers) {
   pqxx::connection c(database_url);
   pqxx::read_transaction tx(c);
+  std::vector<std::string> names;
+  for (const auto& f : followers) names.push_back(f.name);
   auto owners = projection_owners(tx, names);
   std::vector<ProjectionStatus> out;
-  for (const auto& name : names) {
+  for (const auto& f : followers) {
     ProjectionStatus s;
-    s.name = name;
-    s.owner = std::move(owners[name]);
+    s.name = f.name;
+    s.owner = std::move(owners[f.name]);
+    const auto types = f.types.empty() ? std::optional<std::string>{}
+                                       : std::optional{eventstore::sql_array(f.types)};
+    // Visible events past the checkpoint (from the start without one) of the types it reads.
     const auto rows = tx.exec_params(
-        "SELECT cp.epoch, cp.tx_id::text, cp.global_position, cp.events_applied,"
-        "  (SELECT count(*) FROM (SELECT 1 FROM events e"
-        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, "
-        "cp.global_position)"
-        "       AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) LIMIT 10000000) b),"
-        "  coalesce(extract(epoch FROM now() - (SELECT min(e.recorded_at) FROM events e"
-        "     WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, "
-        "cp.global_position)"
-        "       AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()))), 0)"
-        " FROM (SELECT $1::text AS name) n"
-        " LEFT JOIN projection_checkpoints cp ON cp.name = n.name",
-        name);
-    if (!rows.empty() && !rows[0][0].is_null()) {
-      s.checkpoint = {rows[0][0].as<std::int32_t>(), rows[0][1].as<std::uint64_t>(),
-                      rows[0][2].as<std::int64_t>()};
-      s.events_applied = rows[0][3].as<std::uint64_t>();
-      s.events_behind = rows[0][4].as<std::int64_t>();
-      s.seconds_behind = rows[0][5].as<double>();
-    } else {
-      const auto all = tx.exec(
-          "SELECT count(*), coalesce(extract(epoch FROM now() - min(recorded_at)), 0) FROM events");
-      s.events_behind = all[0][0].as<std::int64_t>();
-      s.seconds_behind = all[0][1].as<double>();
+        "WITH cp AS (SELECT coalesce(cp.epoch, 0) AS epoch, coalesce(cp.tx_id, '0'::xid8) AS tx_id,"
+        "    coalesce(cp.global_position, 0) AS global_position, cp.events_applied,"
+        "    cp.name IS NOT NULL AS recorded"
+        "  FROM (SELECT $1::text AS name) n LEFT JOIN projection_checkpoints cp ON cp.name = "
+        "n.name),"
+        " behind AS (SELECT e.recorded_at FROM events e, cp"
+        "  WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, cp.global_position)"
+        "    AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+        "    AND ($2::text[] IS NULL OR e.event_type = ANY ($2::text[]))"
+        "  LIMIT 10000000)"
+        " SELECT cp.recorded, cp.epoch, cp.tx_id::text, cp.global_position, cp.events_applied,"
+        "  (SELECT count(*) FROM behind),"
+        "  coalesce(extract(epoch FROM now() - (SELECT min(recorded_at) FROM behind)), 0)"
+        " FROM cp",
+        f.name, types);
+    const auto row = rows[0];
+    if (row[0].as<bool>()) {
+      s.checkpoint = {row[1].as<std::int32_t>(), row[2].as<std::uint64_t>(),
+                      row[3].as<std::int64_t>()};
+      s.events_applied = row[4].as<std::uint64_t>();
     }
+    s.events_behind = row[5].as<std::int64_t>();
+    s.seconds_behind = row[6].as<double>();
     out.push_back(std::move(s));
   }
   return out;
 }
 
 std::vector<ProjectionStatus> ProjectionRunner::status() {
-  std::vector<std::string> names;
-  for (auto& w : workers_) names.push_back(w->projection->name());
-  auto out = projection_status(options_.database_url, names);
+  auto out = projection_status(options_.database_url, followers());
   for (std::size_t i = 0; i < out.size(); ++i) {
     std::lock_guard lock(workers_[i]->mutex);
     out[i].last_error = workers_[i]->last_error;
@@ -222,11 +232,16 @@ bool ProjectionRunner::wait_caught_up(std::chrono::milliseconds timeout) {
   // still hides from readers.
   const auto target = store_.committed_head();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<std::string> names;
-  for (auto& w : workers_) names.push_back(w->projection->name());
+  const auto followed = followers();
+  {
+    // Projections that want none of the last events pass them only when woken.
+    pqxx::connection c(options_.database_url);
+    pqxx::nontransaction tx(c);
+    eventstore::wake_readers(tx, "");
+  }
   while (std::chrono::steady_clock::now() < deadline) {
     bool all = true;
-    for (const auto& s : projection_status(options_.database_url, names)) {
+    for (const auto& s : projection_status(options_.database_url, followed)) {
       if (s.checkpoint < target) all = false;
     }
     if (all) return true;

@@ -26,8 +26,9 @@ struct ProjectionStatus {
   std::string name;
   eventstore::Position checkpoint;
   std::uint64_t events_applied = 0;
-  std::int64_t events_behind = 0;  // events a reader may see that are past the checkpoint
-  double seconds_behind = 0;       // age of the oldest of those
+  // Events of the types it reads that a reader may see past the checkpoint.
+  std::int64_t events_behind = 0;
+  double seconds_behind = 0;  // age of the oldest of those
   std::string last_error;
   // The session holding the projection's ownership lock (projections/ownership.hpp), empty when
   // no node applies it.
@@ -58,6 +59,7 @@ class ProjectionRunner {
  private:
   struct Worker;
   void run(Worker& worker);
+  std::vector<Follower> followers() const;
 
   // Sleeps that stop() cuts short.
   void pause(std::chrono::milliseconds duration);
@@ -72,8 +74,8 @@ class ProjectionRunner {
   std::condition_variable stopped_;
 };
 
-// Status of the named projections from any connection (the admin CLI has no runner).
+// Status of projections from any connection (the admin CLI has no runner).
 std::vector<ProjectionStatus> projection_status(const std::string& database_url,
-                                                const std::vector<std::string>& names);
+                                                const std::vector<Follower>& followers);
 
 }  // namespace switchboard::projections

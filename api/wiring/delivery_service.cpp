@@ -105,7 +105,7 @@ bool DeliveryService::connect() {
 std::vector<projections::ProjectionStatus> DeliveryService::reactor_status() {
   std::lock_guard lock(mutex_);
   if (reactor_) return reactor_->status();
-  return projections::projection_status(settings_.database_url, projections::reactor_names());
+  return projections::projection_status(settings_.database_url, projections::reactor_followers());
 }
 
 void DeliveryService::add_metrics(http::Metrics& metrics) {

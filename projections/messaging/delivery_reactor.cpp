@@ -195,7 +195,7 @@ constexpr On<Reaction> kReactions[] = {
 
 }  // namespace
 
-eventstore::EventFilter DeliveryReactor::filter() const {
+eventstore::EventFilter DeliveryReactor::wanted() {
   return filter_of(kReactions);
 }
 

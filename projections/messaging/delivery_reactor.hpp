@@ -44,7 +44,9 @@ class DeliveryReactor final : public Reactor {
         subject_(std::move(subject)) {}
 
   std::string name() const override { return kDeliveryReactorName; }
-  eventstore::EventFilter filter() const override;
+  eventstore::EventFilter filter() const override { return wanted(); }
+  // What filter() says, without a reactor (projections/registry.hpp reports it).
+  static eventstore::EventFilter wanted();
 
   // The jobs one event makes, in the order they run (none when it needs no provider call);
   // public for tests.

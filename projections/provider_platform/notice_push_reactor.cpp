@@ -30,7 +30,7 @@ const std::string kPushBody =
 
 }  // namespace
 
-eventstore::EventFilter NoticePushReactor::filter() const {
+eventstore::EventFilter NoticePushReactor::wanted() {
   eventstore::EventFilter filter;
   for (const auto type : kChanges) filter.types.emplace_back(type);
   return filter;

@@ -30,7 +30,9 @@ class NoticePushReactor final : public Reactor {
       : Reactor(std::move(publisher)), subject_(std::move(subject)), wait_(wait) {}
 
   std::string name() const override { return kNoticePushReactorName; }
-  eventstore::EventFilter filter() const override;
+  eventstore::EventFilter filter() const override { return wanted(); }
+  // What filter() says, without a reactor (projections/registry.hpp reports it).
+  static eventstore::EventFilter wanted();
   void prepare(pqxx::connection_base& c,
                std::span<const eventstore::RecordedEvent> events) override;
 

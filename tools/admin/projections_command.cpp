@@ -90,10 +90,12 @@ int run_status(const Invocation& invocation, const std::vector<std::string>& arg
   parse_arguments(args, options);
   const auto url = resolve_database_url(invocation.connection);
 
-  std::vector<std::string> names;
-  for (const auto& p : projections::all_projections()) names.push_back(p->name());
-  std::ranges::copy(projections::reactor_names(), std::back_inserter(names));
-  const auto statuses = projections::projection_status(url, names);
+  std::vector<projections::Follower> followers;
+  for (const auto& p : projections::all_projections()) {
+    followers.push_back(projections::follower_of(*p));
+  }
+  std::ranges::copy(projections::reactor_followers(), std::back_inserter(followers));
+  const auto statuses = projections::projection_status(url, followers);
   if (json) {
     for (const auto& s : statuses) fmt::print("{}\n", status_json(s));
   } else {
