@@ -64,8 +64,6 @@ bool deactivated_since(pqxx::transaction_base& tx, const Job& job) {
 }  // namespace
 
 EndpointOf endpoint_of(std::string_view kind) {
-  // Not a configuration's endpoint: the developer registers it (api/routes/developer).
-  if (kind == kinds::notice_push) return {"notice_webhook", "POST"};
   for (const auto& call : kEndpointCalls) {
     if (call.kind == kind) return {call.endpoint, call.method};
   }

@@ -86,7 +86,9 @@ class TargetResolver {
 // One provider endpoint Switchboard calls: the job kind that calls it and the HTTP method.
 struct EndpointCall {
   std::string_view kind;
-  std::string_view endpoint;  // the name in a configuration's `endpoints`
+  // The name in a configuration's `endpoints`; "notice_webhook" for the webhook a developer
+  // registers (api/routes/developer), which no configuration names.
+  std::string_view endpoint;
   std::string_view method;
 };
 
@@ -102,10 +104,11 @@ inline constexpr EndpointCall kEndpointCalls[] = {
     {kinds::read_chat, "read_chat", "POST"},
     {kinds::set_webhook, "set_webhook", "POST"},
     {kinds::remove_webhook, "remove_webhook", "DELETE"},
-    {kinds::app_disabled, "app_disabled", "POST"}};
+    {kinds::app_disabled, "app_disabled", "POST"},
+    {kinds::notice_push, "notice_webhook", "POST"}};
 
-// The provider endpoint a kind calls first and its HTTP method; endpoint "" for remove_app,
-// "notice_webhook" for notice_push.
+// The provider endpoint a kind calls first and its HTTP method (kEndpointCalls); endpoint "" for
+// remove_app.
 struct EndpointOf {
   std::string_view endpoint;
   std::string_view method;

@@ -5,10 +5,12 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <charconv>
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace switchboard::api::http {
 namespace {
@@ -31,7 +33,12 @@ std::optional<tcp::endpoint> address(int fd, int (*get)(int, sockaddr*, socklen_
 
 }  // namespace
 
-bool connection_established(const tcp::endpoint& peer, std::uint16_t local_port) {
+bool connection_established(std::string_view peer_address, std::uint16_t peer_port,
+                            std::uint16_t local_port) {
+  boost::system::error_code unreadable;
+  const tcp::endpoint peer{boost::asio::ip::make_address(std::string{peer_address}, unreadable),
+                           peer_port};
+  if (unreadable) return true;
   const std::unique_ptr<DIR, int (*)(DIR*)> descriptors{opendir("/proc/self/fd"), closedir};
   if (!descriptors) return true;
   while (const auto* entry = readdir(descriptors.get())) {

@@ -25,33 +25,50 @@ std::string escape(std::string_view text, bool quotes) {
   return out;
 }
 
-std::string label_text(const Labels& labels, std::string_view extra_name = {},
-                       std::string_view extra_value = {}) {
-  std::string out;
-  for (const auto& [name, value] : labels) {
-    out += fmt::format("{}{}=\"{}\"", out.empty() ? "" : ",", name, escape(value, true));
+std::string_view to_string(MetricType type) {
+  switch (type) {
+    case MetricType::counter:
+      return "counter";
+    case MetricType::gauge:
+      return "gauge";
+    case MetricType::histogram:
+      return "histogram";
   }
-  if (!extra_name.empty()) {
-    out += fmt::format("{}{}=\"{}\"", out.empty() ? "" : ",", extra_name, extra_value);
-  }
-  return out.empty() ? out : "{" + out + "}";
+  return "untyped";
 }
 
 }  // namespace
+
+void PrometheusWriter::family(std::string_view name, MetricType type, std::string_view help) {
+  name_ = name;
+  if (!help.empty()) out_ += fmt::format("# HELP {} {}\n", name, escape(help, false));
+  out_ += fmt::format("# TYPE {} {}\n", name, to_string(type));
+}
+
+void PrometheusWriter::sample(const Labels& labels, double value, std::string_view suffix) {
+  out_ += name_;
+  out_ += suffix;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    out_ += fmt::format("{}{}=\"{}\"", i == 0 ? "{" : ",", labels[i].first,
+                        escape(labels[i].second, true));
+  }
+  if (!labels.empty()) out_ += '}';
+  out_ += fmt::format(" {}\n", value);
+}
 
 std::vector<double> Metrics::default_buckets() {
   return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
-Metrics::Family& Metrics::family(std::string_view name, Type type) {
+Metrics::Family& Metrics::family(std::string_view name, MetricType type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
     it = families_
              .emplace(std::string{name},
                       Family{.type = type,
                              .help = {},
-                             .bounds = type == Type::histogram ? default_buckets()
-                                                               : std::vector<double>{},
+                             .bounds = type == MetricType::histogram ? default_buckets()
+                                                                     : std::vector<double>{},
                              .series = {}})
              .first;
   }
@@ -63,14 +80,14 @@ Metrics::Family& Metrics::family(std::string_view name, Type type) {
 
 void Metrics::describe_counter(const std::string& name, std::string help) {
   std::lock_guard lock{mutex_};
-  family(name, Type::counter).help = std::move(help);
+  family(name, MetricType::counter).help = std::move(help);
 }
 
 void Metrics::describe_histogram(const std::string& name, std::string help,
                                  std::vector<double> buckets) {
   std::ranges::sort(buckets);
   std::lock_guard lock{mutex_};
-  auto& f = family(name, Type::histogram);
+  auto& f = family(name, MetricType::histogram);
   f.help = std::move(help);
   f.bounds = std::move(buckets);
   f.series.clear();
@@ -78,12 +95,12 @@ void Metrics::describe_histogram(const std::string& name, std::string help,
 
 void Metrics::increment(std::string_view name, const Labels& labels, double amount) {
   std::lock_guard lock{mutex_};
-  family(name, Type::counter).series[labels].value += amount;
+  family(name, MetricType::counter).series[labels].value += amount;
 }
 
 void Metrics::observe(std::string_view name, const Labels& labels, double value) {
   std::lock_guard lock{mutex_};
-  auto& f = family(name, Type::histogram);
+  auto& f = family(name, MetricType::histogram);
   auto& s = f.series[labels];
   if (s.buckets.empty()) s.buckets.resize(f.bounds.size());
   const auto bucket = std::ranges::lower_bound(f.bounds, value) - f.bounds.begin();
@@ -92,39 +109,42 @@ void Metrics::observe(std::string_view name, const Labels& labels, double value)
   ++s.count;
 }
 
-void Metrics::add_collector(std::function<void(std::string& out)> collector) {
+void Metrics::add_collector(std::function<void(PrometheusWriter& out)> collector) {
   std::lock_guard lock{mutex_};
   collectors_.push_back(std::move(collector));
 }
 
 std::string Metrics::render_prometheus() const {
   std::string out;
-  std::vector<std::function<void(std::string&)>> collectors;
+  PrometheusWriter writer{out};
+  std::vector<std::function<void(PrometheusWriter&)>> collectors;
   {
     std::lock_guard lock{mutex_};
     for (const auto& [name, f] : families_) {
-      if (!f.help.empty()) out += fmt::format("# HELP {} {}\n", name, escape(f.help, false));
-      out += fmt::format("# TYPE {} {}\n", name, f.type == Type::counter ? "counter" : "histogram");
+      writer.family(name, f.type, f.help);
       for (const auto& [labels, s] : f.series) {
-        if (f.type == Type::counter) {
-          out += fmt::format("{}{} {}\n", name, label_text(labels), s.value);
+        if (f.type == MetricType::counter) {
+          writer.sample(labels, s.value);
           continue;
         }
+        auto bucket = labels;
+        bucket.emplace_back("le", "");
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < f.bounds.size(); ++i) {
           cumulative += s.buckets[i];
-          out += fmt::format("{}_bucket{} {}\n", name,
-                             label_text(labels, "le", fmt::format("{}", f.bounds[i])), cumulative);
+          bucket.back().second = fmt::format("{}", f.bounds[i]);
+          writer.sample(bucket, static_cast<double>(cumulative), "_bucket");
         }
-        out += fmt::format("{}_bucket{} {}\n", name, label_text(labels, "le", "+Inf"), s.count);
-        out += fmt::format("{}_sum{} {}\n", name, label_text(labels), s.value);
-        out += fmt::format("{}_count{} {}\n", name, label_text(labels), s.count);
+        bucket.back().second = "+Inf";
+        writer.sample(bucket, static_cast<double>(s.count), "_bucket");
+        writer.sample(labels, s.value, "_sum");
+        writer.sample(labels, static_cast<double>(s.count), "_count");
       }
     }
     collectors = collectors_;
   }
   // Outside the lock: a collector may be slow (a database query) or record metrics itself.
-  for (const auto& collect : collectors) collect(out);
+  for (const auto& collect : collectors) collect(writer);
   return out;
 }
 

@@ -17,7 +17,6 @@
 #include <thread>
 #include <variant>
 
-#include "api/http/connection_probe.hpp"
 #include "api/http/encoding.hpp"
 #include "api/http/json_schema.hpp"
 
@@ -372,12 +371,11 @@ struct Server::Impl {
     request.route = entry.route;
     request.request_id = request_id;
     request.remote_address = req->remote_endpoint().address().to_string();
-    request.headers = copy_headers(header);
+    request.remote_port = req->remote_endpoint().port();
+    request.local_port = settings.port;
     // RESTinio closes the connection at the request timeout, counted from about now.
-    request.client_gone = [deadline = std::chrono::steady_clock::now() + settings.request_timeout,
-                           peer = req->remote_endpoint(), port = settings.port] {
-      return std::chrono::steady_clock::now() >= deadline || !connection_established(peer, port);
-    };
+    request.deadline = std::chrono::steady_clock::now() + settings.request_timeout;
+    request.headers = copy_headers(header);
 
     for (const auto& name : entry.param_names) {
       if (!params.has(name)) continue;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -34,11 +35,13 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string remote_address;
-  // True once nobody waits for the answer: the client closed the connection, or the request
-  // outlived the server's request timeout (its connection is closed then). For work queued for
-  // later that costs more than the question (a password hash), asked when its turn comes. Empty
-  // for requests the server did not build.
-  std::function<bool()> client_gone;
+  // With remote_address, the TCP connection the request came on (the client's port, the
+  // server's), to ask whether the client still holds it (api/http/connection_probe.hpp).
+  std::uint16_t remote_port = 0;
+  std::uint16_t local_port = 0;
+  // When the server closes the connection whatever the handler does (its request timeout): no
+  // one waits for the answer after it. Never, for requests the server did not build.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 
   // Header names compare case-insensitively; the first occurrence wins.
   std::optional<std::string_view> header(std::string_view name) const;

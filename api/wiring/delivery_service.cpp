@@ -1,6 +1,5 @@
 #include "api/wiring/delivery_service.hpp"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "projections/messaging/delivery_reactor.hpp"
@@ -109,26 +108,22 @@ std::vector<projections::ProjectionStatus> DeliveryService::reactor_status() {
 }
 
 void DeliveryService::add_metrics(http::Metrics& metrics) {
-  metrics.add_collector([this](std::string& out) {
+  metrics.add_collector([this](http::PrometheusWriter& out) {
+    using http::MetricType;
     std::lock_guard lock(mutex_);
-    const auto counter = [&out](std::string_view outcome, std::uint64_t value) {
-      out += fmt::format("switchboard_delivery_jobs_total{{outcome=\"{}\"}} {}\n", outcome, value);
-    };
-    out +=
-        "# HELP switchboard_delivery_jobs_total Delivery jobs (and retried attempts, deferred "
-        "fetches) by outcome.\n";
-    out += "# TYPE switchboard_delivery_jobs_total counter\n";
+    out.family("switchboard_delivery_jobs_total", MetricType::counter,
+               "Delivery jobs (and retried attempts, deferred fetches) by outcome.");
     const delivery::DeliveryMetrics none;
     const auto& m = worker_ ? worker_->metrics() : none;
-    counter("delivered", m.delivered.load());
-    counter("retried", m.retried.load());
-    counter("expired", m.expired.load());
-    counter("rejected", m.rejected.load());
-    counter("dropped", m.dropped.load());
-    counter("deferred", m.deferred.load());
-    out += "# HELP switchboard_delivery_owner 1 while this node runs the delivery worker.\n";
-    out += "# TYPE switchboard_delivery_owner gauge\n";
-    out += fmt::format("switchboard_delivery_owner {}\n", worker_ && worker_->owner() ? 1 : 0);
+    out.sample({{"outcome", "delivered"}}, m.delivered.load());
+    out.sample({{"outcome", "retried"}}, m.retried.load());
+    out.sample({{"outcome", "expired"}}, m.expired.load());
+    out.sample({{"outcome", "rejected"}}, m.rejected.load());
+    out.sample({{"outcome", "dropped"}}, m.dropped.load());
+    out.sample({{"outcome", "deferred"}}, m.deferred.load());
+    out.family("switchboard_delivery_owner", MetricType::gauge,
+               "1 while this node runs the delivery worker.");
+    out.sample(worker_ && worker_->owner() ? 1 : 0);
   });
 }
 

@@ -3,6 +3,9 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
+#include "api/http/connection_probe.hpp"
 #include "api/routes/cti/cti_routes.hpp"
 #include "api/routes/cti/session_auth.hpp"
 
@@ -87,6 +90,22 @@ void log_in(api::cti::CtiService* service, const http::Request& request,
   });
 }
 
+// Asked when the login's turn comes: true when no one waits for its answer any more, the server
+// having closed the connection at its request timeout or the client having closed it. Only a
+// login that waited a second or more has its socket looked for: the probe walks all of the
+// process's descriptors (its cost grows with the open connections), and no client gives up in
+// practice on a login served sooner.
+std::function<bool()> abandoned(const http::Request& request) {
+  using Clock = std::chrono::steady_clock;
+  return [queued = Clock::now(), deadline = request.deadline, address = request.remote_address,
+          port = request.remote_port, local_port = request.local_port] {
+    const auto now = Clock::now();
+    if (now >= deadline) return true;
+    return now - queued >= std::chrono::seconds{1} &&
+           !http::connection_established(address, port, local_port);
+  };
+}
+
 }  // namespace
 
 // POST /api/v1/login {login, password}: opens a session and attaches its CTI login, then answers
@@ -97,10 +116,9 @@ void log_in(api::cti::CtiService* service, const http::Request& request,
 http::AsyncHandler login(api::cti::CtiService* service) {
   return [service](http::Request request, http::Responder respond) {
     if (service == nullptr) return respond(http::problem(503, "CTI middleware not configured"));
-    auto client_gone = request.client_gone;
     // The password hash and the session's append block: not on the HTTP server's threads.
     const auto refused = service->logins().post({
-        .abandoned = std::move(client_gone),
+        .abandoned = abandoned(request),
         .run = [service, request = std::move(request),
                 respond] { log_in(service, request, respond); },
         // The answer goes nowhere, or to a client that only half closed its connection.

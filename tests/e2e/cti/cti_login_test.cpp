@@ -416,6 +416,8 @@ BOOST_AUTO_TEST_CASE(a_login_whose_client_left_before_its_turn_is_not_hashed) {
   }
   BOOST_REQUIRE(cti::eventually([&] { return cti::metric(endpoint, waiting) == left; }));
   for (auto& client : clients) client.close();
+  // Only a login that waited a second or more is asked whether its client is still there.
+  std::this_thread::sleep_for(std::chrono::seconds{1});
 
   held.release();
   const auto r = admitted.get();

@@ -46,14 +46,20 @@ BOOST_AUTO_TEST_CASE(escapes_label_values_and_help) {
   BOOST_TEST(text.find("c{path=\"a\\\"b\\\\c\\nd\"} 1\n") != std::string::npos, text);
 }
 
-BOOST_AUTO_TEST_CASE(collectors_append_their_text_after_the_registry) {
+BOOST_AUTO_TEST_CASE(collectors_append_their_families_after_the_registry) {
   http::Metrics m;
   m.increment("own_total", {});
-  m.add_collector([](std::string& out) { out += "# TYPE store_events gauge\nstore_events 42\n"; });
+  m.add_collector([](http::PrometheusWriter& out) {
+    out.family("store_events", http::MetricType::gauge, "Events.");
+    out.sample(42);
+    out.family("lag_seconds", http::MetricType::gauge, "");
+    out.sample({{"projection", "a\"b"}, {"node", "n1"}}, 0.25);
+  });
   const auto text = m.render_prometheus();
   BOOST_TEST(text ==
              "# TYPE own_total counter\nown_total 1\n"
-             "# TYPE store_events gauge\nstore_events 42\n");
+             "# HELP store_events Events.\n# TYPE store_events gauge\nstore_events 42\n"
+             "# TYPE lag_seconds gauge\nlag_seconds{projection=\"a\\\"b\",node=\"n1\"} 0.25\n");
 }
 
 BOOST_AUTO_TEST_CASE(mixing_types_is_a_programming_error) {

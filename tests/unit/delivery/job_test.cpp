@@ -220,7 +220,8 @@ BOOST_AUTO_TEST_CASE(a_notice_push_is_the_only_job_without_a_tenant) {
   BOOST_CHECK(push->tenant_id.empty());
   BOOST_CHECK_EQUAL(push->field("developer_id"), "dev-1");
   BOOST_CHECK_EQUAL(push->body_json(), R"({"notice_id":"n-1","change":"published"})");
-  BOOST_CHECK(endpoint_of(kinds::notice_push).method == "POST");
+  BOOST_CHECK_EQUAL(endpoint_of(kinds::notice_push).endpoint, "notice_webhook");
+  BOOST_CHECK_EQUAL(endpoint_of(kinds::notice_push).method, "POST");
   BOOST_CHECK(!parse_job(R"({"job_id":"e","kind":"send_message",)" + rest).has_value());
 }
 
