@@ -1,5 +1,8 @@
 #include "commands/messaging/messaging_commands.hpp"
 
+#include <algorithm>
+#include <deque>
+
 namespace switchboard::commands::messaging {
 namespace {
 
@@ -35,6 +38,56 @@ CommandOutcome MessagingCommands::refused_chat_id() {
                    "the message's chat is not the chat it was sent to",
                    "/chat/id",
                    {}});
+}
+
+std::vector<CommandOutcome> MessagingCommands::receive_all(
+    const std::string& tenant_id, const std::string& provider_code,
+    std::span<const dm::ReceiveMessage> commands, const CommandContext& context) {
+  std::vector<CommandOutcome> outcomes(commands.size());
+  if (auto refused = refuse_ids(tenant_id, provider_code)) {
+    std::ranges::fill(outcomes, *refused);
+    return outcomes;
+  }
+  auto linked = connection(tenant_id, provider_code, connection_max_age_);
+  std::vector<std::string> streams;
+  streams.reserve(commands.size());        // the batch holds views of them
+  std::deque<dm::ReceiveMessage> derived;  // with the message id on_chat would give them
+  std::vector<Pipeline<dm::Chat>::Command> batch;
+  std::vector<std::size_t> batched;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    const auto* command = &commands[i];
+    if (auto refused = refuse_ids(tenant_id, provider_code, command->chat.id)) {
+      outcomes[i] = std::move(*refused);
+      continue;
+    }
+    if (command->message_id.empty()) {
+      command = &derived.emplace_back(*command);
+      derived.back().message_id = inbound_message_id(tenant_id, provider_code, command->chat.id,
+                                                     command->provider_message_id);
+    }
+    const auto& c = *command;
+    streams.push_back(dm::Chat::id(tenant_id, provider_code, c.chat.id));
+    batch.push_back({streams.back(), context, {}, [&linked, &c](const dm::Chat::State& s) {
+                       return dm::decide(s, c, linked);
+                     }});
+    batched.push_back(i);
+  }
+  auto results = chats_.execute_all(batch);
+  bool refusals = false;
+  for (std::size_t k = 0; k < batched.size(); ++k) {
+    refusals |= results[k].status == CommandOutcome::Status::rejected;
+    outcomes[batched[k]] = std::move(results[k]);
+  }
+  if (!refusals) return outcomes;
+  // As on_chat: a refusal may come from a connection another node has just activated or
+  // connected an account on, so it is only answered once the store's connection agrees.
+  linked = connection(tenant_id, provider_code);
+  for (std::size_t k = 0; k < batched.size(); ++k) {
+    auto& outcome = outcomes[batched[k]];
+    if (outcome.status != CommandOutcome::Status::rejected) continue;
+    outcome = chats_.execute(batch[k].id, context, {}, batch[k].decide);
+  }
+  return outcomes;
 }
 
 CommandOutcome MessagingCommands::activate_token(const dm::ActivateToken& command,

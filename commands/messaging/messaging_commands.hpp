@@ -4,6 +4,7 @@
 // messages. Routes and the delivery worker call these; the rules live in domain/messaging.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -77,6 +78,14 @@ class MessagingCommands {
                             [&](const dm::Chat::State& s) { return dm::decide(s, command); });
     }
   }
+
+  // ReceiveMessage commands of one tenant x provider, as on_chat runs each, with the appends of
+  // those on distinct chats sent to the store together (Pipeline::execute_all): a bulk request's
+  // messages. The outcomes are in the commands' order.
+  std::vector<CommandOutcome> receive_all(const std::string& tenant_id,
+                                          const std::string& provider_code,
+                                          std::span<const dm::ReceiveMessage> commands,
+                                          const CommandContext& context);
 
   // The store's current state, or a cached one it confirmed within `max_age`.
   dm::Connection::State connection(const std::string& tenant_id, const std::string& provider_code,

@@ -1,4 +1,7 @@
+#include <array>
 #include <pqxx/except>
+#include <span>
+#include <unordered_map>
 
 #include "api/routes/command_response.hpp"
 #include "api/routes/public_api/public_call.hpp"
@@ -6,10 +9,6 @@
 
 namespace switchboard::api::routes::public_api {
 namespace {
-
-// Items of different chats are recorded concurrently (the event store commits concurrent appends
-// together), on a pool of threads all such requests share; items of one chat keep their order.
-constexpr std::size_t kLanes = 32;
 
 // History items are messages; bulk items wrap a message or a status.
 std::string chat_of(const rapidjson::Value& item, bool history) {
@@ -19,24 +18,46 @@ std::string chat_of(const rapidjson::Value& item, bool history) {
   return {};
 }
 
-http::Response one_item(const Dependencies& deps, const PublicCall& call,
-                        const rapidjson::Value& item, const std::string& pointer, bool history,
-                        const commands::CommandContext& context) {
-  if (history) return ingest_message(deps, call, item, pointer, true, context, {});
-  const bool message = item.HasMember("message");
-  if (message == item.HasMember("status")) {
+// The item's message, if it is one (a bulk item with both a message and a status is neither).
+const rapidjson::Value* message_of(const rapidjson::Value& item, bool history) {
+  if (history) return &item;
+  if (item.HasMember("message") && !item.HasMember("status")) return &item["message"];
+  return nullptr;
+}
+
+// A bulk item that is not a message: a status, or neither.
+http::Response other_item(const Dependencies& deps, const PublicCall& call,
+                          const rapidjson::Value& item, const std::string& pointer,
+                          const commands::CommandContext& context) {
+  if (item.HasMember("message") == item.HasMember("status")) {
     return http::problem(400, "invalid request", "each item is a message or a status",
                          {{pointer, "exactly one of message and status"}});
-  }
-  if (message) {
-    return ingest_message(deps, call, item["message"], pointer + "/message", false, context, {});
   }
   const auto& s = item["status"];
   return change_status(deps, call, domain::text(s, "chat_id"), domain::text(s, "message_id"),
                        domain::text(s, "status"), context, {}, body_fields(s, pointer + "/status"));
 }
 
+// What an item is answered when recording it threw: as a whole request's answer would be
+// (api/http/server.cpp), an outage passes.
+template <class Run>
+void answer_each(std::vector<http::Response>& results, std::span<const rapidjson::SizeType> items,
+                 Run&& run) {
+  try {
+    run();
+  } catch (const pqxx::broken_connection&) {
+    for (const auto i : items)
+      results[i] = http::database_unavailable("the database cannot be reached; retry");
+  } catch (const std::exception& e) {
+    for (const auto i : items) results[i] = http::problem(500, "internal error", e.what());
+  }
+}
+
 // Runs every item and answers 200 with one result per item, in order: {index, status, body}.
+// Items run in rounds, the k-th item of each chat in round k, so a chat's items keep their order
+// and different chats' go together: a round's messages are recorded as one batch, their appends
+// waited for once (MessagingCommands::receive_all), its statuses concurrently on a pool of
+// threads all such requests share.
 http::Response run_items(const Dependencies& deps, concurrency::WorkPool& pool,
                          const http::Request& request, const PublicCall& c, const char* array,
                          bool history) {
@@ -47,28 +68,60 @@ http::Response run_items(const Dependencies& deps, concurrency::WorkPool& pool,
   auto context = command_context(request, c.principal, c.principal.tenant);
   context.idempotency_key.reset();
   std::vector<http::Response> results(items.Size());
-  std::vector<std::vector<rapidjson::SizeType>> lanes(kLanes);
+  std::vector<std::vector<rapidjson::SizeType>> rounds;
+  std::unordered_map<std::string, std::size_t> per_chat;
   for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {
-    lanes[std::hash<std::string>{}(chat_of(items[i], history)) % kLanes].push_back(i);
+    // An item naming no chat is refused without touching one.
+    const auto chat = chat_of(items[i], history);
+    const auto round = chat.empty() ? 0 : per_chat[chat]++;
+    if (rounds.size() <= round) rounds.resize(round + 1);
+    rounds[round].push_back(i);
   }
-  std::vector<std::function<void()>> work;
-  for (const auto& lane : lanes) {
-    if (lane.empty()) continue;
-    work.emplace_back([&, lane] {
-      for (const auto i : lane) {
-        const auto pointer = "/" + std::string(array) + "/" + std::to_string(i);
-        try {
-          results[i] = one_item(deps, c, items[i], pointer, history, context);
-        } catch (const pqxx::broken_connection&) {
-          // As a whole request's answer would be (api/http/server.cpp): an outage passes.
-          results[i] = http::database_unavailable("the database cannot be reached; retry");
-        } catch (const std::exception& e) {
-          results[i] = http::problem(500, "internal error", e.what());
-        }
+  const auto pointer = [&](rapidjson::SizeType i) {
+    return "/" + std::string(array) + "/" + std::to_string(i);
+  };
+  for (const auto& round : rounds) {
+    std::vector<domain::messaging::ReceiveMessage> messages;
+    std::vector<FieldNames> names;
+    std::vector<rapidjson::SizeType> message_items;
+    std::vector<std::function<void()>> work;
+    for (const auto i : round) {
+      const auto* message = message_of(items[i], history);
+      if (message == nullptr) {
+        work.emplace_back([&, i] {
+          const std::array one{i};
+          answer_each(results, one,
+                      [&] { results[i] = other_item(deps, c, items[i], pointer(i), context); });
+        });
+        continue;
       }
-    });
+      auto read =
+          read_message(c, *message, history ? pointer(i) : pointer(i) + "/message", history);
+      if (auto* refused = std::get_if<http::Response>(&read)) {
+        results[i] = std::move(*refused);
+        continue;
+      }
+      auto& m = std::get<InboundMessage>(read);
+      messages.push_back(std::move(m.command));
+      names.push_back(std::move(m.names));
+      message_items.push_back(i);
+    }
+    const auto record = [&] {
+      answer_each(results, message_items, [&] {
+        const auto outcomes =
+            deps.messaging.receive_all(c.principal.tenant, c.principal.provider, messages, context);
+        for (std::size_t k = 0; k < messages.size(); ++k) {
+          results[message_items[k]] = message_answer(deps, messages[k], names[k], outcomes[k]);
+        }
+      });
+    };
+    if (work.empty()) {
+      if (!messages.empty()) record();
+      continue;
+    }
+    if (!messages.empty()) work.emplace_back(record);
+    pool.run_all(std::move(work));
   }
-  pool.run_all(std::move(work));
   std::size_t failed = 0;
   auto body = domain::json_object([&](domain::JsonWriter& w) {
     w.Key("results");

@@ -317,3 +317,39 @@ BOOST_AUTO_TEST_CASE(a_command_that_records_nothing_leaves_the_cached_state_as_i
   BOOST_CHECK_EQUAL(entry->version, 3);
   BOOST_CHECK_EQUAL(CopiedCounter::State::copies, 0);
 }
+
+BOOST_AUTO_TEST_CASE(a_batch_runs_each_command_as_execute_would) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<Counter> node_a(store), node_b(store);
+  BOOST_REQUIRE(node_a.execute("b1", context(), "a", [](auto& s) { return add(s, 1); }).ok());
+  // node_a's cache of b1 falls behind: its batch conflicts on b1 and retries it alone.
+  BOOST_REQUIRE(node_b.execute("b1", context(), "b", [](auto& s) { return add(s, 1); }).ok());
+
+  const auto ctx = context();
+  const auto keyed = context("batch-key");
+  const auto add_n = [](int n) { return [n](const Counter::State& s) { return add(s, n); }; };
+  using Command = commands::Pipeline<Counter>::Command;
+  const std::vector<Command> batch{
+      {"b1", ctx, "add 5", add_n(5)},    // stale cache: conflict, then alone
+      {"b2", ctx, "add 2", add_n(2)},    // a new stream
+      {"b2", ctx, "add 3", add_n(3)},    // the batch's aggregate again: after it, in order
+      {"b3", ctx, "add 0", add_n(0)},    // refused
+      {"b4", keyed, "add 4", add_n(4)},  // a key to look up: alone
+  };
+  const auto outcomes = node_a.execute_all(batch);
+  BOOST_REQUIRE_EQUAL(outcomes.size(), 5u);
+  BOOST_CHECK(outcomes[0].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[0].stream_version, 4);
+  BOOST_CHECK(outcomes[1].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[1].stream_version, 2);
+  BOOST_CHECK_EQUAL(outcomes[2].stream_version, 3);
+  BOOST_CHECK(outcomes[3].status == Outcome::Status::rejected);
+  BOOST_CHECK(outcomes[4].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(node_a.load("counter-b1")->state.value, 7);
+  BOOST_CHECK_EQUAL(node_a.load("counter-b2")->state.value, 5);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'counter-b3'"), 0);
+  // The key was recorded: the same command again is a duplicate.
+  const auto again = node_a.execute("b4", keyed, "add 4", add_n(4));
+  BOOST_CHECK(again.status == Outcome::Status::duplicate);
+}
