@@ -78,6 +78,14 @@ void ProjectionRunner::run(Worker& w) {
         // wait for the WAL flush, which the event appends then have to themselves. Set for the
         // session (this connection only applies the projection): a statement less per page.
         connection->set_variable("synchronous_commit", "off");
+        // The plans of these sessions' statements do not depend on their parameters (the batch
+        // writes take their rows as one array, the rest look rows up by key), so a custom plan
+        // is the generic one planned again: 550 µs for the messaging projection's message insert,
+        // on most batches. Left to choose, PostgreSQL kept choosing custom plans for it: it
+        // compares the generic plan's cost with the average custom plan's since the statement was
+        // prepared, when the tables were small, and the cost grows with them. Every statement
+        // run here, prepared or not, has a generic plan of index lookups (docs/benchmarks.md).
+        connection->set_variable("plan_cache_mode", "force_generic_plan");
       }
       if (!w.owned) {
         if (!try_take_ownership(*connection, name)) {
