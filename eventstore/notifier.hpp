@@ -89,4 +89,9 @@ class Notifier {
 // checkpoints pass whatever they did not want.
 void wake_readers(pqxx::transaction_base& tx, std::string_view name);
 
+// How often one who waits for readers wakes them again: the read a wake-up caused may have found
+// the events still hidden by an open transaction, perhaps of another database of the cluster,
+// whose end notifies nobody here.
+inline constexpr std::chrono::milliseconds kWakeAgain{250};
+
 }  // namespace switchboard::eventstore

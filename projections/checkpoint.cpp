@@ -18,16 +18,20 @@ bool poll_applied(Ask&& ask, const std::string& name, std::int64_t global_positi
     pqxx::nontransaction tx(c);
     return applied(tx, name, global_position);
   };
-  if (ask(question)) return true;
-  if (timeout <= std::chrono::milliseconds::zero()) return false;
   // A projection that wants none of the events up to the position passes them only when woken.
-  ask([&](pqxx::connection_base& c) {
+  const auto wake = [&](pqxx::connection_base& c) {
     pqxx::nontransaction tx(c);
     eventstore::wake_readers(tx, name);
     return true;
-  });
+  };
+  auto next_wake = std::chrono::steady_clock::now();
   while (!ask(question)) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return false;
+    if (now >= next_wake) {
+      ask(wake);
+      next_wake = now + eventstore::kWakeAgain;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
   }
   return true;

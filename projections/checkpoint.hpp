@@ -35,8 +35,10 @@ void store_checkpoint(pqxx::transaction_base& tx, const std::string& name, const
 bool applied(pqxx::transaction_base& tx, const std::string& name, std::int64_t global_position);
 
 // Waits until applied() says yes, asking every few milliseconds, each time in a statement of its
-// own: no transaction stays open (nor, from a pool, a connection held) while it sleeps. False once
-// `timeout` has passed; a zero timeout asks once. Database errors propagate.
+// own: no transaction stays open (nor, from a pool, a connection held) while it sleeps. While it
+// waits it wakes the projection (eventstore::wake_readers), which may want none of the events up
+// to the position. False once `timeout` has passed; a zero timeout asks once and wakes nobody.
+// Database errors propagate.
 bool wait_applied(pqxx::connection_base& c, const std::string& name, std::int64_t global_position,
                   std::chrono::milliseconds timeout);
 bool wait_applied(eventstore::ConnectionPool& pool, const std::string& name,

@@ -241,13 +241,15 @@ bool ProjectionRunner::wait_caught_up(std::chrono::milliseconds timeout) {
   const auto target = store_.committed_head();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const auto followed = followers();
-  {
-    // Projections that want none of the last events pass them only when woken.
-    pqxx::connection c(options_.database_url);
-    pqxx::nontransaction tx(c);
-    eventstore::wake_readers(tx, "");
-  }
-  while (std::chrono::steady_clock::now() < deadline) {
+  // Projections that want none of the last events pass them only when woken.
+  pqxx::connection c(options_.database_url);
+  auto next_wake = std::chrono::steady_clock::now();
+  for (auto now = next_wake; now < deadline; now = std::chrono::steady_clock::now()) {
+    if (now >= next_wake) {
+      pqxx::nontransaction tx(c);
+      eventstore::wake_readers(tx, "");
+      next_wake = now + eventstore::kWakeAgain;
+    }
     bool all = true;
     for (const auto& s : projection_status(options_.database_url, followed)) {
       if (s.checkpoint < target) all = false;
