@@ -105,44 +105,58 @@ class Pipeline {
     Decide decide;
   };
 
-  // Runs commands on distinct aggregates as execute() runs each, but sends their appends to the
-  // store together and waits for them once: a bulk request's items cost one wait, not one each
-  // (a thread woken per item was a tenth of the server's CPU per inbound message). Without the
-  // per-aggregate turns: held across the store's round trip, a batch's hundred of them would make
-  // concurrent batches wait for each other. A command that meets a conflict (another command on
-  // its aggregate meanwhile), has an idempotency key to check or repeats an aggregate of the
-  // batch runs alone afterwards, as execute() would.
+  // Runs commands as execute() runs each, but sends the appends of those on distinct aggregates
+  // to the store together and waits for them once: a bulk request's items cost one wait, not one
+  // each (a thread woken per item was a tenth of the server's CPU per inbound message). Each
+  // command holds its aggregate's turn across the wait, as execute() does, but takes it only if
+  // it is free: a command whose aggregate another command on this node is deciding or appending
+  // on, or whose aggregate the batch already has, or with an idempotency key to look up, runs
+  // alone afterwards, as does one that met a conflict (another node appended first).
   std::vector<CommandOutcome> execute_all(std::span<const Command> commands) {
     std::vector<std::optional<CommandOutcome>> done(commands.size());
-    struct Pending {
-      std::size_t index;
-      std::string stream;
-      EntryPtr entry;
-      std::vector<domain::NewEvent> events;
-      std::future<eventstore::AppendResult> result;
-    };
-    std::vector<Pending> pending;
-    std::unordered_set<std::string_view> ids;
-    try {
-      for (std::size_t i = 0; i < commands.size(); ++i) {
-        const auto& c = commands[i];
-        if (c.context.idempotency_key || !ids.insert(c.id).second) continue;
-        auto stream = stream_id(c.id);
-        auto [entry, confirmed] = first_state(stream);
+    {
+      struct Pending {
+        std::size_t index;
+        std::string stream;
+        EntryPtr entry;
         std::vector<domain::NewEvent> events;
-        if (auto outcome = decide_on(stream, entry, confirmed, c.decide, events)) {
-          done[i] = std::move(*outcome);
-          continue;
+        std::future<eventstore::AppendResult> result;
+      };
+      std::vector<Pending> pending;
+      std::unordered_set<std::string_view> ids;
+      std::unordered_set<std::size_t> held;
+      std::vector<std::unique_lock<std::mutex>> turns;
+      try {
+        for (std::size_t i = 0; i < commands.size(); ++i) {
+          const auto& c = commands[i];
+          if (c.context.idempotency_key || ids.contains(c.id)) continue;
+          auto stream = stream_id(c.id);
+          const auto stripe = stripe_of(stream);
+          if (!held.contains(stripe)) {
+            std::unique_lock turn(stripes_[stripe], std::try_to_lock);
+            if (!turn.owns_lock()) continue;
+            turns.push_back(std::move(turn));
+            held.insert(stripe);
+          }
+          ids.insert(c.id);
+          auto [entry, confirmed] = first_state(stream);
+          std::vector<domain::NewEvent> events;
+          if (auto outcome = decide_on(stream, entry, confirmed, c.decide, events)) {
+            done[i] = std::move(*outcome);
+            continue;
+          }
+          auto result = store_.append_async(
+              request(stream, entry->version, c.context, c.canonical_command, events));
+          pending.push_back(
+              {i, std::move(stream), std::move(entry), std::move(events), std::move(result)});
         }
-        auto result = store_.append_async(
-            request(stream, entry->version, c.context, c.canonical_command, events));
-        pending.push_back(
-            {i, std::move(stream), std::move(entry), std::move(events), std::move(result)});
-      }
-      for (auto& p : pending) done[p.index] = settle(p.stream, p.entry, p.events, p.result.get());
-    } catch (const pqxx::broken_connection& e) {
-      for (auto& d : done) {
-        if (!d) d = unreachable(e);
+        for (auto& p : pending) {
+          done[p.index] = settle(p.stream, p.entry, p.events, p.result.get());
+        }
+      } catch (const pqxx::broken_connection& e) {
+        for (auto& d : done) {
+          if (!d) d = unreachable(e);
+        }
       }
     }
     std::vector<CommandOutcome> outcomes;
@@ -176,7 +190,7 @@ class Pipeline {
     const auto stream = stream_id(id);
     // Commands on one aggregate take turns on this node, so they never conflict with each
     // other; conflicts then come only from other nodes.
-    std::lock_guard turn(stripes_[std::hash<std::string>{}(stream) % stripes_.size()]);
+    std::lock_guard turn(stripes_[stripe_of(stream)]);
     CommandOutcome outcome;
     if (context.idempotency_key) {
       if (auto seen = store_.find_idempotency_key(scoped_key(context))) {
@@ -278,6 +292,10 @@ class Pipeline {
         return outcome;
     }
     return outcome;
+  }
+
+  std::size_t stripe_of(const std::string& stream) const {
+    return std::hash<std::string>{}(stream) % stripes_.size();
   }
 
   static std::mt19937& jitter() {
@@ -405,7 +423,9 @@ class Pipeline {
   AggregateCache<State> cache_;
   Freshness freshness_;
   std::chrono::milliseconds retry_budget_;
-  std::array<std::mutex, 1024> stripes_;
+  // Turns by aggregate: enough that batches of hundreds of commands (execute_all) held at once
+  // rarely share one by chance.
+  std::array<std::mutex, 8192> stripes_;
 };
 
 }  // namespace switchboard::commands
