@@ -143,7 +143,8 @@ bool Notifier::Reader::wait_for(std::chrono::milliseconds timeout) {
 
 void Notifier::Reader::read_through(std::uint64_t tx_id) {
   std::lock_guard lock(notifier_.mutex_);
-  read_ = std::max(read_, tx_id);
+  // Not the larger of the two: after a restore into another cluster, transaction ids start lower.
+  read_ = tx_id;
 }
 
 void wake_readers(pqxx::transaction_base& tx, std::string_view name) {

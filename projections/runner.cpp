@@ -202,15 +202,15 @@ std::vector<ProjectionStatus> projection_status(const std::string& database_url,
         "    cp.name IS NOT NULL AS recorded"
         "  FROM (SELECT $1::text AS name) n LEFT JOIN projection_checkpoints cp ON cp.name = "
         "n.name),"
-        " behind AS (SELECT e.recorded_at FROM events e, cp"
+        " behind AS (SELECT count(*) AS n, min(b.recorded_at) AS oldest FROM (SELECT e.recorded_at"
+        "  FROM events e, cp"
         "  WHERE (e.epoch, e.tx_id, e.global_position) > (cp.epoch, cp.tx_id, cp.global_position)"
         "    AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())"
         "    AND ($2::text[] IS NULL OR e.event_type = ANY ($2::text[]))"
-        "  LIMIT 10000000)"
+        "  LIMIT 10000000) b)"
         " SELECT cp.recorded, cp.epoch, cp.tx_id::text, cp.global_position, cp.events_applied,"
-        "  (SELECT count(*) FROM behind),"
-        "  coalesce(extract(epoch FROM now() - (SELECT min(recorded_at) FROM behind)), 0)"
-        " FROM cp",
+        "  behind.n, coalesce(extract(epoch FROM now() - behind.oldest), 0)"
+        " FROM cp, behind",
         f.name, types);
     const auto row = rows[0];
     if (row[0].as<bool>()) {
