@@ -126,45 +126,49 @@ class Pipeline {
       std::unordered_set<std::string_view> ids;
       std::unordered_set<std::size_t> held;
       std::vector<std::unique_lock<std::mutex>> turns;
-      try {
-        for (std::size_t i = 0; i < commands.size(); ++i) {
-          const auto& c = commands[i];
-          if (c.context.idempotency_key || ids.contains(c.id)) continue;
-          auto stream = stream_id(c.id);
-          const auto stripe = stripe_of(stream);
-          if (!held.contains(stripe)) {
-            std::unique_lock turn(stripes_[stripe], std::try_to_lock);
-            if (!turn.owns_lock()) continue;
-            turns.push_back(std::move(turn));
-            held.insert(stripe);
-          }
-          ids.insert(c.id);
+      for (std::size_t i = 0; i < commands.size(); ++i) {
+        const auto& c = commands[i];
+        // Noted first, so that a later command on an aggregate whose command runs alone runs
+        // alone too, after it.
+        if (!ids.insert(c.id).second || c.context.idempotency_key) continue;
+        auto stream = stream_id(c.id);
+        const auto stripe = stripe_of(stream);
+        if (!held.contains(stripe)) {
+          std::unique_lock turn(stripes_[stripe], std::try_to_lock);
+          if (!turn.owns_lock()) continue;
+          turns.push_back(std::move(turn));
+          held.insert(stripe);
+        }
+        done[i] = alone([&]() -> std::optional<CommandOutcome> {
           auto [entry, confirmed] = first_state(stream);
           std::vector<domain::NewEvent> events;
-          if (auto outcome = decide_on(stream, entry, confirmed, c.decide, events)) {
-            done[i] = std::move(*outcome);
-            continue;
-          }
+          if (auto outcome = decide_on(stream, entry, confirmed, c.decide, events)) return outcome;
           auto result = store_.append_async(
               request(stream, entry->version, c.context, c.canonical_command, events));
           pending.push_back(
               {i, std::move(stream), std::move(entry), std::move(events), std::move(result)});
-        }
-        for (auto& p : pending) {
-          done[p.index] = settle(p.stream, p.entry, p.events, p.result.get());
-        }
-      } catch (const pqxx::broken_connection& e) {
-        for (auto& d : done) {
-          if (!d) d = unreachable(e);
-        }
+          return std::nullopt;
+        });
+      }
+      for (auto& p : pending) {
+        done[p.index] = settle(p.stream, p.entry, p.events, p.result.get());
+        if (done[p.index]) continue;
+        // Another node appended first: alone, the command decides on the newer state at once.
+        alone([&] {
+          catch_up(p.stream, std::move(p.entry));
+          return std::optional<CommandOutcome>{};
+        });
       }
     }
     std::vector<CommandOutcome> outcomes;
     outcomes.reserve(commands.size());
     for (std::size_t i = 0; i < commands.size(); ++i) {
       const auto& c = commands[i];
-      outcomes.push_back(done[i] ? std::move(*done[i])
-                                 : execute(c.id, c.context, c.canonical_command, c.decide));
+      if (!done[i]) {
+        done[i] = alone(
+            [&] { return std::optional{execute(c.id, c.context, c.canonical_command, c.decide)}; });
+      }
+      outcomes.push_back(std::move(*done[i]));
     }
     return outcomes;
   }
@@ -298,6 +302,21 @@ class Pipeline {
     return std::hash<std::string>{}(stream) % stripes_.size();
   }
 
+  // A command of a batch fails alone: what deciding or recording it throws is its outcome, not
+  // the batch's, whose other commands may have been recorded already.
+  template <class Run>
+  static std::optional<CommandOutcome> alone(Run&& run) {
+    try {
+      return run();
+    } catch (const pqxx::broken_connection& e) {
+      return unreachable(e);
+    } catch (const std::exception& e) {
+      CommandOutcome outcome;
+      outcome.error = e.what();
+      return outcome;
+    }
+  }
+
   static std::mt19937& jitter() {
     thread_local std::mt19937 generator{std::random_device{}()};
     return generator;
@@ -425,7 +444,7 @@ class Pipeline {
   std::chrono::milliseconds retry_budget_;
   // Turns by aggregate: enough that batches of hundreds of commands (execute_all) held at once
   // rarely share one by chance.
-  std::array<std::mutex, 8192> stripes_;
+  std::vector<std::mutex> stripes_ = std::vector<std::mutex>(8192);
 };
 
 }  // namespace switchboard::commands

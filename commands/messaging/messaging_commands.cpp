@@ -73,20 +73,21 @@ std::vector<CommandOutcome> MessagingCommands::receive_all(
     batched.push_back(i);
   }
   auto results = chats_.execute_all(batch);
-  bool refusals = false;
+  std::vector<Pipeline<dm::Chat>::Command> refused;
+  std::vector<std::size_t> refused_index;
   for (std::size_t k = 0; k < batched.size(); ++k) {
-    refusals |= results[k].status == CommandOutcome::Status::rejected;
+    if (results[k].status == CommandOutcome::Status::rejected) {
+      refused.push_back(batch[k]);
+      refused_index.push_back(batched[k]);
+    }
     outcomes[batched[k]] = std::move(results[k]);
   }
-  if (!refusals) return outcomes;
+  if (refused.empty()) return outcomes;
   // As on_chat: a refusal may come from a connection another node has just activated or
   // connected an account on, so it is only answered once the store's connection agrees.
   linked = connection(tenant_id, provider_code);
-  for (std::size_t k = 0; k < batched.size(); ++k) {
-    auto& outcome = outcomes[batched[k]];
-    if (outcome.status != CommandOutcome::Status::rejected) continue;
-    outcome = chats_.execute(batch[k].id, context, {}, batch[k].decide);
-  }
+  auto again = chats_.execute_all(refused);
+  for (std::size_t k = 0; k < refused.size(); ++k) outcomes[refused_index[k]] = std::move(again[k]);
   return outcomes;
 }
 

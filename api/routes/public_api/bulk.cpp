@@ -106,14 +106,19 @@ http::Response run_items(const Dependencies& deps, concurrency::WorkPool& pool,
       names.push_back(std::move(m.names));
       message_items.push_back(i);
     }
+    // Each message's answer is its own: one that fails to be made spoils no other.
     const auto record = [&] {
+      std::vector<commands::CommandOutcome> outcomes;
       answer_each(results, message_items, [&] {
-        const auto outcomes =
+        outcomes =
             deps.messaging.receive_all(c.principal.tenant, c.principal.provider, messages, context);
-        for (std::size_t k = 0; k < messages.size(); ++k) {
-          results[message_items[k]] = message_answer(deps, messages[k], names[k], outcomes[k]);
-        }
       });
+      for (std::size_t k = 0; k < outcomes.size(); ++k) {
+        const std::array one{message_items[k]};
+        answer_each(results, one, [&] {
+          results[one[0]] = message_answer(deps, messages[k], names[k], outcomes[k]);
+        });
+      }
     };
     if (work.empty()) {
       if (!messages.empty()) record();

@@ -5,9 +5,10 @@ namespace switchboard::api::routes::public_api {
 void register_routes(http::Router& router, Dependencies deps, http::ErrorObserver on_error) {
   using http::Method;
   const auto client = client_caller(deps);
-  // Bulk and history requests share these, however many requests arrive at once. As wide as the
-  // HTTP server's default: each lane waits for its group commit, and a commit batches what is in
-  // flight (64 lanes made bulk saturate at 4,100 msg/s, 256 at 5,250; docs/benchmarks.md).
+  // Bulk and history requests share these, however many requests arrive at once: a round's
+  // status items wait here for their own group commits, beside the round's messages, which wait
+  // for theirs together. As wide as the HTTP server's default, since a commit batches what is in
+  // flight.
   const auto lanes = std::make_shared<concurrency::WorkPool>(256);
   const auto with = [&](std::string schema, std::size_t max_body = 1 << 20) {
     return http::RouteOptions{std::move(schema), max_body, on_error};

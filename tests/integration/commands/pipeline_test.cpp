@@ -336,9 +336,10 @@ BOOST_AUTO_TEST_CASE(a_batch_runs_each_command_as_execute_would) {
       {"b2", ctx, "add 3", add_n(3)},    // the batch's aggregate again: after it, in order
       {"b3", ctx, "add 0", add_n(0)},    // refused
       {"b4", keyed, "add 4", add_n(4)},  // a key to look up: alone
+      {"b4", ctx, "add 1", add_n(1)},    // after it, alone too
   };
   const auto outcomes = node_a.execute_all(batch);
-  BOOST_REQUIRE_EQUAL(outcomes.size(), 5u);
+  BOOST_REQUIRE_EQUAL(outcomes.size(), 6u);
   BOOST_CHECK(outcomes[0].status == Outcome::Status::accepted);
   BOOST_CHECK_EQUAL(outcomes[0].stream_version, 4);
   BOOST_CHECK(outcomes[1].status == Outcome::Status::accepted);
@@ -346,6 +347,8 @@ BOOST_AUTO_TEST_CASE(a_batch_runs_each_command_as_execute_would) {
   BOOST_CHECK_EQUAL(outcomes[2].stream_version, 3);
   BOOST_CHECK(outcomes[3].status == Outcome::Status::rejected);
   BOOST_CHECK(outcomes[4].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[4].stream_version, 2);  // Opened + Added
+  BOOST_CHECK_EQUAL(outcomes[5].stream_version, 3);
   BOOST_CHECK_EQUAL(node_a.load("counter-b1")->state.value, 7);
   BOOST_CHECK_EQUAL(node_a.load("counter-b2")->state.value, 5);
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'counter-b3'"), 0);
