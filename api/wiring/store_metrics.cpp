@@ -30,10 +30,10 @@ void add_store_metrics(http::Metrics& metrics, eventstore::EventStore& store,
       return;
     }
     out.family("switchboard_projection_lag_events", MetricType::gauge,
-               "Events past a projection's checkpoint.");
+               "Events of the types a projection reads past its checkpoint.");
     for (const auto& p : status) out.sample({{"projection", p.name}}, p.events_behind);
     out.family("switchboard_projection_lag_seconds", MetricType::gauge,
-               "Age of the oldest event a projection has not applied.");
+               "Age of the oldest event of its types a projection has not applied.");
     for (const auto& p : status) out.sample({{"projection", p.name}}, p.seconds_behind);
     out.family("switchboard_projection_owner", MetricType::gauge,
                "1 while this node applies the projection (runs the reactor).");
