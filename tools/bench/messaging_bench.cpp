@@ -566,6 +566,9 @@ class Sender : public std::enable_shared_from_this<Sender> {
   void run(Job job) {
     job_ = job;
     retried_ = false;
+    // Open before this job, whether it served others or none yet: it may have sat idle past the
+    // server's keep-alive timeout (http.read_timeout_ms), and the server closes it silently.
+    reused_ = connected_;
     send();
   }
 
@@ -576,7 +579,6 @@ class Sender : public std::enable_shared_from_this<Sender> {
     stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->fail(ec);
       self->connected_ = true;
-      self->served_ = 0;
       self->write();
     });
   }
@@ -608,10 +610,9 @@ class Sender : public std::enable_shared_from_this<Sender> {
   }
 
   void fail(beast::error_code ec) {
-    const bool reused = connected_ && served_ > 0;
     close();
-    // A keep-alive connection the server had closed (idle between phases): once more.
-    if (reused && !retried_) {
+    // A keep-alive connection the server had closed: once more, on a fresh one.
+    if (reused_ && !retried_) {
       retried_ = true;
       return send();
     }
@@ -619,7 +620,6 @@ class Sender : public std::enable_shared_from_this<Sender> {
   }
 
   void done() {
-    ++served_;
     if (response_.need_eof()) close();
     next(bench_.finished(job_, static_cast<int>(response_.result_int()), response_.body(), written_,
                          shared_from_this()));
@@ -633,7 +633,7 @@ class Sender : public std::enable_shared_from_this<Sender> {
   Bench& bench_;
   bool connected_ = false;
   bool retried_ = false;
-  std::uint64_t served_ = 0;
+  bool reused_ = false;
   Job job_{};
   Clock::time_point written_;
   beast::flat_buffer buffer_;
