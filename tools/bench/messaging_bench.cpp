@@ -89,6 +89,7 @@
 namespace {
 
 using switchboard::tools::bench::async_exchange;
+using switchboard::tools::bench::KeepAliveConnection;
 using switchboard::tools::bench::percentile;
 
 namespace net = boost::asio;
@@ -553,35 +554,15 @@ class Bench {
 // One keep-alive connection posting messages, one at a time.
 class Sender : public std::enable_shared_from_this<Sender> {
  public:
-  Sender(net::io_context& io, Bench& bench) : stream_(io), bench_(bench) {}
+  Sender(net::io_context& io, Bench& bench) : connection_(io, bench.endpoint()), bench_(bench) {}
 
   void connect() {
-    stream_.expires_after(10s);
-    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
-      self->connected_ = !ec;
-      self->bench_.ready(self, !ec);
-    });
+    connection_.open(
+        [self = shared_from_this()](beast::error_code ec) { self->bench_.ready(self, !ec); });
   }
 
   void run(Job job) {
     job_ = job;
-    retried_ = false;
-    send();
-  }
-
- private:
-  void send() {
-    if (connected_) return write();
-    stream_.expires_after(10s);
-    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return self->fail(ec);
-      self->connected_ = true;
-      self->served_ = 0;
-      self->write();
-    });
-  }
-
-  void write() {
     const auto m = bench_.describe(job_.index);
     request_ = {http::verb::post,
                 bench_.options().bulk > 0 ? "/public/v1/bulk" : "/public/v1/messages", 11};
@@ -592,51 +573,23 @@ class Sender : public std::enable_shared_from_this<Sender> {
     request_.body() = bench_.request_body(job_);
     request_.prepare_payload();
     written_ = Clock::now();
-    stream_.expires_after(30s);
-    async_exchange(stream_, request_, buffer_, response_,
-                   [self = shared_from_this()](beast::error_code ec) {
-                     if (ec) return self->fail(ec);
-                     self->done();
-                   });
+    connection_.exchange(request_, response_, [self = shared_from_this()](beast::error_code ec) {
+      self->next(ec ? self->bench_.finished(self->job_, 0, ec.message(), self->written_, self)
+                    : self->bench_.finished(self->job_,
+                                            static_cast<int>(self->response_.result_int()),
+                                            self->response_.body(), self->written_, self));
+    });
   }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().close(ignored);
-    connected_ = false;
-    buffer_.clear();
-  }
-
-  void fail(beast::error_code ec) {
-    const bool reused = connected_ && served_ > 0;
-    close();
-    // A keep-alive connection the server had closed (idle between phases): once more.
-    if (reused && !retried_) {
-      retried_ = true;
-      return send();
-    }
-    next(bench_.finished(job_, 0, ec.message(), written_, shared_from_this()));
-  }
-
-  void done() {
-    ++served_;
-    if (response_.need_eof()) close();
-    next(bench_.finished(job_, static_cast<int>(response_.result_int()), response_.body(), written_,
-                         shared_from_this()));
-  }
-
+ private:
   void next(std::optional<Job> job) {
     if (job) run(*job);
   }
 
-  beast::tcp_stream stream_;
+  KeepAliveConnection connection_;
   Bench& bench_;
-  bool connected_ = false;
-  bool retried_ = false;
-  std::uint64_t served_ = 0;
   Job job_{};
   Clock::time_point written_;
-  beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;
 };
@@ -644,7 +597,8 @@ class Sender : public std::enable_shared_from_this<Sender> {
 // Reads probe chats through the CRM API with the tenant's user token while samples wait.
 class Poller : public std::enable_shared_from_this<Poller> {
  public:
-  Poller(net::io_context& io, Bench& bench) : stream_(io), timer_(io), bench_(bench) {}
+  Poller(net::io_context& io, Bench& bench)
+      : connection_(io, bench.endpoint()), timer_(io), bench_(bench) {}
 
   void start() { next(); }
 
@@ -658,13 +612,7 @@ class Poller : public std::enable_shared_from_this<Poller> {
       return;
     }
     chat_ = std::move(*chat);
-    if (connected_) return get();
-    stream_.expires_after(10s);
-    stream_.async_connect(bench_.endpoint(), [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return self->fail();
-      self->connected_ = true;
-      self->get();
-    });
+    get();
   }
 
   void get() {
@@ -673,17 +621,14 @@ class Poller : public std::enable_shared_from_this<Poller> {
     request_.set(http::field::host, "bench");
     request_.set(http::field::authorization, "Bearer " + bench_.tenants()[chat_.first].user_token);
     request_.keep_alive(true);
-    stream_.expires_after(30s);
-    async_exchange(stream_, request_, buffer_, response_,
-                   [self = shared_from_this()](beast::error_code ec) {
-                     if (ec) return self->fail();
-                     self->on_response();
-                   });
+    connection_.exchange(request_, response_, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->fail();
+      self->on_response();
+    });
   }
 
   void on_response() {
     const auto now = Clock::now();
-    if (response_.need_eof()) close();
     std::unordered_set<std::string> listed;
     if (response_.result_int() == 200) {  // 404: the chat is not projected yet
       rapidjson::Document d;
@@ -700,26 +645,16 @@ class Poller : public std::enable_shared_from_this<Poller> {
     next();
   }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().close(ignored);
-    connected_ = false;
-    buffer_.clear();
-  }
-
   void fail() {
-    close();
     bench_.release(chat_);
     timer_.expires_after(50ms);
     timer_.async_wait([self = shared_from_this()](beast::error_code) { self->next(); });
   }
 
-  beast::tcp_stream stream_;
+  KeepAliveConnection connection_;
   net::steady_timer timer_;
   Bench& bench_;
-  bool connected_ = false;
   std::pair<std::size_t, std::string> chat_;
-  beast::flat_buffer buffer_;
   http::request<http::empty_body> request_;
   http::response<http::string_body> response_;
 };
@@ -1348,7 +1283,6 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
                           [self = shared_from_this()](beast::error_code ec) {
                             if (ec) return self->connect_failed(ec);
                             self->connected_ = true;
-                            self->served_ = 0;
                             self->bench_.opened();
                             if (!self->scheduled_) {
                               self->scheduled_ = true;
@@ -1387,7 +1321,6 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
 
   void answered() {
     const auto now = Clock::now();
-    ++served_;
     retried_ = false;
     bench_.answered(due_, static_cast<int>(response_.result_int()), response_.body(), now);
     if (const auto tag = response_.find(http::field::etag); tag != response_.end()) {
@@ -1403,9 +1336,10 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
   }
 
   void failed(beast::error_code ec) {
-    const bool reused = served_ > 0;
     close();
-    if (reused && !retried_) {
+    // The connection was opened ahead of the poll, so the server may have closed it meanwhile
+    // (its keep-alive limit, http.read_timeout_ms): once more on a fresh one.
+    if (!retried_) {
       retried_ = true;
       bench_.reconnected(due_);
       return connect();
@@ -1432,7 +1366,6 @@ class PollUser : public std::enable_shared_from_this<PollUser> {
   std::size_t index_;
   std::optional<net::ip::address> source_;
   bool connected_ = false, scheduled_ = false, retried_ = false;
-  std::uint64_t served_ = 0;
   std::string etag_;
   Clock::time_point due_{};
   beast::flat_buffer buffer_;
