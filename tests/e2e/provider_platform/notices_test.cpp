@@ -31,7 +31,9 @@ std::string published_id(const HttpResponse& r) {
 // The notice ids of a page, in order.
 std::vector<std::string> ids(const HttpResponse& r) {
   std::vector<std::string> out;
-  for (const auto& n : json_of(r)["items"].GetArray()) out.emplace_back(n["notice_id"].GetString());
+  // Named: a range-for keeps only the array view alive, not the document it points into.
+  const auto d = json_of(r);
+  for (const auto& n : d["items"].GetArray()) out.emplace_back(n["notice_id"].GetString());
   return out;
 }
 
