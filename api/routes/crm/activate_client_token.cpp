@@ -1,6 +1,4 @@
-#include "api/routes/command_response.hpp"
 #include "api/routes/crm/crm_call.hpp"
-#include "api/routes/read_your_writes.hpp"
 #include "commands/access/access_commands.hpp"
 #include "domain/json.hpp"
 
@@ -51,15 +49,9 @@ http::HandlerFor<CrmCall> activate_client_token(Dependencies deps) {
     const auto outcome = deps.messaging.activate_token(
         command, command_context(request, c.principal, c.principal.tenant),
         canonical_command(request));
-    // The provider may call with the token as soon as the tenant is told it is active, and no
-    // longer with the one it replaces.
-    if (outcome.ok()) {
-      wait_for_projection(deps.read_models, "messaging", outcome.last_position);
-      forget_retired_token(deps, outcome);
-    }
-    return respond(outcome,
-                   http::json(201, connection_state_json(deps, c.principal.tenant, provider_code)),
-                   body_fields(body));
+    // The connection as the activation left it, however far the sync it starts has got by then.
+    return connection_answer(deps, outcome, 201, c.principal.tenant, provider_code,
+                             body_fields(body));
   };
 }
 

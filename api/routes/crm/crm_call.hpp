@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "api/routes/command_response.hpp"
 #include "api/routes/crm/crm.hpp"
 
 namespace switchboard::api::routes::crm {
@@ -11,14 +12,13 @@ namespace switchboard::api::routes::crm {
 // A CRM user's token and well-formed path parameters; the 401/403/400 to send instead.
 http::Credential<CrmCall> crm_caller(const Dependencies& deps);
 
-// The connection as its aggregate stands now (so an answer shows the command's effect even
-// before the read models do): provider, app, state and accounts.
-std::string connection_state_json(const Dependencies& deps, const std::string& tenant_id,
-                                  const std::string& provider_code);
-
-// The client token a recorded connection command retired (deactivated, or replaced by a new
-// one) is refused on this node from now on, not when the projection's notification comes back,
-// even when the projection has not applied the command by the time the route answers.
-void forget_retired_token(const Dependencies& deps, const commands::CommandOutcome& outcome);
+// The answer of a connection command (activation, deactivation): once recorded, the messaging
+// projection has applied it (the provider may call with a token as soon as the tenant is told it
+// is active) and the token it retired is refused on this node; then `status` with the connection
+// as the command left it: provider, app, state, sync and accounts. Else the outcome's refusal,
+// naming the fields as `names` says.
+http::Response connection_answer(const Dependencies& deps, const commands::CommandOutcome& outcome,
+                                 int status, const std::string& tenant_id,
+                                 const std::string& provider_code, const FieldNames& names = {});
 
 }  // namespace switchboard::api::routes::crm

@@ -1,6 +1,4 @@
-#include "api/routes/command_response.hpp"
 #include "api/routes/crm/crm_call.hpp"
-#include "api/routes/read_your_writes.hpp"
 
 namespace switchboard::api::routes::crm {
 
@@ -16,12 +14,7 @@ http::HandlerFor<CrmCall> deactivate_client_token(Dependencies deps) {
         c.principal.tenant, c.provider_code, domain::messaging::DeactivateToken{"deactivated"},
         command_context(request, c.principal, c.principal.tenant), canonical_command(request));
     // Once the tenant is told, the token gets 401.
-    if (outcome.ok()) {
-      wait_for_projection(deps.read_models, "messaging", outcome.last_position);
-      forget_retired_token(deps, outcome);
-    }
-    return respond(
-        outcome, http::json(200, connection_state_json(deps, c.principal.tenant, c.provider_code)));
+    return connection_answer(deps, outcome, 200, c.principal.tenant, c.provider_code);
   };
 }
 

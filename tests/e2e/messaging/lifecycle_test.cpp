@@ -360,6 +360,38 @@ BOOST_AUTO_TEST_CASE(a_failed_account_sync_says_why_and_activating_the_token_aga
   BOOST_TEST(provider.received("/accounts").Size() == 2u);
 }
 
+// The activation answers with the connection it made, not with what the account sync it starts
+// has done by the time the answer is written (the guides show the main account, "syncing"). A
+// retry with its Idempotency-Key once the sync is over tells for sure: it answers as the first
+// call did, though the connection has moved on since.
+BOOST_AUTO_TEST_CASE(the_activation_answers_with_the_connection_it_made_not_a_later_one) {
+  MessagingStack stack;
+  stack.install("acme");
+  const auto user = stack.user("acme", "u1");
+  const auto token = e2e::messaging::client_token("acme");
+  stack.provider().add_token(token);
+  const auto activate = [&] {
+    return user.call("POST", "/crm/v1/connections",
+                     R"({"provider_code":"chatline","token":")" + token + R"("})",
+                     {{"Idempotency-Key", "activate-1"}});
+  };
+  const auto as_activated = [](const e2e::HttpResponse& r) {
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.text());
+    const auto d = json_of(r);
+    BOOST_TEST(std::string(d["state"].GetString()) == "active");
+    BOOST_TEST(std::string(d["sync"]["state"].GetString()) == "syncing");
+    BOOST_REQUIRE(d["accounts"].Size() == 1u);
+    BOOST_TEST(std::string(d["accounts"][0]["account_id"].GetString()) == "main");
+  };
+
+  as_activated(activate());
+  stack.until_synced(token);
+  const auto now = json_of(user.call("GET", "/crm/v1/connections"));
+  BOOST_TEST(std::string(now["items"][0]["sync"]["state"].GetString()) == "synced");
+  BOOST_TEST(now["items"][0]["accounts"].Size() == 2u);
+  as_activated(activate());
+}
+
 BOOST_AUTO_TEST_CASE(a_connection_deactivated_mid_sync_records_the_sync_failed_once) {
   MessagingStack stack{e2e::messaging::fast_delivery(30'000)};
   stack.install("acme");
