@@ -35,6 +35,23 @@ std::string as_json(const std::string& body) {
 
 }  // namespace
 
+// Who called is told by the token: a client token names its tenant and provider, even after it
+// was deactivated (that is when a provider most needs to see its 401s), so the lookup takes
+// inactive connections too. Paths no route took are kept only for a known token: anyone can make
+// up paths, and a flood of them must not become rows. The tokens of those not kept come back, to
+// be remembered.
+const char* const kStoreReports =
+    "WITH e AS (SELECT r.*, c.tenant_id, c.provider_code"
+    " FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])"
+    " AS r(method, route, status, problem, request_id, token_sha256)"
+    " LEFT JOIN LATERAL (SELECT tenant_id, provider_code FROM messaging_connections m"
+    "   WHERE m.token_sha256 = r.token_sha256 ORDER BY m.active DESC LIMIT 1) c ON true),"
+    " kept AS (INSERT INTO error_log (source, tenant_id, provider_code, method, route,"
+    "   status, problem, request_id)"
+    "   SELECT 'public_api', tenant_id, provider_code, method, route, status,"
+    "   problem::jsonb, request_id FROM e WHERE route <> $7 OR tenant_id IS NOT NULL)"
+    " SELECT DISTINCT token_sha256 FROM e WHERE route = $7 AND tenant_id IS NULL";
+
 ErrorLog::ErrorLog(eventstore::ConnectionPool& pool, int retention_days)
     : pool_(pool), retention_days_(retention_days) {}
 
@@ -122,22 +139,8 @@ bool ErrorLog::flush(std::deque<Queued>& batch) {
     std::vector<std::string> unknown;
     pool_.with_connection([&](pqxx::connection& c) {
       pqxx::work tx(c);
-      // Who called is told by the token: a client token names its tenant and provider, even
-      // after it was deactivated (that is when a provider most needs to see its 401s). Paths no
-      // route took are kept only for a known token: anyone can make up paths, and a flood of
-      // them must not become rows. The tokens of those not kept come back, to be remembered.
       const auto rows = tx.exec_params(
-          "WITH e AS (SELECT r.*, c.tenant_id, c.provider_code"
-          " FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])"
-          " AS r(method, route, status, problem, request_id, token_sha256)"
-          " LEFT JOIN LATERAL (SELECT tenant_id, provider_code FROM messaging_connections m"
-          "   WHERE m.token_sha256 = r.token_sha256 ORDER BY m.active DESC LIMIT 1) c ON true),"
-          " kept AS (INSERT INTO error_log (source, tenant_id, provider_code, method, route,"
-          "   status, problem, request_id)"
-          "   SELECT 'public_api', tenant_id, provider_code, method, route, status,"
-          "   problem::jsonb, request_id FROM e WHERE route <> $7 OR tenant_id IS NOT NULL)"
-          " SELECT DISTINCT token_sha256 FROM e WHERE route = $7 AND tenant_id IS NULL",
-          eventstore::sql_array(methods), eventstore::sql_array(routes),
+          kStoreReports, eventstore::sql_array(methods), eventstore::sql_array(routes),
           eventstore::sql_array(statuses), eventstore::sql_array(problems),
           eventstore::sql_array(request_ids), eventstore::sql_array(hashes), http::kUnmatchedRoute);
       tx.commit();

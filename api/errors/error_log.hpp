@@ -24,6 +24,11 @@ class ConnectionPool;
 
 namespace switchboard::api::errors {
 
+// The statement a batch of reports is stored with ($1 to $6: the reports' methods, routes,
+// statuses, problems, request ids and token hashes as arrays; $7: http::kUnmatchedRoute). It
+// answers the token hashes of the unmatched paths it did not keep, nobody's. Tests check its plan.
+extern const char* const kStoreReports;
+
 class ErrorLog {
  public:
   ErrorLog(eventstore::ConnectionPool& pool, int retention_days);

@@ -3,6 +3,7 @@
 #include "api/errors/error_log.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "commands/access/access_commands.hpp"
@@ -95,6 +96,25 @@ BOOST_AUTO_TEST_CASE(a_deactivated_client_token_still_names_its_tenant_and_provi
   BOOST_TEST(db.count("SELECT count(*) FROM error_log WHERE tenant_id = 'acme' AND"
                       " provider_code = 'chatline' AND request_id IN ('refused', 'unmatched')") ==
              2);
+}
+
+// Every batch looks its callers up by token hash among all connections, deactivated ones
+// included, which the unique index on the active connections' tokens cannot serve: an index must,
+// not a read of every connection per batch. With sequential scans priced out, the planner reads
+// messaging_connections through an index if any fits the statement.
+BOOST_AUTO_TEST_CASE(callers_are_looked_up_through_an_index) {
+  tests::TestDatabase db;
+  pqxx::connection c(db.app_url());
+  pqxx::work tx(c);
+  tx.exec("SET LOCAL enable_seqscan = off");
+  tx.exec(std::string("PREPARE store_reports AS ") + api::errors::kStoreReports);
+  std::string plan;
+  for (const auto& row : tx.exec("EXPLAIN EXECUTE store_reports('{GET}', '{/public/v1/chats}',"
+                                 " '{404}', '{\"{}\"}', '{r-1}', '{ab12}', '(unmatched)')")) {
+    plan += std::string(row[0].c_str()) + '\n';
+  }
+  BOOST_TEST(plan.find("Seq Scan on messaging_connections") == std::string::npos, plan);
+  BOOST_TEST(plan.find("Index Scan using messaging_connections_") != std::string::npos, plan);
 }
 
 BOOST_AUTO_TEST_CASE(probing_paths_with_a_token_nobody_has_crowds_out_no_real_error) {
