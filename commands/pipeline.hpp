@@ -137,6 +137,7 @@ class Pipeline {
       }
       std::unordered_set<std::size_t> held;
       std::vector<std::unique_lock<std::mutex>> turns;
+      std::vector<Turn*> taken;
       for (auto& turn : batched) {
         const auto stripe = stripe_of(turn.stream);
         if (!held.contains(stripe)) {
@@ -145,8 +146,10 @@ class Pipeline {
           turns.push_back(std::move(lock));
           held.insert(stripe);
         }
-        decide_in_turn(turn, commands, done);
+        taken.push_back(&turn);
       }
+      read_uncached(taken);
+      for (auto* turn : taken) decide_in_turn(*turn, commands, done);
       for (auto& turn : batched) {
         if (turn.result.valid()) settle_turn(turn, done);
       }
@@ -311,6 +314,43 @@ class Pipeline {
     eventstore::AppendRequest append;
     std::future<eventstore::AppendResult> result;
   };
+
+  // Reads the states of `turns` not cached yet in one query, not one each: a batch over new
+  // chats (a history import) would otherwise wait for a round trip per chat, in series, while
+  // holding the others' turns. A stream the query's limit cuts short, like one that starts from
+  // a snapshot, is left to first_state.
+  void read_uncached(std::span<Turn* const> turns) {
+    if constexpr (!domain::Snapshotting<A>) {
+      std::vector<std::string> uncached;
+      for (const auto* turn : turns) {
+        if (!cache_.get(turn->stream)) uncached.push_back(turn->stream);
+      }
+      if (uncached.size() < 2) return;
+      constexpr std::size_t kLimit = 10'000;
+      try {
+        const auto events = store_.read_streams(uncached, kLimit);
+        const bool complete = events.size() < kLimit;
+        std::unordered_map<std::string_view, std::shared_ptr<Entry>> read;
+        for (const auto& e : events) {
+          auto& entry = read[e.stream_id];
+          if (!entry) entry = std::make_shared<Entry>();
+          A::apply(entry->state, e.type, e.data);
+          entry->version = e.stream_version;
+        }
+        if (!complete) read.erase(events.back().stream_id);
+        for (const auto& stream : uncached) {
+          if (const auto it = read.find(stream); it != read.end()) {
+            cache_.put(stream, std::move(it->second));
+          } else if (complete) {
+            cache_.put(stream, std::make_shared<Entry>());
+          }
+        }
+      } catch (const std::exception&) {
+        // Only round trips were to be saved: first_state reads each stream alone, and answers
+        // whatever this met (the store gone) as the command's outcome.
+      }
+    }
+  }
 
   // Decides a turn's members in order and submits their events as one append. A member decided
   // before any has events is answered as execute() would answer it; the later ones decide on the

@@ -318,6 +318,41 @@ BOOST_AUTO_TEST_CASE(a_command_that_records_nothing_leaves_the_cached_state_as_i
   BOOST_CHECK_EQUAL(CopiedCounter::State::copies, 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_reads_the_states_it_has_not_cached_together) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<Counter> node_a(store), node_b(store);
+  const auto add_n = [](int n) { return [n](const Counter::State& s) { return add(s, n); }; };
+  for (int n = 1; n <= 3; ++n) {
+    BOOST_REQUIRE(node_b.execute("r1", context(), "b", add_n(n)).ok());
+  }
+  BOOST_REQUIRE(node_b.execute("r2", context(), "b", add_n(500)).ok());
+
+  const auto ctx = context();
+  using Command = commands::Pipeline<Counter>::Command;
+  const std::vector<Command> batch{
+      {"r1", ctx, "add 4", add_n(4)},      // written by node_b only: read first
+      {"r2", ctx, "add 600", add_n(600)},  // refused on the state read: past the ceiling
+      {"r3", ctx, "add 9", add_n(9)},      // a new stream
+      {"r2", ctx, "add 1", add_n(1)},
+  };
+  const auto outcomes = node_a.execute_all(batch);
+  BOOST_REQUIRE_EQUAL(outcomes.size(), batch.size());
+  BOOST_CHECK(outcomes[0].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[0].stream_version, 5);
+  BOOST_CHECK(outcomes[1].status == Outcome::Status::rejected);
+  BOOST_CHECK(outcomes[2].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[2].stream_version, 2);
+  BOOST_CHECK(outcomes[3].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[3].stream_version, 3);
+  const std::vector<std::pair<std::string, int>> values{{"r1", 10}, {"r2", 501}, {"r3", 9}};
+  for (const auto& [id, value] : values) {
+    BOOST_TEST_CONTEXT(id) {
+      BOOST_CHECK_EQUAL(node_a.cached("counter-" + id)->state.value, value);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_batch_runs_each_command_as_execute_would) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
