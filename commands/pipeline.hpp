@@ -1,10 +1,12 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <pqxx/except>
@@ -12,6 +14,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <variant>
 #include <vector>
@@ -105,59 +108,50 @@ class Pipeline {
     Decide decide;
   };
 
-  // Runs commands as execute() runs each, but sends the appends of those on distinct aggregates
-  // to the store together and waits for them once: a bulk request's items cost one wait, not one
-  // each (a thread woken per item was a tenth of the server's CPU per inbound message). Each
-  // command holds its aggregate's turn across the wait, as execute() does, but takes it only if
-  // it is free: a command whose aggregate another command on this node is deciding or appending
-  // on, or whose aggregate the batch already has, or with an idempotency key to look up, runs
-  // alone afterwards, as does one that met a conflict (another node appended first).
+  // Runs commands as execute() runs each, in order on each aggregate, but sends every
+  // aggregate's append to the store together and waits for them once: a bulk request's items
+  // cost one wait, not one each (a thread woken per item was a tenth of the server's CPU per
+  // inbound message). An aggregate's commands are decided in turn, each on the state the earlier
+  // ones leave, and their events appended as one (a chat's items in a request are one write, not
+  // one wait each). Each aggregate's turn is held across the wait, as execute() holds it, but
+  // taken only if free: the commands of an aggregate another command on this node is deciding or
+  // appending on run alone afterwards, as do those from the first with an idempotency key on
+  // (the key is looked up first) and those whose append met a conflict (another node appended
+  // first).
   std::vector<CommandOutcome> execute_all(std::span<const Command> commands) {
     std::vector<std::optional<CommandOutcome>> done(commands.size());
     {
-      struct Pending {
-        std::size_t index;
-        std::string stream;
-        EntryPtr entry;
-        std::vector<domain::NewEvent> events;
-        std::future<eventstore::AppendResult> result;
-      };
-      std::vector<Pending> pending;
-      std::unordered_set<std::string_view> ids;
-      std::unordered_set<std::size_t> held;
-      std::vector<std::unique_lock<std::mutex>> turns;
+      std::vector<Turn> batched;
+      std::unordered_map<std::string_view, std::size_t> batched_at;
+      std::unordered_set<std::string_view> keyed;
       for (std::size_t i = 0; i < commands.size(); ++i) {
         const auto& c = commands[i];
-        // Noted first, so that a later command on an aggregate whose command runs alone runs
-        // alone too, after it.
-        if (!ids.insert(c.id).second || c.context.idempotency_key) continue;
-        auto stream = stream_id(c.id);
-        const auto stripe = stripe_of(stream);
+        if (keyed.contains(c.id)) continue;
+        if (c.context.idempotency_key) {
+          keyed.insert(c.id);
+          continue;
+        }
+        auto [at, added] = batched_at.try_emplace(c.id, batched.size());
+        if (added) batched.push_back({stream_id(c.id)});
+        batched[at->second].members.push_back(i);
+      }
+      std::unordered_set<std::size_t> held;
+      std::vector<std::unique_lock<std::mutex>> turns;
+      std::vector<Turn*> taken;
+      for (auto& turn : batched) {
+        const auto stripe = stripe_of(turn.stream);
         if (!held.contains(stripe)) {
-          std::unique_lock turn(stripes_[stripe], std::try_to_lock);
-          if (!turn.owns_lock()) continue;
-          turns.push_back(std::move(turn));
+          std::unique_lock lock(stripes_[stripe], std::try_to_lock);
+          if (!lock.owns_lock()) continue;
+          turns.push_back(std::move(lock));
           held.insert(stripe);
         }
-        done[i] = alone([&]() -> std::optional<CommandOutcome> {
-          auto [entry, confirmed] = first_state(stream);
-          std::vector<domain::NewEvent> events;
-          if (auto outcome = decide_on(stream, entry, confirmed, c.decide, events)) return outcome;
-          auto result = store_.append_async(
-              request(stream, entry->version, c.context, c.canonical_command, events));
-          pending.push_back(
-              {i, std::move(stream), std::move(entry), std::move(events), std::move(result)});
-          return std::nullopt;
-        });
+        taken.push_back(&turn);
       }
-      for (auto& p : pending) {
-        done[p.index] = settle(p.stream, p.entry, p.events, p.result.get());
-        if (done[p.index]) continue;
-        // Another node appended first: alone, the command decides on the newer state at once.
-        alone([&] {
-          catch_up(p.stream, std::move(p.entry));
-          return std::optional<CommandOutcome>{};
-        });
+      read_uncached(taken);
+      for (auto* turn : taken) decide_in_turn(*turn, commands, done);
+      for (auto& turn : batched) {
+        if (turn.result.valid()) settle_turn(turn, done);
       }
     }
     std::vector<CommandOutcome> outcomes;
@@ -263,27 +257,29 @@ class Pipeline {
   std::optional<CommandOutcome> settle(const std::string& stream, EntryPtr& entry,
                                        std::vector<domain::NewEvent>& events,
                                        const eventstore::AppendResult& result) {
+    if (result.status != eventstore::AppendStatus::ok) return not_appended(result);
+    cache_recorded(stream, moved_on(stream, std::move(entry), events), result.stream_version);
+    CommandOutcome outcome;
+    outcome.status = CommandOutcome::Status::accepted;
+    outcome.stream_version = result.stream_version;
+    outcome.last_position = result.last_position;
+    outcome.events = std::move(events);
+    return outcome;
+  }
+
+  // The outcome of an append that recorded nothing new; nothing on a conflict (decide again on
+  // the newer state) and on success (the caller's to record).
+  static std::optional<CommandOutcome> not_appended(const eventstore::AppendResult& result) {
     CommandOutcome outcome;
     switch (result.status) {
-      case eventstore::AppendStatus::ok: {
-        auto next = own(stream, std::move(entry));
-        for (const auto& e : events) A::apply(next->state, e.type, e.data);
-        next->version = result.stream_version;
-        save_snapshot_if_due(stream, *next);
-        cache_.put(stream, std::move(next));
-        outcome.status = CommandOutcome::Status::accepted;
-        outcome.stream_version = result.stream_version;
-        outcome.last_position = result.last_position;
-        outcome.events = std::move(events);
-        return outcome;
-      }
+      case eventstore::AppendStatus::ok:
+      case eventstore::AppendStatus::conflict:
+        return std::nullopt;
       case eventstore::AppendStatus::duplicate:
         outcome.status = CommandOutcome::Status::duplicate;
         outcome.stream_version = result.stream_version;
         outcome.last_position = result.last_position;
         return outcome;
-      case eventstore::AppendStatus::conflict:
-        return std::nullopt;
       case eventstore::AppendStatus::idempotency_mismatch:
         return key_reused();
       case eventstore::AppendStatus::duplicate_event_id:
@@ -296,6 +292,154 @@ class Pipeline {
         return outcome;
     }
     return outcome;
+  }
+
+  // One aggregate's commands in execute_all.
+  struct Turn {
+    std::string stream;
+    std::vector<std::size_t> members;      // the commands, in order
+    EntryPtr entry;                        // the state the next member decides on
+    std::int64_t version = 0;              // the entry's before the turn: the append's expected one
+    std::vector<domain::NewEvent> events;  // the members', in order
+    std::size_t applied = 0;               // of `events`, those `entry` has applied
+    // The members from the first with events on, answered once the append is: where their events
+    // are in `events`, or what they decided if they record nothing.
+    struct Waiting {
+      std::size_t index;
+      std::size_t begin;
+      std::size_t end;
+      std::optional<CommandOutcome> decided;
+    };
+    std::vector<Waiting> waiting;
+    eventstore::AppendRequest append;
+    std::future<eventstore::AppendResult> result;
+  };
+
+  // Reads the states of `turns` not cached yet in one query, not one each: a batch over new
+  // chats (a history import) would otherwise wait for a round trip per chat, in series, while
+  // holding the others' turns. A stream the query's limit cuts short, like one that starts from
+  // a snapshot, is left to first_state.
+  void read_uncached(std::span<Turn* const> turns) {
+    if constexpr (!domain::Snapshotting<A>) {
+      std::vector<std::string> uncached;
+      for (const auto* turn : turns) {
+        if (!cache_.get(turn->stream)) uncached.push_back(turn->stream);
+      }
+      if (uncached.size() < 2) return;
+      constexpr std::size_t kLimit = 10'000;
+      try {
+        const auto events = store_.read_streams(uncached, kLimit);
+        const bool complete = events.size() < kLimit;
+        std::unordered_map<std::string_view, std::shared_ptr<Entry>> read;
+        for (const auto& e : events) {
+          auto& entry = read[e.stream_id];
+          if (!entry) entry = std::make_shared<Entry>();
+          A::apply(entry->state, e.type, e.data);
+          entry->version = e.stream_version;
+        }
+        if (!complete) read.erase(events.back().stream_id);
+        for (const auto& stream : uncached) {
+          if (const auto it = read.find(stream); it != read.end()) {
+            cache_.put(stream, std::move(it->second));
+          } else if (complete) {
+            cache_.put(stream, std::make_shared<Entry>());
+          }
+        }
+      } catch (const std::exception&) {
+        // Only round trips were to be saved: first_state reads each stream alone, and answers
+        // whatever this met (the store gone) as the command's outcome.
+      }
+    }
+  }
+
+  // Decides a turn's members in order and submits their events as one append. A member decided
+  // before any has events is answered as execute() would answer it; the later ones decide on the
+  // state the earlier ones' events leave, which the append's expected version confirms, so their
+  // answers wait for it. A throw (the store gone) answers every member still unanswered, and
+  // nothing is appended.
+  void decide_in_turn(Turn& turn, std::span<const Command> commands,
+                      std::vector<std::optional<CommandOutcome>>& done) {
+    const auto failed = alone([&]() -> std::optional<CommandOutcome> {
+      auto [entry, confirmed] = first_state(turn.stream);
+      turn.entry = std::move(entry);
+      turn.version = turn.entry->version;
+      turn.append = append_on(turn.stream, turn.version);
+      for (const auto i : turn.members) {
+        if (turn.applied < turn.events.size()) {
+          turn.entry = moved_on(turn.stream, std::move(turn.entry),
+                                std::span(turn.events).subspan(turn.applied));
+          turn.applied = turn.events.size();
+          confirmed = true;
+        }
+        std::vector<domain::NewEvent> events;
+        auto outcome = decide_on(turn.stream, turn.entry, confirmed, commands[i].decide, events);
+        if (turn.events.empty() && outcome) {
+          done[i] = std::move(outcome);
+          continue;
+        }
+        add(turn.append, commands[i].context, events);
+        const auto begin = turn.events.size();
+        std::ranges::move(events, std::back_inserter(turn.events));
+        turn.waiting.push_back({i, begin, turn.events.size(), std::move(outcome)});
+      }
+      if (!turn.waiting.empty()) turn.result = store_.append_async(std::move(turn.append));
+      return std::nullopt;
+    });
+    if (!failed) return;
+    for (const auto i : turn.members) {
+      if (!done[i]) done[i] = *failed;
+    }
+  }
+
+  // Answers a turn's waiting members from its append: each with what it decided once recorded,
+  // all alone on the newer state after a conflict, with the append's failure otherwise.
+  void settle_turn(Turn& turn, std::vector<std::optional<CommandOutcome>>& done) {
+    const auto failed = alone([&]() -> std::optional<CommandOutcome> {
+      const auto result = turn.result.get();
+      if (result.status == eventstore::AppendStatus::ok) {
+        cache_recorded(turn.stream,
+                       moved_on(turn.stream, std::move(turn.entry),
+                                std::span(turn.events).subspan(turn.applied)),
+                       result.stream_version);
+        for (auto& w : turn.waiting) {
+          auto outcome = w.decided ? std::move(*w.decided) : CommandOutcome{};
+          if (!w.decided) {
+            outcome.status = CommandOutcome::Status::accepted;
+            outcome.last_position = result.last_position;
+            outcome.events.assign(std::make_move_iterator(turn.events.begin() + w.begin),
+                                  std::make_move_iterator(turn.events.begin() + w.end));
+          }
+          outcome.stream_version = turn.version + static_cast<std::int64_t>(w.end);
+          done[w.index] = std::move(outcome);
+        }
+        return std::nullopt;
+      }
+      if (auto outcome = not_appended(result)) return outcome;
+      // Another node appended first: alone, the members decide on the newer state at once. A
+      // state the turn's own events moved on is not the store's: it is dropped, and read anew.
+      if (turn.applied == 0) catch_up(turn.stream, std::move(turn.entry));
+      return std::nullopt;
+    });
+    if (!failed) return;
+    for (const auto& w : turn.waiting) {
+      if (!done[w.index]) done[w.index] = *failed;
+    }
+  }
+
+  // `entry` with `events` applied (see own()).
+  std::shared_ptr<Entry> moved_on(const std::string& stream, EntryPtr entry,
+                                  std::span<const domain::NewEvent> events) {
+    auto next = own(stream, std::move(entry));
+    for (const auto& e : events) A::apply(next->state, e.type, e.data);
+    return next;
+  }
+
+  // A state whose events the store recorded up to `version`, cached.
+  void cache_recorded(const std::string& stream, std::shared_ptr<Entry> entry,
+                      std::int64_t version) {
+    entry->version = version;
+    save_snapshot_if_due(stream, *entry);
+    cache_.put(stream, std::move(entry));
   }
 
   std::size_t stripe_of(const std::string& stream) const {
@@ -424,18 +568,30 @@ class Pipeline {
                                     const CommandContext& context,
                                     std::string_view canonical_command,
                                     const std::vector<domain::NewEvent>& events) {
-    eventstore::AppendRequest r;
-    r.stream_id = stream;
-    r.category = std::string(A::category);
-    r.expected = version == 0 ? eventstore::ExpectedVersion::no_stream()
-                              : eventstore::ExpectedVersion::exact(version);
-    const auto metadata = metadata_json(context);
-    for (const auto& e : events) r.events.push_back({new_uuid(), e.type, e.data, metadata});
+    auto r = append_on(stream, version);
+    add(r, context, events);
     if (context.idempotency_key) {
       r.idempotency_key = scoped_key(context);
       r.request_hash = fingerprint(canonical_command);
     }
     return r;
+  }
+
+  // An append on `version` of nothing yet: add() adds each command's events.
+  static eventstore::AppendRequest append_on(const std::string& stream, std::int64_t version) {
+    eventstore::AppendRequest r;
+    r.stream_id = stream;
+    r.category = std::string(A::category);
+    r.expected = version == 0 ? eventstore::ExpectedVersion::no_stream()
+                              : eventstore::ExpectedVersion::exact(version);
+    return r;
+  }
+
+  static void add(eventstore::AppendRequest& r, const CommandContext& context,
+                  const std::vector<domain::NewEvent>& events) {
+    if (events.empty()) return;
+    const auto metadata = metadata_json(context);
+    for (const auto& e : events) r.events.push_back({new_uuid(), e.type, e.data, metadata});
   }
 
   eventstore::EventStore& store_;

@@ -66,6 +66,14 @@ std::vector<RecordedEvent> EventStore::read_stream(const std::string& stream_id,
   });
 }
 
+std::vector<RecordedEvent> EventStore::read_streams(const std::vector<std::string>& stream_ids,
+                                                    std::size_t max_count) {
+  return readers_->with_connection([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return eventstore::read_streams(tx, stream_ids, max_count);
+  });
+}
+
 std::vector<RecordedEvent> EventStore::read_all(const Position& after, std::size_t max_count) {
   return read_page(after, max_count, {}).events;
 }

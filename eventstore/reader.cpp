@@ -94,6 +94,16 @@ std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::st
   return to_events(rows);
 }
 
+std::vector<RecordedEvent> read_streams(pqxx::transaction_base& tx,
+                                        const std::vector<std::string>& stream_ids,
+                                        std::size_t max_count) {
+  const auto rows = tx.exec_params("SELECT " + event_columns("true", "true") +
+                                       " FROM events e WHERE e.stream_id = ANY ($1::text[])"
+                                       " ORDER BY e.stream_id, e.stream_version LIMIT $2",
+                                   sql_array(stream_ids), static_cast<std::int64_t>(max_count));
+  return to_events(rows);
+}
+
 std::vector<RecordedEvent> read_stream_backward(pqxx::transaction_base& tx,
                                                 const std::string& stream_id,
                                                 const std::vector<std::string>& types,

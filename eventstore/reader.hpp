@@ -25,6 +25,12 @@ std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& 
 std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::string& stream_id,
                                        std::int64_t from_version, std::size_t max_count);
 
+// The events of several streams, each from its first, in (stream, version) order: at most
+// `max_count` in all, so the last stream may be cut short when that many come back.
+std::vector<RecordedEvent> read_streams(pqxx::transaction_base& tx,
+                                        const std::vector<std::string>& stream_ids,
+                                        std::size_t max_count);
+
 // The stream's events of the given types older than `before_version`, newest first: for a reader
 // that wants the latest of something, not a history it would have to read from the start.
 std::vector<RecordedEvent> read_stream_backward(pqxx::transaction_base& tx,

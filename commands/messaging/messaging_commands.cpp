@@ -42,7 +42,8 @@ CommandOutcome MessagingCommands::refused_chat_id() {
 
 std::vector<CommandOutcome> MessagingCommands::receive_all(
     const std::string& tenant_id, const std::string& provider_code,
-    std::span<const dm::ReceiveMessage> commands, const CommandContext& context) {
+    std::span<const dm::ReceiveMessage> commands, const CommandContext& context,
+    std::string_view canonical) {
   std::vector<CommandOutcome> outcomes(commands.size());
   if (auto refused = refuse_ids(tenant_id, provider_code)) {
     std::ranges::fill(outcomes, *refused);
@@ -51,7 +52,7 @@ std::vector<CommandOutcome> MessagingCommands::receive_all(
   auto linked = connection(tenant_id, provider_code, connection_max_age_);
   std::vector<std::string> streams;
   streams.reserve(commands.size());        // the batch holds views of them
-  std::deque<dm::ReceiveMessage> derived;  // with the message id on_chat would give them
+  std::deque<dm::ReceiveMessage> derived;  // with their message ids
   std::vector<Pipeline<dm::Chat>::Command> batch;
   std::vector<std::size_t> batched;
   for (std::size_t i = 0; i < commands.size(); ++i) {
@@ -67,27 +68,30 @@ std::vector<CommandOutcome> MessagingCommands::receive_all(
     }
     const auto& c = *command;
     streams.push_back(dm::Chat::id(tenant_id, provider_code, c.chat.id));
-    batch.push_back({streams.back(), context, {}, [&linked, &c](const dm::Chat::State& s) {
-                       return dm::decide(s, c, linked);
-                     }});
+    batch.push_back({streams.back(), context, canonical,
+                     [&linked, &c](const dm::Chat::State& s) { return dm::decide(s, c, linked); }});
     batched.push_back(i);
   }
-  auto results = chats_.execute_all(batch);
+  auto results = run_linked(tenant_id, provider_code, batch, linked);
+  for (std::size_t k = 0; k < batched.size(); ++k) outcomes[batched[k]] = std::move(results[k]);
+  return outcomes;
+}
+
+std::vector<CommandOutcome> MessagingCommands::run_linked(
+    const std::string& tenant_id, const std::string& provider_code,
+    std::span<const Pipeline<dm::Chat>::Command> batch, dm::Connection::State& linked) {
+  auto outcomes = chats_.execute_all(batch);
   std::vector<Pipeline<dm::Chat>::Command> refused;
-  std::vector<std::size_t> refused_index;
-  for (std::size_t k = 0; k < batched.size(); ++k) {
-    if (results[k].status == CommandOutcome::Status::rejected) {
-      refused.push_back(batch[k]);
-      refused_index.push_back(batched[k]);
-    }
-    outcomes[batched[k]] = std::move(results[k]);
+  std::vector<std::size_t> refused_at;
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    if (outcomes[k].status != CommandOutcome::Status::rejected) continue;
+    refused.push_back(batch[k]);
+    refused_at.push_back(k);
   }
   if (refused.empty()) return outcomes;
-  // As on_chat: a refusal may come from a connection another node has just activated or
-  // connected an account on, so it is only answered once the store's connection agrees.
   linked = connection(tenant_id, provider_code);
   auto again = chats_.execute_all(refused);
-  for (std::size_t k = 0; k < refused.size(); ++k) outcomes[refused_index[k]] = std::move(again[k]);
+  for (std::size_t k = 0; k < refused.size(); ++k) outcomes[refused_at[k]] = std::move(again[k]);
   return outcomes;
 }
 

@@ -3,6 +3,7 @@
 // Messaging's commands (docs/messaging.md): connections and their client tokens, chats and their
 // messages. Routes and the delivery worker call these; the rules live in domain/messaging.
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -54,38 +55,33 @@ class MessagingCommands {
     if (auto refused = refuse_ids(tenant_id, provider_code, chat_id)) return *refused;
     if constexpr (std::is_same_v<Command, dm::ReceiveMessage>) {
       if (command.chat.id != chat_id) return refused_chat_id();
-      if (command.message_id.empty()) {
-        auto derived = command;
-        derived.message_id =
-            inbound_message_id(tenant_id, provider_code, chat_id, command.provider_message_id);
-        return on_chat(tenant_id, provider_code, chat_id, derived, context, canonical);
-      }
-    }
-    const auto stream = dm::Chat::id(tenant_id, provider_code, chat_id);
-    if constexpr (requires(const dm::Chat::State& s, const dm::Connection::State& c) {
-                    dm::decide(s, command, c);
-                  }) {
+      return std::move(
+          receive_all(tenant_id, provider_code, std::span(&command, 1), context, canonical)
+              .front());
+    } else if constexpr (requires(const dm::Chat::State& s, const dm::Connection::State& c) {
+                           dm::decide(s, command, c);
+                         }) {
       auto linked = connection(tenant_id, provider_code, connection_max_age_);
-      const auto decide = [&](const dm::Chat::State& s) { return dm::decide(s, command, linked); };
-      auto outcome = chats_.execute(stream, context, canonical, decide);
-      // A refusal may come from a connection another node has just activated or connected an
-      // account on: it is only answered once the store's connection agrees.
-      if (outcome.status != CommandOutcome::Status::rejected) return outcome;
-      linked = connection(tenant_id, provider_code);
-      return chats_.execute(stream, context, canonical, decide);
+      const auto stream = dm::Chat::id(tenant_id, provider_code, chat_id);
+      const std::array batch{Pipeline<dm::Chat>::Command{
+          stream, context, canonical,
+          [&](const dm::Chat::State& s) { return dm::decide(s, command, linked); }}};
+      return std::move(run_linked(tenant_id, provider_code, batch, linked).front());
     } else {
-      return chats_.execute(stream, context, canonical,
+      return chats_.execute(dm::Chat::id(tenant_id, provider_code, chat_id), context, canonical,
                             [&](const dm::Chat::State& s) { return dm::decide(s, command); });
     }
   }
 
-  // ReceiveMessage commands of one tenant x provider, as on_chat runs each, with the appends of
-  // those on distinct chats sent to the store together (Pipeline::execute_all): a bulk request's
-  // messages. The outcomes are in the commands' order.
+  // ReceiveMessage commands of one tenant x provider, as on_chat runs each, decided together
+  // (Pipeline::execute_all): a bulk request's messages, a chat's in one append. The outcomes are
+  // in the commands' order. `canonical` is for the context's idempotency key (a bulk request's
+  // items have none).
   std::vector<CommandOutcome> receive_all(const std::string& tenant_id,
                                           const std::string& provider_code,
                                           std::span<const dm::ReceiveMessage> commands,
-                                          const CommandContext& context);
+                                          const CommandContext& context,
+                                          std::string_view canonical = {});
 
   // The store's current state, or a cached one it confirmed within `max_age`.
   dm::Connection::State connection(const std::string& tenant_id, const std::string& provider_code,
@@ -117,6 +113,14 @@ class MessagingCommands {
       std::string_view tenant_id, std::string_view provider_code,
       std::optional<std::string_view> chat_id = std::nullopt);
   static CommandOutcome refused_chat_id();
+
+  // Runs chat commands that decide with the connection `linked` (their decide reads it). A
+  // refusal may come from a connection another node has just activated or connected an account
+  // on: the refused run again, once `linked` is the store's connection.
+  std::vector<CommandOutcome> run_linked(const std::string& tenant_id,
+                                         const std::string& provider_code,
+                                         std::span<const Pipeline<dm::Chat>::Command> batch,
+                                         dm::Connection::State& linked);
 
   Pipeline<dm::Connection> connections_;
   Pipeline<dm::Chat> chats_;

@@ -54,10 +54,10 @@ void answer_each(std::vector<http::Response>& results, std::span<const rapidjson
 }
 
 // Runs every item and answers 200 with one result per item, in order: {index, status, body}.
-// Items run in rounds, the k-th item of each chat in round k, so a chat's items keep their order
-// and different chats' go together: a round's messages are recorded as one batch, their appends
-// waited for once (MessagingCommands::receive_all), its statuses concurrently on a pool of
-// threads all such requests share.
+// Items run in rounds that keep each chat's items in order: a chat's consecutive messages share
+// a round, any other item has one of its own. A round's messages are recorded as one batch, a
+// chat's in one append, all waited for once (MessagingCommands::receive_all); its other items run
+// concurrently on a pool of threads all such requests share.
 http::Response run_items(const Dependencies& deps, concurrency::WorkPool& pool,
                          const http::Request& request, const PublicCall& c, const char* array,
                          bool history) {
@@ -69,11 +69,21 @@ http::Response run_items(const Dependencies& deps, concurrency::WorkPool& pool,
   context.idempotency_key.reset();
   std::vector<http::Response> results(items.Size());
   std::vector<std::vector<rapidjson::SizeType>> rounds;
-  std::unordered_map<std::string, std::size_t> per_chat;
+  struct Last {
+    std::size_t round;
+    bool message;
+  };
+  std::unordered_map<std::string, Last> last_of_chat;
   for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {
     // An item naming no chat is refused without touching one.
     const auto chat = chat_of(items[i], history);
-    const auto round = chat.empty() ? 0 : per_chat[chat]++;
+    const bool message = message_of(items[i], history) != nullptr;
+    std::size_t round = 0;
+    if (!chat.empty()) {
+      auto [last, first] = last_of_chat.try_emplace(chat, Last{0, message});
+      if (!first) round = last->second.round + !(message && last->second.message);
+      last->second = {round, message};
+    }
     if (rounds.size() <= round) rounds.resize(round + 1);
     rounds[round].push_back(i);
   }

@@ -318,39 +318,109 @@ BOOST_AUTO_TEST_CASE(a_command_that_records_nothing_leaves_the_cached_state_as_i
   BOOST_CHECK_EQUAL(CopiedCounter::State::copies, 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_reads_the_states_it_has_not_cached_together) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<Counter> node_a(store), node_b(store);
+  const auto add_n = [](int n) { return [n](const Counter::State& s) { return add(s, n); }; };
+  for (int n = 1; n <= 3; ++n) {
+    BOOST_REQUIRE(node_b.execute("r1", context(), "b", add_n(n)).ok());
+  }
+  BOOST_REQUIRE(node_b.execute("r2", context(), "b", add_n(500)).ok());
+
+  const auto ctx = context();
+  using Command = commands::Pipeline<Counter>::Command;
+  const std::vector<Command> batch{
+      {"r1", ctx, "add 4", add_n(4)},      // written by node_b only: read first
+      {"r2", ctx, "add 600", add_n(600)},  // refused on the state read: past the ceiling
+      {"r3", ctx, "add 9", add_n(9)},      // a new stream
+      {"r2", ctx, "add 1", add_n(1)},
+  };
+  const auto outcomes = node_a.execute_all(batch);
+  BOOST_REQUIRE_EQUAL(outcomes.size(), batch.size());
+  BOOST_CHECK(outcomes[0].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[0].stream_version, 5);
+  BOOST_CHECK(outcomes[1].status == Outcome::Status::rejected);
+  BOOST_CHECK(outcomes[2].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[2].stream_version, 2);
+  BOOST_CHECK(outcomes[3].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[3].stream_version, 3);
+  const std::vector<std::pair<std::string, int>> values{{"r1", 10}, {"r2", 501}, {"r3", 9}};
+  for (const auto& [id, value] : values) {
+    BOOST_TEST_CONTEXT(id) {
+      BOOST_CHECK_EQUAL(node_a.cached("counter-" + id)->state.value, value);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_batch_runs_each_command_as_execute_would) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
   commands::Pipeline<Counter> node_a(store), node_b(store);
-  BOOST_REQUIRE(node_a.execute("b1", context(), "a", [](auto& s) { return add(s, 1); }).ok());
-  // node_a's cache of b1 falls behind: its batch conflicts on b1 and retries it alone.
-  BOOST_REQUIRE(node_b.execute("b1", context(), "b", [](auto& s) { return add(s, 1); }).ok());
+  // node_a's caches of b1 and b6 fall behind: its batch conflicts on them and retries alone.
+  for (const auto* id : {"b1", "b6"}) {
+    BOOST_REQUIRE(node_a.execute(id, context(), "a", [](auto& s) { return add(s, 1); }).ok());
+    BOOST_REQUIRE(node_b.execute(id, context(), "b", [](auto& s) { return add(s, 1); }).ok());
+  }
 
   const auto ctx = context();
   const auto keyed = context("batch-key");
   const auto add_n = [](int n) { return [n](const Counter::State& s) { return add(s, n); }; };
   using Command = commands::Pipeline<Counter>::Command;
   const std::vector<Command> batch{
-      {"b1", ctx, "add 5", add_n(5)},    // stale cache: conflict, then alone
-      {"b2", ctx, "add 2", add_n(2)},    // a new stream
-      {"b2", ctx, "add 3", add_n(3)},    // the batch's aggregate again: after it, in order
-      {"b3", ctx, "add 0", add_n(0)},    // refused
-      {"b4", keyed, "add 4", add_n(4)},  // a key to look up: alone
-      {"b4", ctx, "add 1", add_n(1)},    // after it, alone too
+      {"b1", ctx, "add 5", add_n(5)},      // stale cache: conflict, then alone
+      {"b2", ctx, "add 2", add_n(2)},      // a new stream
+      {"b3", ctx, "add 0", add_n(0)},      // refused
+      {"b2", ctx, "add 3", add_n(3)},      // decided on the state the one before leaves
+      {"b4", keyed, "add 4", add_n(4)},    // a key to look up: alone
+      {"b4", ctx, "add 1", add_n(1)},      // after it, alone too
+      {"b5", ctx, "add 600", add_n(600)},  //
+      {"b5", ctx, "add 0", add_n(0)},      // refused between two that write
+      {"b5", ctx, "add 600", add_n(600)},  // refused: the first 600 is counted
+      {"b5", ctx, "add 7", add_n(7)},      //
+      {"b6", ctx, "add 1", add_n(1)},      // stale, and moved on by the batch before the
+      {"b6", ctx, "add 2", add_n(2)},      // conflict: both alone, on the store's state
   };
   const auto outcomes = node_a.execute_all(batch);
-  BOOST_REQUIRE_EQUAL(outcomes.size(), 6u);
-  BOOST_CHECK(outcomes[0].status == Outcome::Status::accepted);
-  BOOST_CHECK_EQUAL(outcomes[0].stream_version, 4);
-  BOOST_CHECK(outcomes[1].status == Outcome::Status::accepted);
-  BOOST_CHECK_EQUAL(outcomes[1].stream_version, 2);
-  BOOST_CHECK_EQUAL(outcomes[2].stream_version, 3);
-  BOOST_CHECK(outcomes[3].status == Outcome::Status::rejected);
-  BOOST_CHECK(outcomes[4].status == Outcome::Status::accepted);
-  BOOST_CHECK_EQUAL(outcomes[4].stream_version, 2);  // Opened + Added
-  BOOST_CHECK_EQUAL(outcomes[5].stream_version, 3);
-  BOOST_CHECK_EQUAL(node_a.load("counter-b1")->state.value, 7);
-  BOOST_CHECK_EQUAL(node_a.load("counter-b2")->state.value, 5);
+  BOOST_REQUIRE_EQUAL(outcomes.size(), batch.size());
+  const auto accepted = [&](std::size_t i, std::int64_t version) {
+    BOOST_TEST_CONTEXT("command " << i) {
+      BOOST_CHECK(outcomes[i].status == Outcome::Status::accepted);
+      BOOST_CHECK_EQUAL(outcomes[i].stream_version, version);
+    }
+  };
+  const auto refused = [&](std::size_t i) {
+    BOOST_TEST_CONTEXT("command " << i) {
+      BOOST_CHECK(outcomes[i].status == Outcome::Status::rejected);
+    }
+  };
+  accepted(0, 4);
+  accepted(1, 2);  // Opened + Added
+  refused(2);
+  accepted(3, 3);
+  accepted(4, 2);
+  accepted(5, 3);
+  accepted(6, 2);
+  refused(7);
+  refused(8);
+  accepted(9, 3);
+  accepted(10, 4);
+  accepted(11, 5);
+  // A chat's commands in a batch are one append: they share its last position.
+  BOOST_CHECK_EQUAL(outcomes[1].last_position, outcomes[3].last_position);
+  BOOST_CHECK_EQUAL(outcomes[6].last_position, outcomes[9].last_position);
+  BOOST_CHECK_EQUAL(outcomes[3].events.size(), 1u);
+  BOOST_CHECK_EQUAL(outcomes[9].events.size(), 1u);
+  const std::vector<std::pair<std::string, int>> values{
+      {"b1", 7}, {"b2", 5}, {"b4", 5}, {"b5", 607}, {"b6", 5}};
+  for (const auto& [id, value] : values) {
+    BOOST_TEST_CONTEXT(id) {
+      // node_a's cache, then the store's events read by a node with none
+      BOOST_CHECK_EQUAL(node_a.load("counter-" + id)->state.value, value);
+      commands::Pipeline<Counter> fresh(store);
+      BOOST_CHECK_EQUAL(fresh.load("counter-" + id)->state.value, value);
+    }
+  }
   BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events WHERE stream_id = 'counter-b3'"), 0);
   // The key was recorded: the same command again is a duplicate.
   const auto again = node_a.execute("b4", keyed, "add 4", add_n(4));
