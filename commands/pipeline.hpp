@@ -149,7 +149,7 @@ class Pipeline {
         }
         taken.push_back(&turn);
       }
-      read_states(taken);
+      read_uncached(taken);
       for (auto* turn : taken) decide_in_turn(*turn, commands, done);
       for (auto& turn : batched) {
         if (turn.result.valid()) settle_turn(turn, done);
@@ -300,7 +300,7 @@ class Pipeline {
     std::string stream;
     std::vector<std::size_t> members;      // the commands, in order
     EntryPtr entry;                        // the state the next member decides on
-    bool confirmed = false;                // `entry` is the store's current state (read_states)
+    bool confirmed = false;                // `entry` is the store's current state (read_uncached)
     std::int64_t version = 0;              // the state the append expects
     std::vector<domain::NewEvent> events;  // the members', in order
     std::size_t applied = 0;               // of `events`, those `entry` has applied
@@ -317,18 +317,23 @@ class Pipeline {
     std::future<eventstore::AppendResult> result;
   };
 
-  // Brings the states of `turns` up to date in one query, not one read each: a batch over new
+  // Reads the states of `turns` not cached yet in one query, not one each: a batch over new
   // chats (a history import) would otherwise wait for a round trip per chat, in series, while
-  // holding the others' turns, and a batch over states another node has moved on would
-  // conflict. A state read to the end is confirmed; one the query's limit cuts short, and those
-  // it did not reach, are left to first_state.
-  void read_states(std::span<Turn* const> turns) {
+  // holding the others' turns. A state read to the end is confirmed; one the query's limit cuts
+  // short, and those it did not reach, are left to first_state. Cached states are decided on as
+  // they are (Freshness::cached): reading them too would put a round trip into every batch while
+  // its turns are held, and only another node's appends make them stale, which the append's
+  // expected version catches.
+  void read_uncached(std::span<Turn* const> taken) {
+    std::vector<Turn*> turns;
+    for (auto* turn : taken) {
+      if (!cache_.get(turn->stream)) turns.push_back(turn);
+    }
     if (turns.size() < 2) return;
     std::vector<std::string> streams;
     std::vector<std::int64_t> versions;
     for (auto* turn : turns) {
-      turn->entry = cache_.get(turn->stream);
-      if (!turn->entry) turn->entry = restore_snapshot(turn->stream);
+      turn->entry = restore_snapshot(turn->stream);
       streams.push_back(turn->stream);
       versions.push_back(turn->entry ? turn->entry->version : 0);
     }

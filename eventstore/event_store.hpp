@@ -53,7 +53,7 @@ class EventStore {
                                          std::int64_t from_version = 1,
                                          std::size_t max_count = 10'000);
 
-  // Events of several streams, each after its own version, in (stream, version) order: at most
+  // Events of several streams, each after its own version, stream by stream: at most
   // `max_count` in all (the last stream may then be cut short). The states of many aggregates
   // in one round trip.
   std::vector<RecordedEvent> read_streams(const std::vector<std::string>& stream_ids,
