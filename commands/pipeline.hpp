@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <variant>
@@ -299,7 +300,8 @@ class Pipeline {
     std::string stream;
     std::vector<std::size_t> members;      // the commands, in order
     EntryPtr entry;                        // the state the next member decides on
-    std::int64_t version = 0;              // the entry's before the turn: the append's expected one
+    bool confirmed = false;                // `entry` is the store's current state (read_uncached)
+    std::int64_t version = 0;              // the state the append expects
     std::vector<domain::NewEvent> events;  // the members', in order
     std::size_t applied = 0;               // of `events`, those `entry` has applied
     // The members from the first with events on, answered once the append is: where their events
@@ -317,38 +319,46 @@ class Pipeline {
 
   // Reads the states of `turns` not cached yet in one query, not one each: a batch over new
   // chats (a history import) would otherwise wait for a round trip per chat, in series, while
-  // holding the others' turns. A stream the query's limit cuts short, like one that starts from
-  // a snapshot, is left to first_state.
-  void read_uncached(std::span<Turn* const> turns) {
-    if constexpr (!domain::Snapshotting<A>) {
-      std::vector<std::string> uncached;
-      for (const auto* turn : turns) {
-        if (!cache_.get(turn->stream)) uncached.push_back(turn->stream);
+  // holding the others' turns. A state read to the end is confirmed; one the query's limit cuts
+  // short, and those it did not reach, are left to first_state. Cached states are decided on as
+  // they are (Freshness::cached): reading them too would put a round trip into every batch while
+  // its turns are held, and only another node's appends make them stale, which the append's
+  // expected version catches.
+  void read_uncached(std::span<Turn* const> taken) {
+    std::vector<Turn*> turns;
+    for (auto* turn : taken) {
+      if (!cache_.get(turn->stream)) turns.push_back(turn);
+    }
+    if (turns.size() < 2) return;
+    std::vector<std::string> streams;
+    std::vector<std::int64_t> versions;
+    for (auto* turn : turns) {
+      turn->entry = restore_snapshot(turn->stream);
+      streams.push_back(turn->stream);
+      versions.push_back(turn->entry ? turn->entry->version : 0);
+    }
+    try {
+      const auto events = store_.read_streams(streams, versions, kPage);
+      const bool complete = events.size() < kPage;
+      std::unordered_map<std::string_view, std::span<const eventstore::RecordedEvent>> read;
+      for (std::size_t i = 0, j = 0; i < events.size(); i = j) {
+        while (j < events.size() && events[j].stream_id == events[i].stream_id) ++j;
+        read.emplace(events[i].stream_id, std::span(events).subspan(i, j - i));
       }
-      if (uncached.size() < 2) return;
-      constexpr std::size_t kLimit = 10'000;
-      try {
-        const auto events = store_.read_streams(uncached, kLimit);
-        const bool complete = events.size() < kLimit;
-        std::unordered_map<std::string_view, std::shared_ptr<Entry>> read;
-        for (const auto& e : events) {
-          auto& entry = read[e.stream_id];
-          if (!entry) entry = std::make_shared<Entry>();
-          A::apply(entry->state, e.type, e.data);
-          entry->version = e.stream_version;
-        }
-        if (!complete) read.erase(events.back().stream_id);
-        for (const auto& stream : uncached) {
-          if (const auto it = read.find(stream); it != read.end()) {
-            cache_.put(stream, std::move(it->second));
-          } else if (complete) {
-            cache_.put(stream, std::make_shared<Entry>());
-          }
-        }
-      } catch (const std::exception&) {
-        // Only round trips were to be saved: first_state reads each stream alone, and answers
-        // whatever this met (the store gone) as the command's outcome.
+      for (auto* turn : turns) {
+        const auto it = read.find(turn->stream);
+        turn->confirmed =
+            it == read.end() ? complete : complete || turn->stream != events.back().stream_id;
+        turn->entry =
+            turn->confirmed
+                ? fold(turn->stream, std::move(turn->entry),
+                       it == read.end() ? std::span<const eventstore::RecordedEvent>{} : it->second)
+                : nullptr;
       }
+    } catch (const std::exception&) {
+      // Only round trips were to be saved: first_state reads each state alone, and answers
+      // whatever this met (the store gone) as the command's outcome.
+      for (auto* turn : turns) turn->entry = nullptr;
     }
   }
 
@@ -360,10 +370,8 @@ class Pipeline {
   void decide_in_turn(Turn& turn, std::span<const Command> commands,
                       std::vector<std::optional<CommandOutcome>>& done) {
     const auto failed = alone([&]() -> std::optional<CommandOutcome> {
-      auto [entry, confirmed] = first_state(turn.stream);
-      turn.entry = std::move(entry);
-      turn.version = turn.entry->version;
-      turn.append = append_on(turn.stream, turn.version);
+      auto confirmed = turn.confirmed;
+      if (!turn.entry) std::tie(turn.entry, confirmed) = first_state(turn.stream);
       for (const auto i : turn.members) {
         if (turn.applied < turn.events.size()) {
           turn.entry = moved_on(turn.stream, std::move(turn.entry),
@@ -373,9 +381,15 @@ class Pipeline {
         }
         std::vector<domain::NewEvent> events;
         auto outcome = decide_on(turn.stream, turn.entry, confirmed, commands[i].decide, events);
-        if (turn.events.empty() && outcome) {
-          done[i] = std::move(outcome);
-          continue;
+        if (turn.events.empty()) {
+          if (outcome) {
+            done[i] = std::move(outcome);
+            continue;
+          }
+          // The state the first writer decided on: an earlier member's refusal or no-op may
+          // have brought it up to date.
+          turn.version = turn.entry->version;
+          turn.append = append_on(turn.stream, turn.version);
         }
         add(turn.append, commands[i].context, events);
         const auto begin = turn.events.size();
@@ -414,7 +428,11 @@ class Pipeline {
         }
         return std::nullopt;
       }
-      if (auto outcome = not_appended(result)) return outcome;
+      // A refused append of several commands may be one command's doing: each runs alone, so
+      // it fails only itself.
+      const bool shared =
+          result.status == eventstore::AppendStatus::failed && turn.waiting.size() > 1;
+      if (auto outcome = not_appended(result); outcome && !shared) return outcome;
       // Another node appended first: alone, the members decide on the newer state at once. A
       // state the turn's own events moved on is not the store's: it is dropped, and read anew.
       if (turn.applied == 0) catch_up(turn.stream, std::move(turn.entry));
@@ -446,8 +464,9 @@ class Pipeline {
     return std::hash<std::string>{}(stream) % stripes_.size();
   }
 
-  // A command of a batch fails alone: what deciding or recording it throws is its outcome, not
-  // the batch's, whose other commands may have been recorded already.
+  // What deciding or recording a command of a batch throws is its outcome (its turn's, when
+  // the throw leaves the turn's state unknown), not the batch's, whose other commands may have
+  // been recorded already.
   template <class Run>
   static std::optional<CommandOutcome> alone(Run&& run) {
     try {
@@ -511,27 +530,29 @@ class Pipeline {
   // `base` (null: nothing known yet) with the events recorded after it (see own()), cached.
   EntryPtr catch_up(const std::string& stream, EntryPtr base) {
     if (!base) base = restore_snapshot(stream);
-    std::shared_ptr<Entry> next;
     for (;;) {
-      auto events = store_.read_stream(stream, (next   ? next->version
-                                                : base ? base->version
-                                                       : 0) +
-                                                   1);
-      if (!events.empty() && !next)
-        next = base ? own(stream, std::move(base)) : std::make_shared<Entry>();
-      for (const auto& e : events) {
-        A::apply(next->state, e.type, e.data);
-        next->version = e.stream_version;
-      }
-      if (events.size() < 10'000) break;
+      const auto events = store_.read_stream(stream, (base ? base->version : 0) + 1, kPage);
+      base = fold(stream, std::move(base), events);
+      if (events.size() < kPage) return base;
     }
-    if (next) {
-      save_snapshot_if_due(stream, *next);
-      base = std::move(next);
+  }
+
+  // `base` (null: nothing known yet) with `events`, the ones recorded after it, cached.
+  EntryPtr fold(const std::string& stream, EntryPtr base,
+                std::span<const eventstore::RecordedEvent> events) {
+    if (events.empty()) {
+      if (!base) base = std::make_shared<Entry>();
+      cache_.put(stream, base);
+      return base;
     }
-    if (!base) base = std::make_shared<Entry>();
-    cache_.put(stream, base);
-    return base;
+    auto next = base ? own(stream, std::move(base)) : std::make_shared<Entry>();
+    for (const auto& e : events) {
+      A::apply(next->state, e.type, e.data);
+      next->version = e.stream_version;
+    }
+    save_snapshot_if_due(stream, *next);
+    cache_.put(stream, next);
+    return next;
   }
 
   // A snapshot only saves reads, so one that cannot be read or saved is skipped: the stream's
@@ -593,6 +614,9 @@ class Pipeline {
     const auto metadata = metadata_json(context);
     for (const auto& e : events) r.events.push_back({new_uuid(), e.type, e.data, metadata});
   }
+
+  // Events per read at the most: a longer catch-up reads page after page.
+  static constexpr std::size_t kPage = 10'000;
 
   eventstore::EventStore& store_;
   AggregateCache<State> cache_;

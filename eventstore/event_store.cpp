@@ -67,10 +67,11 @@ std::vector<RecordedEvent> EventStore::read_stream(const std::string& stream_id,
 }
 
 std::vector<RecordedEvent> EventStore::read_streams(const std::vector<std::string>& stream_ids,
+                                                    const std::vector<std::int64_t>& after,
                                                     std::size_t max_count) {
   return readers_->with_connection([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    return eventstore::read_streams(tx, stream_ids, max_count);
+    return eventstore::read_streams(tx, stream_ids, after, max_count);
   });
 }
 

@@ -53,9 +53,11 @@ class EventStore {
                                          std::int64_t from_version = 1,
                                          std::size_t max_count = 10'000);
 
-  // Events of several streams in (stream, version) order, at most `max_count` in all (the last
-  // stream may then be cut short): the states of many aggregates in one round trip.
+  // Events of several streams, each after its own version, stream by stream: at most
+  // `max_count` in all (the last stream may then be cut short). The states of many aggregates
+  // in one round trip.
   std::vector<RecordedEvent> read_streams(const std::vector<std::string>& stream_ids,
+                                          const std::vector<std::int64_t>& after,
                                           std::size_t max_count);
 
   // Events after `after` in the global order, only those whose transactions are older than every

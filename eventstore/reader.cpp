@@ -96,11 +96,21 @@ std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::st
 
 std::vector<RecordedEvent> read_streams(pqxx::transaction_base& tx,
                                         const std::vector<std::string>& stream_ids,
+                                        const std::vector<std::int64_t>& after,
                                         std::size_t max_count) {
-  const auto rows = tx.exec_params("SELECT " + event_columns("true", "true") +
-                                       " FROM events e WHERE e.stream_id = ANY ($1::text[])"
-                                       " ORDER BY e.stream_id, e.stream_version LIMIT $2",
-                                   sql_array(stream_ids), static_cast<std::int64_t>(max_count));
+  std::vector<std::string> versions;
+  versions.reserve(after.size());
+  for (const auto v : after) versions.push_back(std::to_string(v));
+  // A lateral read per stream, not a join: for a join the planner guesses a third of each
+  // stream's events, and past a few dozen streams hashes the whole events table (227 ms for 100
+  // streams of a 600,000-event log, against 3 ms for their index scans).
+  const auto rows = tx.exec_params(
+      "SELECT " + event_columns("true", "true") +
+          " FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY k(stream_id, after, n)"
+          " CROSS JOIN LATERAL (SELECT * FROM events e WHERE e.stream_id = k.stream_id"
+          "   AND e.stream_version > k.after ORDER BY e.stream_version LIMIT $3) e"
+          " ORDER BY k.n, e.stream_version LIMIT $3",
+      sql_array(stream_ids), sql_array(versions), static_cast<std::int64_t>(max_count));
   return to_events(rows);
 }
 

@@ -25,10 +25,12 @@ std::vector<RecordedEvent> read_all(pqxx::transaction_base& tx, const Position& 
 std::vector<RecordedEvent> read_stream(pqxx::transaction_base& tx, const std::string& stream_id,
                                        std::int64_t from_version, std::size_t max_count);
 
-// The events of several streams, each from its first, in (stream, version) order: at most
-// `max_count` in all, so the last stream may be cut short when that many come back.
+// The events of several streams, each after its own version (`after[i]` for `stream_ids[i]`),
+// stream by stream in the order given, each in version order: at most `max_count` in all, so the
+// last stream may be cut short when that many come back.
 std::vector<RecordedEvent> read_streams(pqxx::transaction_base& tx,
                                         const std::vector<std::string>& stream_ids,
+                                        const std::vector<std::int64_t>& after,
                                         std::size_t max_count);
 
 // The stream's events of the given types older than `before_version`, newest first: for a reader

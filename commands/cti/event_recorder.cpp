@@ -120,12 +120,16 @@ void EventRecorder::run() {
       auto login = it->first;
       auto messages = std::move(it->second);
       it = queued_.erase(it);
+      // In flight while prepared, too: out of the queue and not yet sent, they would look
+      // recorded to wait_idle.
+      in_flight_[login] = true;
       lock.unlock();
       auto pending = prepare(login, std::move(messages));
       lock.lock();
       if (pending) {
-        in_flight_[login] = true;
         work.push_back(std::move(*pending));
+      } else {
+        in_flight_.erase(login);
       }
     }
     if (work.empty()) {

@@ -49,7 +49,7 @@ std::vector<CommandOutcome> MessagingCommands::receive_all(
     std::ranges::fill(outcomes, *refused);
     return outcomes;
   }
-  auto linked = connection(tenant_id, provider_code, connection_max_age_);
+  dm::Connection::State linked;
   std::vector<std::string> streams;
   streams.reserve(commands.size());        // the batch holds views of them
   std::deque<dm::ReceiveMessage> derived;  // with their message ids
@@ -80,19 +80,19 @@ std::vector<CommandOutcome> MessagingCommands::receive_all(
 std::vector<CommandOutcome> MessagingCommands::run_linked(
     const std::string& tenant_id, const std::string& provider_code,
     std::span<const Pipeline<dm::Chat>::Command> batch, dm::Connection::State& linked) {
-  auto outcomes = chats_.execute_all(batch);
-  std::vector<Pipeline<dm::Chat>::Command> refused;
-  std::vector<std::size_t> refused_at;
-  for (std::size_t k = 0; k < batch.size(); ++k) {
-    if (outcomes[k].status != CommandOutcome::Status::rejected) continue;
-    refused.push_back(batch[k]);
-    refused_at.push_back(k);
+  if (batch.empty()) return {};
+  if (batch.size() != 1) {
+    linked = connection(tenant_id, provider_code);
+    return chats_.execute_all(batch);
   }
-  if (refused.empty()) return outcomes;
-  linked = connection(tenant_id, provider_code);
-  auto again = chats_.execute_all(refused);
-  for (std::size_t k = 0; k < refused.size(); ++k) outcomes[refused_at[k]] = std::move(again[k]);
-  return outcomes;
+  const auto& c = batch.front();
+  linked = connection(tenant_id, provider_code, connection_max_age_);
+  auto outcome = chats_.execute(c.id, c.context, c.canonical_command, c.decide);
+  if (outcome.status == CommandOutcome::Status::rejected) {
+    linked = connection(tenant_id, provider_code);
+    outcome = chats_.execute(c.id, c.context, c.canonical_command, c.decide);
+  }
+  return {std::move(outcome)};
 }
 
 CommandOutcome MessagingCommands::activate_token(const dm::ActivateToken& command,

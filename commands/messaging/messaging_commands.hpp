@@ -61,10 +61,10 @@ class MessagingCommands {
     } else if constexpr (requires(const dm::Chat::State& s, const dm::Connection::State& c) {
                            dm::decide(s, command, c);
                          }) {
-      auto linked = connection(tenant_id, provider_code, connection_max_age_);
-      const auto stream = dm::Chat::id(tenant_id, provider_code, chat_id);
+      dm::Connection::State linked;
+      const auto chat = dm::Chat::id(tenant_id, provider_code, chat_id);
       const std::array batch{Pipeline<dm::Chat>::Command{
-          stream, context, canonical,
+          chat, context, canonical,
           [&](const dm::Chat::State& s) { return dm::decide(s, command, linked); }}};
       return std::move(run_linked(tenant_id, provider_code, batch, linked).front());
     } else {
@@ -114,9 +114,12 @@ class MessagingCommands {
       std::optional<std::string_view> chat_id = std::nullopt);
   static CommandOutcome refused_chat_id();
 
-  // Runs chat commands that decide with the connection `linked` (their decide reads it). A
-  // refusal may come from a connection another node has just activated or connected an account
-  // on: the refused run again, once `linked` is the store's connection.
+  // Runs chat commands that decide with the connection `linked` (their decide reads it), which
+  // this sets. One command decides on a connection cached at most `connection_max_age_`, and a
+  // refusal is answered only once the store's connection agrees (another node may have just
+  // activated it or connected an account on it). Several decide on the store's connection at
+  // once: one refused and run again after the batch could land after a later message of its
+  // chat.
   std::vector<CommandOutcome> run_linked(const std::string& tenant_id,
                                          const std::string& provider_code,
                                          std::span<const Pipeline<dm::Chat>::Command> batch,

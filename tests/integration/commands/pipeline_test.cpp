@@ -331,12 +331,14 @@ BOOST_AUTO_TEST_CASE(a_batch_reads_the_states_it_has_not_cached_together) {
   const auto ctx = context();
   using Command = commands::Pipeline<Counter>::Command;
   const std::vector<Command> batch{
-      {"r1", ctx, "add 4", add_n(4)},      // written by node_b only: read first
-      {"r2", ctx, "add 600", add_n(600)},  // refused on the state read: past the ceiling
+      {"r1", ctx, "add 4", add_n(4)},      // written by node_b: read
+      {"r2", ctx, "add 600", add_n(600)},  // not cached: read; past the ceiling on it
       {"r3", ctx, "add 9", add_n(9)},      // a new stream
       {"r2", ctx, "add 1", add_n(1)},
   };
+  const auto conflicts = store.stats().conflicts;
   const auto outcomes = node_a.execute_all(batch);
+  BOOST_CHECK_EQUAL(store.stats().conflicts, conflicts);
   BOOST_REQUIRE_EQUAL(outcomes.size(), batch.size());
   BOOST_CHECK(outcomes[0].status == Outcome::Status::accepted);
   BOOST_CHECK_EQUAL(outcomes[0].stream_version, 5);
@@ -351,6 +353,27 @@ BOOST_AUTO_TEST_CASE(a_batch_reads_the_states_it_has_not_cached_together) {
       BOOST_CHECK_EQUAL(node_a.cached("counter-" + id)->state.value, value);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_turn_appends_on_the_state_its_first_writer_decided_on) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url()});
+  commands::Pipeline<Counter> node_a(store), node_b(store);
+  const auto add_n = [](int n) { return [n](const Counter::State& s) { return add(s, n); }; };
+  BOOST_REQUIRE(node_a.execute("s1", context(), "a", add_n(1)).ok());
+  BOOST_REQUIRE(node_b.execute("s1", context(), "b", add_n(1)).ok());
+  // One aggregate, so nothing is read ahead: the refusal on node_a's stale state reads the
+  // store's, and the next command decides and appends on that one, without a conflict.
+  const auto ctx = context();
+  using Command = commands::Pipeline<Counter>::Command;
+  const std::vector<Command> batch{{"s1", ctx, "add 0", add_n(0)}, {"s1", ctx, "add 5", add_n(5)}};
+  const auto conflicts = store.stats().conflicts;
+  const auto outcomes = node_a.execute_all(batch);
+  BOOST_CHECK_EQUAL(store.stats().conflicts, conflicts);
+  BOOST_CHECK(outcomes[0].status == Outcome::Status::rejected);
+  BOOST_CHECK(outcomes[1].status == Outcome::Status::accepted);
+  BOOST_CHECK_EQUAL(outcomes[1].stream_version, 4);
+  BOOST_CHECK_EQUAL(node_a.load("counter-s1")->state.value, 7);
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_runs_each_command_as_execute_would) {
@@ -374,10 +397,10 @@ BOOST_AUTO_TEST_CASE(a_batch_runs_each_command_as_execute_would) {
       {"b2", ctx, "add 3", add_n(3)},      // decided on the state the one before leaves
       {"b4", keyed, "add 4", add_n(4)},    // a key to look up: alone
       {"b4", ctx, "add 1", add_n(1)},      // after it, alone too
-      {"b5", ctx, "add 600", add_n(600)},  //
+      {"b5", ctx, "add 600", add_n(600)},  // writes
       {"b5", ctx, "add 0", add_n(0)},      // refused between two that write
       {"b5", ctx, "add 600", add_n(600)},  // refused: the first 600 is counted
-      {"b5", ctx, "add 7", add_n(7)},      //
+      {"b5", ctx, "add 7", add_n(7)},      // writes
       {"b6", ctx, "add 1", add_n(1)},      // stale, and moved on by the batch before the
       {"b6", ctx, "add 2", add_n(2)},      // conflict: both alone, on the store's state
   };
