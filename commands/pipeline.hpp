@@ -327,7 +327,14 @@ class Pipeline {
   void read_uncached(std::span<Turn* const> taken) {
     std::vector<Turn*> turns;
     for (auto* turn : taken) {
-      if (!cache_.get(turn->stream)) turns.push_back(turn);
+      // A cached state is kept for decide_in_turn as first_state would give it: not looked up
+      // twice.
+      auto cached = cache_.get(turn->stream);
+      if (!cached) {
+        turns.push_back(turn);
+      } else if (freshness_ == Freshness::cached) {
+        turn->entry = std::move(cached);
+      }
     }
     if (turns.size() < 2) return;
     std::vector<std::string> streams;
