@@ -459,6 +459,7 @@ struct Phase {
   std::uint64_t answered = 0, accepted = 0;
   std::uint64_t unanswered = 0;         // still queued or in flight when the drain time ran out
   std::vector<double> accept_ms;        // scheduled time -> 201 (open loop)
+  std::vector<double> due_s;            // of each accept_ms: due, from the phase's start
   std::vector<double> service_ms;       // request written -> 201 (the server alone)
   std::map<int, std::uint64_t> errors;  // status (0: no answer) -> count
   std::map<int, std::string> first_error;
@@ -780,6 +781,7 @@ void Bench::record(const Job& job, std::uint64_t index, int status, std::string_
   ++p.accepted;
   p.last_accepted = std::max(p.last_accepted, now);
   p.accept_ms.push_back(std::chrono::duration<double, std::milli>(now - job.due).count());
+  p.due_s.push_back(std::chrono::duration<double>(job.due - p.started).count());
   p.service_ms.push_back(std::chrono::duration<double, std::milli>(now - written).count());
   const auto m = describe(index);
   if (m.sampled) {
@@ -916,6 +918,25 @@ std::string thousands(double v) {
   return s;
 }
 
+// A phase's latencies per 5 s of due time: whether its tail is spread or comes in waves.
+void report_windows(std::string_view phase, std::string_view unit,
+                    const std::vector<double>& latency_ms, const std::vector<double>& due_s) {
+  constexpr double kWindowS = 5;
+  std::map<int, std::vector<double>> windows;
+  for (std::size_t i = 0; i < latency_ms.size(); ++i) {
+    windows[static_cast<int>(due_s[i] / kWindowS)].push_back(latency_ms[i]);
+  }
+  fmt::print(
+      "\n{} per {} s of due time:\n\n| from s | {} | p50 ms | p99 ms | max ms |\n"
+      "|---:|---:|---:|---:|---:|\n",
+      phase, kWindowS, unit);
+  for (const auto& [window, latencies] : windows) {
+    fmt::print("| {} | {} | {} | {} | {} |\n", window * kWindowS,
+               thousands(static_cast<double>(latencies.size())), ms(percentile(latencies, 0.50)),
+               ms(percentile(latencies, 0.99)), ms(max_of(latencies)));
+  }
+}
+
 struct Figures {
   double achieved, p50, p95, p99, max, service_p50, service_p99, visible_p50, visible_p99,
       visible_max;
@@ -976,6 +997,7 @@ void report(const std::vector<Phase*>& phases, const RunOptions& o, std::size_t 
                  p.first_error.at(status));
     }
   }
+  report_windows(phases.back()->name, "messages", phases.back()->accept_ms, phases.back()->due_s);
   if (phases.size() == 2) {
     const auto& b = all[0];
     const auto& t = all[1];
@@ -1417,24 +1439,6 @@ PollFigures figures_of(const PollPhase& p, const PollOptions& o) {
           percentile(p.latency_ms, 0.99),   max_of(p.latency_ms)};
 }
 
-// The target phase per 5 s of due time: whether its tail is spread or comes in waves.
-void report_windows(const PollPhase& p) {
-  constexpr double kWindowS = 5;
-  std::map<int, std::vector<double>> windows;
-  for (std::size_t i = 0; i < p.latency_ms.size(); ++i) {
-    windows[static_cast<int>(p.due_s[i] / kWindowS)].push_back(p.latency_ms[i]);
-  }
-  fmt::print(
-      "\n{} per {} s of due time:\n\n| from s | polls | p50 ms | p99 ms | max ms |\n"
-      "|---:|---:|---:|---:|---:|\n",
-      p.name, kWindowS);
-  for (const auto& [window, latencies] : windows) {
-    fmt::print("| {} | {} | {} | {} | {} |\n", window * kWindowS,
-               thousands(static_cast<double>(latencies.size())), ms(percentile(latencies, 0.50)),
-               ms(percentile(latencies, 0.99)), ms(max_of(latencies)));
-  }
-}
-
 void report(const std::vector<PollPhase>& phases, const PollPhase& outside, const PollOptions& o,
             std::size_t tenants, std::size_t sources) {
   fmt::print(
@@ -1477,7 +1481,7 @@ void report(const std::vector<PollPhase>& phases, const PollPhase& outside, cons
   fmt::print("ramps and settling (not measured): {} ok, {} errors, {} connection errors\n",
              thousands(static_cast<double>(outside.ok)), outside.errors, outside.connect_errors);
   details(outside);
-  report_windows(phases.back());
+  report_windows(phases.back().name, "polls", phases.back().latency_ms, phases.back().due_s);
   if (phases.size() == 2) {
     const auto& b = all[0];
     const auto& t = all[1];
