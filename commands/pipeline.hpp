@@ -151,6 +151,7 @@ class Pipeline {
       }
       read_uncached(taken);
       for (auto* turn : taken) decide_in_turn(*turn, commands, done);
+      submit_appends(taken);
       for (auto& turn : batched) {
         if (turn.result.valid()) settle_turn(turn, done);
       }
@@ -369,7 +370,22 @@ class Pipeline {
     }
   }
 
-  // Decides a turn's members in order and submits their events as one append. A member decided
+  // Queues the decided turns' appends together, so they share a transaction: queued as each
+  // turn was decided, a flusher began one with the first turns while the others were deciding,
+  // and a request's appends went out in several transactions, committed one after the other.
+  void submit_appends(std::span<Turn* const> turns) {
+    std::vector<Turn*> writing;
+    std::vector<eventstore::AppendRequest> appends;
+    for (auto* turn : turns) {
+      if (turn->waiting.empty()) continue;
+      writing.push_back(turn);
+      appends.push_back(std::move(turn->append));
+    }
+    auto results = store_.append_all(std::move(appends));
+    for (std::size_t i = 0; i < writing.size(); ++i) writing[i]->result = std::move(results[i]);
+  }
+
+  // Decides a turn's members in order and prepares their events as one append. A member decided
   // before any has events is answered as execute() would answer it; the later ones decide on the
   // state the earlier ones' events leave, which the append's expected version confirms, so their
   // answers wait for it. A throw (the store gone) answers every member still unanswered, and
@@ -403,10 +419,10 @@ class Pipeline {
         std::ranges::move(events, std::back_inserter(turn.events));
         turn.waiting.push_back({i, begin, turn.events.size(), std::move(outcome)});
       }
-      if (!turn.waiting.empty()) turn.result = store_.append_async(std::move(turn.append));
       return std::nullopt;
     });
     if (!failed) return;
+    turn.waiting.clear();
     for (const auto i : turn.members) {
       if (!done[i]) done[i] = *failed;
     }

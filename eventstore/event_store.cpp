@@ -38,7 +38,8 @@ EventStore::EventStore(StoreOptions options)
           options_.database_url, options_.readers,
           ConnectionPool::Settings{{"plan_cache_mode", "force_generic_plan"}})),
       appender_(std::make_unique<GroupCommitAppender>(options_.database_url, options_.flushers,
-                                                      options_.max_batch)) {}
+                                                      options_.max_batch,
+                                                      options_.max_batch_events)) {}
 
 EventStore::~EventStore() = default;
 
@@ -47,10 +48,24 @@ void EventStore::append(AppendRequest request, std::function<void(AppendResult)>
 }
 
 std::future<AppendResult> EventStore::append_async(AppendRequest request) {
-  auto promise = std::make_shared<std::promise<AppendResult>>();
-  auto future = promise->get_future();
-  append(std::move(request), [promise](AppendResult r) { promise->set_value(std::move(r)); });
-  return future;
+  std::vector<AppendRequest> one;
+  one.push_back(std::move(request));
+  return std::move(append_all(std::move(one)).front());
+}
+
+std::vector<std::future<AppendResult>> EventStore::append_all(std::vector<AppendRequest> requests) {
+  std::vector<std::future<AppendResult>> futures;
+  std::vector<GroupCommitAppender::Pending> pending;
+  futures.reserve(requests.size());
+  pending.reserve(requests.size());
+  for (auto& request : requests) {
+    auto promise = std::make_shared<std::promise<AppendResult>>();
+    futures.push_back(promise->get_future());
+    pending.push_back(
+        {std::move(request), [promise](AppendResult r) { promise->set_value(std::move(r)); }});
+  }
+  appender_->submit(std::move(pending));
+  return futures;
 }
 
 AppendResult EventStore::append(AppendRequest request) {

@@ -23,6 +23,10 @@ struct StoreOptions {
   int flushers = 2;
   // Requests in one batch at the most (distinct streams).
   int max_batch = 512;
+  // A batch takes no more requests once it holds this many events. A bulk request's appends are
+  // queued together; past this they go out as several batches, which the flushers send in
+  // parallel, instead of one transaction's work on one connection.
+  int max_batch_events = 256;
   // Connections kept for reads.
   int readers = 4;
 };
@@ -46,6 +50,9 @@ class EventStore {
   // thread: keep it short.
   void append(AppendRequest request, std::function<void(AppendResult)> done);
   std::future<AppendResult> append_async(AppendRequest request);
+  // Several streams' appends queued at once: they share a transaction unless there are more
+  // than a batch holds.
+  std::vector<std::future<AppendResult>> append_all(std::vector<AppendRequest> requests);
   AppendResult append(AppendRequest request);
 
   // Events of one stream with version >= from_version, in version order.

@@ -77,8 +77,11 @@ AppendResult failure(std::string error, AppendStatus status = AppendStatus::fail
 
 }  // namespace
 
-GroupCommitAppender::GroupCommitAppender(std::string url, int flushers, int max_batch)
-    : url_(std::move(url)), max_batch_(max_batch) {
+GroupCommitAppender::GroupCommitAppender(std::string url, int flushers, int max_batch,
+                                         int max_batch_events)
+    : url_(std::move(url)),
+      max_batch_(static_cast<std::size_t>(max_batch)),
+      max_batch_events_(static_cast<std::size_t>(max_batch_events)) {
   for (int i = 0; i < flushers; ++i) flushers_.emplace_back([this] { run_flusher(); });
 }
 
@@ -92,15 +95,28 @@ GroupCommitAppender::~GroupCommitAppender() {
 }
 
 void GroupCommitAppender::submit(AppendRequest request, Done done) {
-  if (request.events.empty()) {
-    done(failure("an append holds at least one event"));
-    return;
-  }
+  std::vector<Pending> one;
+  one.push_back(Pending{std::move(request), std::move(done)});
+  submit(std::move(one));
+}
+
+void GroupCommitAppender::submit(std::vector<Pending> requests) {
+  std::erase_if(requests, [](Pending& p) {
+    if (!p.request.events.empty()) return false;
+    p.done(failure("an append holds at least one event"));
+    return true;
+  });
+  if (requests.empty()) return;
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Pending{std::move(request), std::move(done)});
+    for (auto& p : requests) queue_.push_back(std::move(p));
   }
-  wake_.notify_one();
+  // More than a batch may have come: the other flushers take the rest meanwhile.
+  if (requests.size() > 1) {
+    wake_.notify_all();
+  } else {
+    wake_.notify_one();
+  }
 }
 
 std::vector<GroupCommitAppender::Pending> GroupCommitAppender::take_batch() {
@@ -109,8 +125,9 @@ std::vector<GroupCommitAppender::Pending> GroupCommitAppender::take_batch() {
   for (;;) {
     // A request whose stream is in flight waits, and so does every later one on that stream.
     std::unordered_set<std::string> blocked;
+    std::size_t events = 0;
     for (auto it = queue_.begin();
-         it != queue_.end() && batch.size() < static_cast<std::size_t>(max_batch_);) {
+         it != queue_.end() && batch.size() < max_batch_ && events < max_batch_events_;) {
       const auto& stream = it->request.stream_id;
       if (in_flight_.contains(stream) || blocked.contains(stream)) {
         blocked.insert(stream);
@@ -118,6 +135,7 @@ std::vector<GroupCommitAppender::Pending> GroupCommitAppender::take_batch() {
         continue;
       }
       in_flight_.insert(stream);
+      events += it->request.events.size();
       batch.push_back(std::move(*it));
       it = queue_.erase(it);
     }

@@ -26,18 +26,21 @@ class GroupCommitAppender {
  public:
   using Done = std::function<void(AppendResult)>;
 
-  GroupCommitAppender(std::string url, int flushers, int max_batch);
+  GroupCommitAppender(std::string url, int flushers, int max_batch, int max_batch_events);
   ~GroupCommitAppender();
 
-  void submit(AppendRequest request, Done done);
-  StoreStats stats() const;
-
- private:
   struct Pending {
     AppendRequest request;
     Done done;
   };
 
+  void submit(AppendRequest request, Done done);
+  // Queued together, so a flusher takes them into one batch (up to its limit) rather than
+  // starting a transaction with the first while the others are still being queued.
+  void submit(std::vector<Pending> requests);
+  StoreStats stats() const;
+
+ private:
   void run_flusher();
   std::vector<Pending> take_batch();
   void finish_batch(const std::vector<Pending>& batch);
@@ -48,7 +51,8 @@ class GroupCommitAppender {
   void count(const AppendRequest& request, const AppendResult& result);
 
   std::string url_;
-  int max_batch_;
+  std::size_t max_batch_;
+  std::size_t max_batch_events_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;

@@ -200,6 +200,26 @@ BOOST_AUTO_TEST_CASE(group_commit_shares_transactions_between_concurrent_appende
   BOOST_CHECK_LT(db.count("SELECT count(DISTINCT tx_id) FROM events"), kAppenders * 20);
 }
 
+// A bulk request's appends are queued at once: they share one transaction up to the batch's event
+// limit, and past it go out as several, each request answered from its own.
+BOOST_AUTO_TEST_CASE(appends_queued_together_share_a_transaction_up_to_the_event_limit) {
+  tests::TestDatabase db;
+  eventstore::EventStore store({.database_url = db.app_url(), .max_batch_events = 10});
+  const auto append_all = [&](const std::string& prefix, int streams) {
+    std::vector<AppendRequest> requests;
+    for (int i = 0; i < streams; ++i) {
+      requests.push_back(tests::append_request(prefix + std::to_string(i), 2));
+    }
+    auto results = store.append_all(std::move(requests));
+    for (auto& r : results) BOOST_CHECK(r.get().succeeded());
+    return db.count("SELECT count(DISTINCT tx_id) FROM events WHERE stream_id LIKE '" + prefix +
+                    "%'");
+  };
+  BOOST_CHECK_EQUAL(append_all("few-", 5), 1);
+  BOOST_CHECK_GE(append_all("many-", 20), 4);
+  BOOST_CHECK_EQUAL(db.count("SELECT count(*) FROM events"), 50);
+}
+
 BOOST_AUTO_TEST_CASE(one_requests_conflict_in_a_batch_fails_no_other_request) {
   tests::TestDatabase db;
   eventstore::EventStore store({.database_url = db.app_url()});
